@@ -1,0 +1,116 @@
+"""Builds the python-telegram-bot Application: handlers, persistence, rate limiter and jobs.
+
+The same Application serves every mode: long polling with a real token, webhook mode, and local
+chat against the bundled Bot API emulator. Services are created by the caller (so tests and local
+chat can hand in their own clock or database) and reached from handlers as ``context.services``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, cast
+
+from telegram import BotCommand, BotCommandScopeDefault, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackContext,
+    ContextTypes,
+    Defaults,
+    ExtBot,
+    JobQueue,
+)
+
+from bot.i18n import SUPPORTED, translate
+from bot.services import Services
+from bot.telegram_io import ResilientRateLimiter
+from storage.persistence import SqlitePersistence
+
+log = logging.getLogger(__name__)
+
+UserData = dict[Any, Any]
+ChatData = dict[Any, Any]
+BotData = dict[Any, Any]
+
+
+class BotContext(CallbackContext[ExtBot[None], UserData, ChatData, BotData]):
+    """Callback context with typed access to the services."""
+
+    @property
+    def services(self) -> Services:
+        return cast(ParcelScoutApplication, self.application).services
+
+
+class ParcelScoutApplication(
+    Application[
+        ExtBot[None], BotContext, UserData, ChatData, BotData, JobQueue[BotContext]
+    ]
+):
+    """The Application with its services attached (built by :func:`build_application`)."""
+
+    def __init__(self, *, services: Services, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.services = services
+
+
+async def _register_commands(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Command menus in every shipped language (Telegram picks by the user's app language)."""
+    from handlers import command_menu
+
+    for language in SUPPORTED:
+        commands = [BotCommand(name, translate(text, language)) for name, text in command_menu()]
+        code = None if language == "en" else language
+        await app.bot.set_my_commands(commands, scope=BotCommandScopeDefault(), language_code=code)
+
+
+async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    await _register_commands(app)
+    from handlers import on_startup
+
+    await on_startup(cast(ParcelScoutApplication, app))
+
+
+def build_application(
+    services: Services,
+    *,
+    token: str | None = None,
+    base_url: str | None = None,
+    base_file_url: str | None = None,
+    persistence_interval: float = 30,
+    updater: bool = True,
+) -> ParcelScoutApplication:
+    """Wire one Application around ``services``. Starting it is the caller's job."""
+    from handlers import register
+
+    settings = services.settings
+    token = token or settings.bot_token
+    if not token:
+        raise ValueError("a bot token is needed (local chat passes the emulator's)")
+    builder = (
+        ApplicationBuilder()
+        .application_class(ParcelScoutApplication, kwargs={"services": services})
+        .context_types(ContextTypes(context=BotContext))
+        .token(token)
+        .persistence(SqlitePersistence(services.storage.db, update_interval=persistence_interval))
+        .rate_limiter(ResilientRateLimiter())
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .post_init(_post_init)
+        .get_updates_read_timeout(35)
+    )
+    base_url = base_url or settings.telegram_api_url
+    if base_url:
+        builder = builder.base_url(base_url).base_file_url(base_file_url or base_url)
+    if not updater:
+        builder = builder.updater(None)
+    app = cast(ParcelScoutApplication, builder.build())
+    register(app)
+    return app
+
+
+__all__ = ["BotContext", "ParcelScoutApplication", "Update", "build_application"]

@@ -1,0 +1,57 @@
+"""Process lifecycle: open services, run the Application in the configured mode, shut down cleanly."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from contextlib import suppress
+
+from telegram import Update
+
+from bot.app import build_application
+from bot.config import Settings
+from bot.services import Services
+from storage import Storage
+
+log = logging.getLogger(__name__)
+
+
+def _stop_on_signals(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with suppress(NotImplementedError, RuntimeError):  # not on the main thread / platform
+            loop.add_signal_handler(sig, stop.set)
+
+
+async def open_services(settings: Settings) -> Services:
+    storage = await Storage.open(settings.db_path)
+    return Services(settings=settings, storage=storage)
+
+
+async def run_polling(settings: Settings) -> int:
+    services = await open_services(settings)
+    stop = asyncio.Event()
+    _stop_on_signals(stop)
+    try:
+        app = build_application(services)
+        log.info("mode: long polling; data file: %s", settings.db_path.resolve())
+        async with app:  # initialize ... shutdown (flushes persistence)
+            assert app.updater is not None
+            await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+            await app.start()
+            await stop.wait()
+            log.info("stopping: no new updates, finishing what is in flight")
+            await app.updater.stop()
+            await app.stop()
+    finally:
+        await services.close()
+    return 0
+
+
+async def run(settings: Settings) -> int:
+    if settings.bot_token is None:
+        from bot.localchat import run_local_chat
+
+        return await run_local_chat(settings)
+    return await run_polling(settings)

@@ -1,0 +1,41 @@
+"""Telegram-facing handlers, one module per user-facing capability; thin by design.
+
+Each module exposes ``COMMANDS`` (its entries in the command menu) and ``register(app)``.
+Order in :data:`MODULES` is the order of matching: the fallback stays last.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+from telegram import Update
+from telegram.ext import TypeHandler
+
+from handlers import fallback, help, language, start
+from handlers.common import identify_user, on_error
+
+if TYPE_CHECKING:
+    from bot.app import ParcelScoutApplication
+
+MODULES: list[ModuleType] = [start, help, language, fallback]
+
+
+def command_menu() -> list[tuple[str, str]]:
+    """(command, description msgid) for every module, in menu order."""
+    return [entry for module in MODULES for entry in getattr(module, "COMMANDS", [])]
+
+
+def register(app: ParcelScoutApplication) -> None:
+    app.add_handler(TypeHandler(Update, identify_user), group=-1)
+    for module in MODULES:
+        module.register(app)
+    app.add_error_handler(on_error)
+
+
+async def on_startup(app: ParcelScoutApplication) -> None:
+    """Start-up work of the features (jobs to schedule, reminders to re-arm)."""
+    for module in MODULES:
+        hook = getattr(module, "on_startup", None)
+        if hook is not None:
+            await hook(app)

@@ -1,0 +1,44 @@
+"""/help: what the bot does, the commands, and what it stores."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot.app import BotContext
+from bot.i18n import N_, _
+from handlers.common import edit_or_send, keyboard
+
+COMMANDS = [("help", N_("What I can do"))]
+
+
+def help_text() -> str:
+    from handlers import command_menu
+
+    lines = [
+        _("<b>What I can do</b>"),
+        _("Paste any track number, or several, and I explain each one."),
+        "",
+        _("<b>Commands</b>"),
+    ]
+    lines += [f"/{name} — {_(text)}" for name, text in command_menu()]
+    lines += [
+        "",
+        _("<b>What I store</b>"),
+        _(
+            "Your Telegram id, chat id and language, and only what you tell me about your "
+            "parcels. Nothing is shared with anyone."
+        ),
+    ]
+    return "\n".join(lines)
+
+
+async def show_help(update: Update, context: BotContext) -> None:
+    if update.callback_query:
+        await update.callback_query.answer()
+    await edit_or_send(update, context, help_text(), keyboard([[(_("⬅️ Menu"), "menu:main")]]))
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(CommandHandler("help", show_help))
+    app.add_handler(CallbackQueryHandler(show_help, pattern=r"^help:show$"))

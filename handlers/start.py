@@ -1,0 +1,46 @@
+"""/start and the main menu."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot.app import BotContext
+from bot.i18n import N_, _
+from handlers.common import Button, edit_or_send, keyboard, send_html
+
+COMMANDS = [("start", N_("Main menu"))]
+
+# The main actions, as (label msgid, callback_data). Only features that exist belong here.
+MAIN_MENU: list[list[tuple[str, str]]] = [
+    [(N_("🌐 Language"), "lang:menu"), (N_("❓ Help"), "help:show")],
+]
+
+
+def main_menu() -> list[list[Button]]:
+    return [[(_(label), data) for label, data in row] for row in MAIN_MENU]
+
+
+def greeting() -> str:
+    return "\n".join(
+        (
+            _("👋 <b>Parcel Scout</b> helps when a parcel from China is untracked, stuck or lost."),
+            _("📦 Paste a track number: I explain what it means and where to track it."),
+            _("🧭 I tell you the next step before the buyer-protection timer runs out."),
+        )
+    )
+
+
+async def start(update: Update, context: BotContext) -> None:
+    await send_html(update, context, greeting(), keyboard(main_menu()))
+
+
+async def menu(update: Update, context: BotContext) -> None:
+    if update.callback_query:
+        await update.callback_query.answer()
+    await edit_or_send(update, context, greeting(), keyboard(main_menu()))
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(CommandHandler("start", start))
+    app.add_handler(CallbackQueryHandler(menu, pattern=r"^menu:main$"))

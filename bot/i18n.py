@@ -9,6 +9,7 @@ parallel; at load time all catalogs of a language are merged into one ``Translat
 from __future__ import annotations
 
 import contextvars
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -16,7 +17,10 @@ from pathlib import Path
 
 from babel.support import NullTranslations, Translations
 
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+# A source checkout keeps the catalogs beside the packages; an installed copy can point elsewhere.
+LOCALES_DIR = Path(
+    os.environ.get("PARCEL_SCOUT_LOCALES") or Path(__file__).resolve().parent.parent / "locales"
+)
 SUPPORTED: tuple[str, ...] = ("en", "ru")
 DEFAULT_LANGUAGE = "en"
 

@@ -1,0 +1,252 @@
+"""The one owner of the SQLite connection.
+
+aiosqlite runs every statement of a connection on one worker thread, in order. That does not make
+transactions safe: two coroutines could each issue ``BEGIN``/``INSERT``/``COMMIT`` and the
+statements would interleave on the same connection. So every use of the connection goes through one
+``asyncio.Lock``: a multi-statement write is ``async with db.transaction() as tx:`` (``BEGIN
+IMMEDIATE`` … ``COMMIT``/``ROLLBACK``) and the single-statement helpers ``db.execute/fetchone/
+fetchall`` take the lock for one statement each.
+
+The transaction that the current task holds is kept in a context variable. Inside it, the helpers
+of ``db`` (and therefore every repository method) run on that transaction instead of waiting for the
+lock they could never get; a nested ``db.transaction()`` becomes a SAVEPOINT. Only the task that
+opened the transaction joins it: a task spawned from inside it waits for the lock like anyone else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from storage import migrations
+
+Params = Sequence[Any] | dict[str, Any]
+Row = sqlite3.Row
+
+BUSY_TIMEOUT_MS = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class ExecResult:
+    rowcount: int
+    lastrowid: int | None
+
+
+class Transaction:
+    """An open ``BEGIN IMMEDIATE`` transaction; only valid inside its ``async with`` block."""
+
+    __slots__ = ("_conn", "_depth", "closed", "db", "owner")
+
+    def __init__(self, db: Database, conn: aiosqlite.Connection, owner: asyncio.Task[Any]) -> None:
+        self.db = db
+        self._conn = conn
+        self.owner = owner
+        self._depth = 0
+        self.closed = False
+
+    def _check(self) -> aiosqlite.Connection:
+        if self.closed:
+            raise RuntimeError("transaction already finished")
+        return self._conn
+
+    async def execute(self, sql: str, params: Params = ()) -> ExecResult:
+        async with self._check().execute(sql, params) as cursor:
+            return ExecResult(cursor.rowcount, cursor.lastrowid)
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> int:
+        async with self._check().executemany(sql, rows) as cursor:
+            return cursor.rowcount
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
+        async with self._check().execute(sql, params) as cursor:
+            row = await cursor.fetchone()
+        return row
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
+        async with self._check().execute(sql, params) as cursor:
+            rows = await cursor.fetchall()
+        return list(rows)
+
+    async def fetchval(self, sql: str, params: Params = ()) -> Any:
+        row = await self.fetchone(sql, params)
+        return None if row is None else row[0]
+
+
+_current: ContextVar[Transaction | None] = ContextVar("storage_transaction", default=None)
+
+
+class Database:
+    """Owns one aiosqlite connection; see the module docstring for the locking rules."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        self._conn: aiosqlite.Connection | None = None
+        self._lock = asyncio.Lock()
+        self._open_lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: str | Path) -> Database:
+        db = cls(path)
+        await db.connect()
+        return db
+
+    @property
+    def is_open(self) -> bool:
+        return self._conn is not None
+
+    async def connect(self) -> None:
+        """Open the connection and migrate; a no-op when already open."""
+        async with self._open_lock:
+            if self._conn is not None:
+                return
+            if self.path != ":memory:" and not self.path.startswith("file:"):
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            # isolation_level=None: we issue BEGIN/COMMIT ourselves, sqlite3 must not.
+            conn = await aiosqlite.connect(self.path, isolation_level=None, uri=True)
+            try:
+                conn.row_factory = sqlite3.Row
+                await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
+                await conn.execute("PRAGMA journal_mode = WAL")
+                await conn.execute("PRAGMA synchronous = NORMAL")
+                await conn.execute("PRAGMA foreign_keys = ON")
+                await migrations.apply(conn)
+            except BaseException:
+                await conn.close()
+                raise
+            self._conn = conn
+
+    async def close(self) -> None:
+        async with self._open_lock, self._lock:
+            if self._conn is not None:
+                conn, self._conn = self._conn, None
+                with contextlib.suppress(sqlite3.Error):
+                    await conn.execute("PRAGMA optimize")
+                await conn.close()
+
+    async def _connection(self) -> aiosqlite.Connection:
+        if self._conn is None:
+            await self.connect()
+        assert self._conn is not None
+        return self._conn
+
+    def _joined(self) -> Transaction | None:
+        tx = _current.get()
+        if (
+            tx is not None
+            and tx.db is self
+            and not tx.closed
+            and tx.owner is asyncio.current_task()
+        ):
+            return tx
+        return None
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Transaction]:
+        """``BEGIN IMMEDIATE`` … ``COMMIT``; any exception (or cancellation) rolls back."""
+        outer = self._joined()
+        if outer is not None:
+            async with self._savepoint(outer):
+                yield outer
+            return
+        conn = await self._connection()
+        task = asyncio.current_task()
+        assert task is not None, "db.transaction() needs a running task"
+        async with self._lock:
+            await conn.execute("BEGIN IMMEDIATE")
+            tx = Transaction(self, conn, task)
+            token = _current.set(tx)
+            try:
+                yield tx
+            except BaseException:
+                tx.closed = True
+                await conn.execute("ROLLBACK")
+                raise
+            else:
+                tx.closed = True
+                try:
+                    await conn.execute("COMMIT")
+                except BaseException:
+                    if conn.in_transaction:
+                        await conn.execute("ROLLBACK")
+                    raise
+            finally:
+                tx.closed = True
+                _current.reset(token)
+
+    @contextlib.asynccontextmanager
+    async def _savepoint(self, tx: Transaction) -> AsyncIterator[None]:
+        tx._depth += 1
+        name = f"sp{tx._depth}"
+        await tx.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            await tx.execute(f"ROLLBACK TO {name}")
+            await tx.execute(f"RELEASE {name}")
+            raise
+        else:
+            await tx.execute(f"RELEASE {name}")
+        finally:
+            tx._depth -= 1
+
+    # Single statements: join the caller's transaction, else take the lock for one statement.
+
+    async def execute(self, sql: str, params: Params = ()) -> ExecResult:
+        tx = self._joined()
+        if tx is not None:
+            return await tx.execute(sql, params)
+        conn = await self._connection()
+        async with self._lock, conn.execute(sql, params) as cursor:
+            return ExecResult(cursor.rowcount, cursor.lastrowid)
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
+        tx = self._joined()
+        if tx is not None:
+            return await tx.fetchone(sql, params)
+        conn = await self._connection()
+        async with self._lock, conn.execute(sql, params) as cursor:
+            row = await cursor.fetchone()
+        return row
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
+        tx = self._joined()
+        if tx is not None:
+            return await tx.fetchall(sql, params)
+        conn = await self._connection()
+        async with self._lock, conn.execute(sql, params) as cursor:
+            rows = await cursor.fetchall()
+        return list(rows)
+
+    async def fetchval(self, sql: str, params: Params = ()) -> Any:
+        row = await self.fetchone(sql, params)
+        return None if row is None else row[0]
+
+    async def backup_to(self, path: str | Path) -> Path:
+        """Write a consistent copy of the database to ``path`` with SQLite's online backup API.
+
+        The copy is written next to ``path`` and renamed into place, so a crash never leaves a
+        half-written file under the final name.
+        """
+        dest = Path(path)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        partial = dest.with_name(dest.name + ".partial")
+        partial.unlink(missing_ok=True)
+        conn = await self._connection()
+        target = sqlite3.connect(partial, check_same_thread=False)
+        try:
+            # Under the lock no transaction of ours is half done; other processes are handled by
+            # the backup API itself (it restarts when they write).
+            async with self._lock:
+                await conn.backup(target)
+        finally:
+            target.close()
+        partial.replace(dest)
+        return dest

@@ -1,0 +1,37 @@
+"""What should I do now? The pure advisor (no telegram imports).
+
+`advise(Facts(...))` returns one `Advice`: a situation line, one `Action`, why, when to look again,
+an English letter when the action needs one, the rule that fired and the facts worth asking.
+"""
+
+from bot.advice.advisor import RULE_NAMES, RULES, Action, Advice, Rule, advise, select_rule
+from bot.advice.facts import (
+    FACT_NAMES,
+    Facts,
+    NumberFormat,
+    SellerResponse,
+    Tracking,
+    fact_question,
+)
+from bot.advice.letters import DisputeReason, Problem
+from bot.advice.timelines import DEFAULTS, Timelines
+
+__all__ = [
+    "DEFAULTS",
+    "FACT_NAMES",
+    "RULES",
+    "RULE_NAMES",
+    "Action",
+    "Advice",
+    "DisputeReason",
+    "Facts",
+    "NumberFormat",
+    "Problem",
+    "Rule",
+    "SellerResponse",
+    "Timelines",
+    "Tracking",
+    "advise",
+    "fact_question",
+    "select_rule",
+]

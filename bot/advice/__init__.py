@@ -4,7 +4,18 @@
 an English letter when the action needs one, the rule that fired and the facts worth asking.
 """
 
-from bot.advice.advisor import RULE_NAMES, RULES, Action, Advice, Rule, advise, select_rule
+from bot.advice.advisor import (
+    ACTION_LABELS,
+    RULE_NAMES,
+    RULES,
+    Action,
+    Advice,
+    Rule,
+    action_label,
+    advise,
+    days,
+    select_rule,
+)
 from bot.advice.facts import (
     FACT_NAMES,
     Facts,
@@ -17,6 +28,7 @@ from bot.advice.letters import DisputeReason, Problem
 from bot.advice.timelines import DEFAULTS, Timelines
 
 __all__ = [
+    "ACTION_LABELS",
     "DEFAULTS",
     "FACT_NAMES",
     "RULES",
@@ -31,7 +43,9 @@ __all__ = [
     "SellerResponse",
     "Timelines",
     "Tracking",
+    "action_label",
     "advise",
+    "days",
     "fact_question",
     "select_rule",
 ]

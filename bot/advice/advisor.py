@@ -18,7 +18,7 @@ from bot.advice import letters
 from bot.advice.facts import Facts, NumberFormat, SellerResponse, Tracking
 from bot.advice.letters import DisputeReason
 from bot.advice.timelines import DEFAULTS, Timelines
-from bot.i18n import _, ngettext
+from bot.i18n import N_, _, ngettext
 
 
 class Action(StrEnum):
@@ -38,6 +38,29 @@ class Action(StrEnum):
     DISPUTE_ESCALATE = "dispute_escalate"
     TIMER_EXPIRED = "timer_expired"
     CONFIRM_RECEIPT = "confirm_receipt"
+
+
+ACTION_LABELS: dict[Action, str] = {
+    Action.WAIT: N_("Wait"),
+    Action.CHECK_OTHER_SITE: N_("Check another tracking site"),
+    Action.WRITE_SELLER: N_("Write to the seller"),
+    Action.ASK_INTERNATIONAL_NUMBER: N_("Ask the seller for the international number"),
+    Action.EXTEND_PROTECTION: N_("Ask to extend buyer protection"),
+    Action.OPEN_DISPUTE: N_("Open a dispute"),
+    Action.CUSTOMS_WAIT: N_("Wait for customs"),
+    Action.ASK_SELLER_SEARCH: N_("Ask the seller to start a search"),
+    Action.DISPUTE_WAIT_SELLER: N_("Wait for the seller's answer to the dispute"),
+    Action.DISPUTE_KEEP_OPEN: N_("Keep the dispute open"),
+    Action.CHECK_OFFER: N_("Check the seller's offer"),
+    Action.DISPUTE_ESCALATE: N_("Escalate the dispute to AliExpress"),
+    Action.TIMER_EXPIRED: N_("Protection has ended: act now"),
+    Action.CONFIRM_RECEIPT: N_("Check the item, then confirm receipt"),
+}
+
+
+def action_label(action: Action) -> str:
+    """Short localized name of an action (buttons, headings)."""
+    return _(ACTION_LABELS[action])
 
 
 @dataclass(frozen=True, slots=True)
@@ -372,8 +395,9 @@ def _timer_critical(c: Ctx) -> Outcome:
         else _("The buyer-protection timer ends today."),
         _(
             "That is too little to wait for the seller to extend it. Open a dispute now: once "
-            "the timer ends the money goes to the seller. "
+            "the timer ends the money goes to the seller."
         )
+        + " "
         + _trust_page(),
         1,
         _dispute_letter(c),
@@ -390,8 +414,9 @@ def _timer_extend(c: Ctx) -> Outcome:
         ),
         _(
             "Ask the seller to extend protection (order page, request to extend) with the letter "
-            "below. If it is not extended within two days, open a dispute before the timer ends. "
+            "below. If it is not extended within two days, open a dispute before the timer ends."
         )
+        + " "
         + _trust_page(),
         2,
         letters.letter_extend_protection(t.extend_by, f.track_number),
@@ -407,8 +432,9 @@ def _timer_dispute(c: Ctx) -> Outcome:
         ),
         _(
             "Do not let the timer run out: once it ends the money goes to the seller. Open a "
-            "dispute now. "
+            "dispute now."
         )
+        + " "
         + _trust_page(),
         1,
         _dispute_letter(c),

@@ -82,6 +82,11 @@ def _number(track_number: str | None) -> str:
     return f"the tracking number {clean}" if clean else "the tracking number of my order"
 
 
+def _paren(track_number: str | None) -> str:
+    clean = ascii_safe(track_number or "").upper().replace(" ", "")
+    return f" ({clean})" if clean else ""
+
+
 def _shipped(days_since_shipped: int | None, today: date | None) -> str:
     if days_since_shipped is None:
         return ""
@@ -117,7 +122,7 @@ def letter_tracking_stopped(
         since = " for a long time"
     return (
         "Hello,\n\n"
-        f"Tracking of my parcel ({_number(track_number)}) has shown no new event{since}."
+        f"Tracking of my parcel{_paren(track_number)} has shown no new event{since}."
         " You hold the postal receipt, so please ask the carrier to search for the parcel and"
         " tell me what they find.\n\nThank you."
     )
@@ -127,7 +132,7 @@ def letter_customs(track_number: str | None, days_at_customs: int | None = None)
     held = f" for {_days(days_at_customs)}" if days_at_customs is not None else ""
     return (
         "Hello,\n\n"
-        f"My parcel ({_number(track_number)}) has been held at customs{held}. Please send me"
+        f"My parcel{_paren(track_number)} has been held at customs{held}. Please send me"
         " the invoice or customs declaration data (declared contents and value) so that I can"
         " help clear it.\n\nThank you."
     )
@@ -145,7 +150,7 @@ def letter_international_number(track_number: str | None) -> str:
 def letter_extend_protection(days: int, track_number: str | None = None) -> str:
     return (
         "Hello,\n\n"
-        f"My parcel ({_number(track_number)}) has not arrived yet and the buyer protection"
+        f"My parcel{_paren(track_number)} has not arrived yet and the buyer protection"
         f" time is almost over. Please extend the buyer protection by {_days(days)}"
         " on the order page.\n\nThank you."
     )
@@ -162,15 +167,11 @@ def letter_escalation(dispute_days: int | None = None) -> str:
 
 _REASON_LINES: dict[DisputeReason, str] = {
     DisputeReason.NO_TRACKING: "{Number} cannot be found on any tracking site.",
-    DisputeReason.LATE: (
-        "My parcel ({number}) is still in transit after the promised delivery time."
-    ),
-    DisputeReason.CUSTOMS: "My parcel ({number}) is held at customs and has not been released.",
-    DisputeReason.RETURNED: (
-        "Tracking shows that my parcel ({number}) was returned to the sender."
-    ),
+    DisputeReason.LATE: ("My parcel{paren} is still in transit after the promised delivery time."),
+    DisputeReason.CUSTOMS: "My parcel{paren} is held at customs and has not been released.",
+    DisputeReason.RETURNED: ("Tracking shows that my parcel{paren} was returned to the sender."),
     DisputeReason.NOT_RECEIVED: (
-        "Tracking shows my parcel ({number}) as delivered, but I have not received it."
+        "Tracking shows my parcel{paren} as delivered, but I have not received it."
     ),
 }
 
@@ -200,7 +201,9 @@ def dispute_text(
     """The English text to paste into the AliExpress dispute form (ASCII only)."""
     number = _number(track_number)
     if isinstance(subject, DisputeReason):
-        first = _REASON_LINES[subject].format(number=number, Number=_sentence_start(number))
+        first = _REASON_LINES[subject].format(
+            Number=_sentence_start(number), paren=_paren(track_number)
+        )
     else:
         first = _PROBLEM_LINES[subject] + (
             f" Tracking number: {ascii_safe(track_number).upper()}." if track_number else ""

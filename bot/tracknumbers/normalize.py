@@ -1,0 +1,68 @@
+"""Undo what people and phones do to numbers, keeping positions so we can quote the input."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Letters typed on a Russian layout that look like Latin ones (upper and lower case).
+_LOOKALIKES = {
+    "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C",
+    "Т": "T", "У": "Y", "Х": "X", "І": "I", "Ј": "J", "Ѕ": "S",
+}  # fmt: skip
+_BOUNDARY = "_"  # any character that is neither a token nor a separator
+_CACHE_LIMIT = 50_000
+
+
+def _map_char(ch: str) -> str:
+    """Map one character to exactly one character, so positions survive normalisation."""
+    if ch.isascii():
+        if "a" <= ch <= "z":
+            return ch.upper()
+        return ch
+    latin = _LOOKALIKES.get(ch.upper())
+    if latin is not None:
+        return latin
+    digit = unicodedata.decimal(ch, None)
+    if digit is not None:
+        return str(digit)
+    folded = unicodedata.normalize("NFKC", ch)
+    if len(folded) == 1 and folded.isascii() and (folded.isalnum() or folded in ".-"):
+        return folded.upper()
+    category = unicodedata.category(ch)
+    if category == "Zs":
+        return " "
+    if category == "Pd":
+        return "-"
+    return _BOUNDARY
+
+
+class _CharMap(dict[int, str]):
+    """``str.translate`` table that fills itself lazily (bounded) for non-ASCII code points."""
+
+    def __missing__(self, codepoint: int) -> str:
+        mapped = _map_char(chr(codepoint))
+        if len(self) < _CACHE_LIMIT:
+            self[codepoint] = mapped
+        return mapped
+
+
+_TABLE = _CharMap()
+for _cp in range(128):
+    _TABLE[_cp] = _map_char(chr(_cp))
+
+
+def normalize(text: str) -> str:
+    """Upper-case ASCII view of ``text`` with the same length (one char per char)."""
+    return text.translate(_TABLE)
+
+
+# Candidate runs: alphanumeric groups joined by up to 3 spaces, dashes or dots.
+RUN_RE = re.compile(r"[A-Z0-9]+(?:[ .\-]{1,3}[A-Z0-9]+)*")
+TOKEN_RE = re.compile(r"[A-Z0-9]+")
+SEPARATORS_RE = re.compile(r"[ .\-]")
+
+
+def compact(number: str) -> str:
+    """Normalise a single number: map characters, drop separators."""
+    return SEPARATORS_RE.sub("", normalize(number)).replace(_BOUNDARY, "")

@@ -57,6 +57,7 @@ class OfflineTelegram(BaseRequest):
 
 
 async def start(update: Update, context: CallbackContext[Any, Any, Any, Any]) -> int:
+    assert context.user_data is not None and context.chat_data is not None
     context.user_data["started"] = date(2027, 1, 2)  # not JSON: pickle keeps the type
     context.chat_data["tuple"] = (1, 2)
     context.bot_data["count"] = context.bot_data.get("count", 0) + 1
@@ -64,7 +65,7 @@ async def start(update: Update, context: CallbackContext[Any, Any, Any, Any]) ->
 
 
 async def got_number(update: Update, context: CallbackContext[Any, Any, Any, Any]) -> int:
-    assert update.message is not None
+    assert update.message is not None and context.user_data is not None
     context.user_data["number"] = update.message.text
     return ConversationHandler.END
 

@@ -91,7 +91,7 @@ FORMATS: tuple[Format, ...] = (
     ),
     # --- Chinese consolidators and carriers seen on AliExpress orders -------------------------
     Format(
-        "cainiao_lp", "cainiao", "Cainiao (AliExpress logistics order)", r"LP\d{14}", (16, 16),
+        "cainiao_lp", "cainiao", N_("Cainiao (AliExpress logistics order)"), r"LP\d{14}", (16, 16),
         T.INTERNATIONAL, 0.85, cainiao=True,
         note=N_(
             "LP… is Cainiao's logistics order number. Cainiao tracks it; the post in your country "
@@ -102,21 +102,21 @@ FORMATS: tuple[Format, ...] = (
         "cainiao_s", "cainiao", "Cainiao", r"S\d{12}", (13, 13), T.INTERNATIONAL, 0.6, cainiao=True,
     ),
     Format(
-        "cainiao_23", "cainiao", "Cainiao (domestic China)", r"\d{23}", (23, 23), T.LOCAL_ONLY, 0.4,
+        "cainiao_23", "cainiao", N_("Cainiao (domestic China)"), r"\d{23}", (23, 23), T.LOCAL_ONLY, 0.4,
         broad=True, cainiao=True, note=_NOTE_LOCAL,
     ),
     Format(
-        "cainiao_relay_lv", "cainiao", "Cainiao via Latvian Post",
+        "cainiao_relay_lv", "cainiao", N_("Cainiao via Latvian Post"),
         r"ZA(?P<serial>\d{8})(?P<check>\d)LV", (13, 13), T.INTERNATIONAL, 0.8, checksum="s10",
         cainiao=True, russian_post=True,
     ),
     Format(
-        "cainiao_relay_hk", "cainiao", "Cainiao via Hongkong Post",
+        "cainiao_relay_hk", "cainiao", N_("Cainiao via Hongkong Post"),
         r"(?:RV|UA|ZA|ZH|ZN)(?P<serial>\d{8})(?P<check>\d)HK", (13, 13), T.INTERNATIONAL, 0.7,
         checksum="s10", cainiao=True, russian_post=True,
     ),
     Format(
-        "cainiao_aeca", "cainiao", "Cainiao (AliExpress Standard to Russia)", r"AECA\d{10}RU2",
+        "cainiao_aeca", "cainiao", N_("Cainiao (AliExpress Standard to Russia)"), r"AECA\d{10}RU2",
         (17, 17), T.INTERNATIONAL, 0.8, cainiao=True, russian_post=True,
     ),
     Format(
@@ -124,7 +124,7 @@ FORMATS: tuple[Format, ...] = (
         url="https://www.yuntrack.com/parcelTracking?id={n}",
     ),
     Format(
-        "yto_domestic", "yto", "YTO Express (domestic China)", r"Y[TK]\d{13,16}", (15, 18),
+        "yto_domestic", "yto", N_("YTO Express (domestic China)"), r"Y[TK]\d{13,16}", (15, 18),
         T.LOCAL_ONLY, 0.15, note=_NOTE_LOCAL,
     ),
     Format(
@@ -150,7 +150,7 @@ FORMATS: tuple[Format, ...] = (
     ),
     # --- Russia: last mile for many AliExpress buyers -----------------------------------------
     Format(
-        "russian_post_rpo", "russian_post", "Russian Post (domestic)",
+        "russian_post_rpo", "russian_post", N_("Russian Post (domestic)"),
         r"(?P<serial>\d{13})(?P<check>\d)", (14, 14), T.ORIGIN_ONLY, 0.7, checksum="russian_post",
         broad=True, url="https://www.pochta.ru/tracking?barcode={n}",
         note=N_("A domestic Russian Post number: it is tracked on the Russian Post site."),
@@ -193,13 +193,13 @@ FORMATS: tuple[Format, ...] = (
         T.INTERNATIONAL, 0.5, checksum="mod7", broad=True, url=_DHL,
     ),
     Format(
-        "dhl_express_piece_id", "dhl", "DHL Express (piece ID)", r"J[A-Z]{2,3}\d{9,10}", (12, 14),
+        "dhl_express_piece_id", "dhl", N_("DHL Express (piece ID)"), r"J[A-Z]{2,3}\d{9,10}", (12, 14),
         T.INTERNATIONAL, 0.6, url=_DHL,
     ),
     Format(
         "dhl_ecommerce", "dhl", "DHL eCommerce",
         r"(?:GM|LX|RX|UV|CN|SG|TH|IN|HK|MY)(?=[A-Z]*\d)[0-9A-Z]{10,39}", (12, 41),
-        T.INTERNATIONAL, 0.25, url=_DHL,
+        T.INTERNATIONAL, 0.1, url=_DHL,
     ),
     Format(
         "dhl_ecommerce_14", "dhl", "DHL eCommerce", r"\d{14}", (14, 14), T.INTERNATIONAL, 0.25,
@@ -223,7 +223,7 @@ FORMATS: tuple[Format, ...] = (
         url=_FEDEX,
     ),
     Format(
-        "fedex_astra_32", "fedex", "FedEx Express (ASTRA barcode)",
+        "fedex_astra_32", "fedex", N_("FedEx Express (ASTRA barcode)"),
         r"3\d{15}(?P<serial>\d{11})(?P<check>\d)\d{4}", (32, 32), T.INTERNATIONAL, 0.5,
         checksum="weighted_mod", params=_FEDEX_W11, broad=True, url=_FEDEX,
     ),
@@ -233,7 +233,7 @@ FORMATS: tuple[Format, ...] = (
         note=_NOTE_LAST_MILE,
     ),
     Format(
-        "fedex_ground_sscc_18", "fedex", "FedEx Ground (SSCC-18)",
+        "fedex_ground_sscc_18", "fedex", N_("FedEx Ground (SSCC-18)"),
         r"\d{2}(?P<serial>\d{15})(?P<check>\d)", (18, 18), T.ORIGIN_ONLY, 0.5, checksum="mod10",
         params=_MOD10_31, broad=True, url=_FEDEX, note=_NOTE_LAST_MILE,
     ),

@@ -1,0 +1,273 @@
+"""Chat (HTML) and command-line rendering of track-number explanations."""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import re
+import sys
+from collections.abc import Iterable, Sequence
+
+from bot.i18n import _, current_language, ngettext, use_language
+from bot.tracknumbers import s10
+from bot.tracknumbers.core import DEFAULT_LIMIT, find_numbers
+from bot.tracknumbers.model import (
+    Analysis,
+    CheckDigit,
+    FoundNumbers,
+    Interpretation,
+    Kind,
+    Link,
+    Trackability,
+)
+
+TELEGRAM_LIMIT = 4096
+_MAX_LINKS = 5
+_MAX_ALTERNATIVES = 4
+
+_VERDICT_ICON = {
+    Trackability.INTERNATIONAL: "✅",
+    Trackability.ORIGIN_ONLY: "🟡",
+    Trackability.LOCAL_ONLY: "🟠",
+    Trackability.INVALID: "❌",
+    Trackability.UNKNOWN: "❔",
+}
+
+
+def _verdict_text(verdict: Trackability) -> str:
+    if verdict is Trackability.INTERNATIONAL:
+        return _("Tracked internationally")
+    if verdict is Trackability.ORIGIN_ONLY:
+        return _("Tracked only inside the origin country")
+    if verdict is Trackability.LOCAL_ONLY:
+        return _("Carrier-local number: ask the seller for the international one")
+    if verdict is Trackability.INVALID:
+        return _("Probably a typo or a fake number")
+    return _("Not a format we know")
+
+
+def visible_length(message: str) -> int:
+    """Length Telegram counts: text without tags, entities decoded, in UTF-16 code units."""
+    text = html.unescape(_TAG_RE.sub("", message))
+    return len(text.encode("utf-16-le")) // 2
+
+
+_TAG_RE = re.compile(r"<[^>]*>")
+_ANCHOR_RE = re.compile(r'<a href="([^"]*)">(.*?)</a>')
+
+
+def _who(interp: Interpretation) -> str:
+    """Who issued the number, in words (already escaped)."""
+    if interp.kind is Kind.S10 and interp.issuing_country:
+        country = s10.country_name(interp.issuing_country, current_language())
+        if interp.carrier_name:
+            return _("{post} ({country})").format(
+                post=html.escape(interp.carrier_name), country=html.escape(country)
+            )
+        return _("the national post of {country}").format(country=html.escape(country))
+    if interp.private_suffix and interp.carrier_name:
+        return _("{carrier} (its own number in the postal format)").format(
+            carrier=html.escape(interp.carrier_name)
+        )
+    if interp.carrier_name:
+        return html.escape(_(interp.carrier_name))
+    return _("an unknown issuer")
+
+
+def _percent(confidence: float) -> str:
+    return f"{round(confidence * 100)}%"
+
+
+def _headline(interp: Interpretation) -> str:
+    who = _who(interp)
+    pct = _percent(interp.confidence)
+    if interp.kind is Kind.UNKNOWN and not interp.carrier:
+        return ""
+    if interp.confidence >= 0.9:
+        return _("{who}, {percent}").format(who=who, percent=pct)
+    if interp.confidence >= 0.5:
+        return _("probably {who}, {percent}").format(who=who, percent=pct)
+    return _("possibly {who}, {percent}").format(who=who, percent=pct)
+
+
+def _links(analysis: Analysis) -> list[Link]:
+    seen: set[str] = set()
+    links: list[Link] = []
+    for interp in analysis.interpretations:
+        for link in interp.links:
+            if link.url not in seen:
+                seen.add(link.url)
+                links.append(link)
+    return links[:_MAX_LINKS]
+
+
+def _link_name(link: Link) -> str:
+    if link.name == "Russian Post":
+        return _("Russian Post (parcels to Russia)")
+    return link.name
+
+
+def render_block(index: int | None, analysis: Analysis) -> str:
+    """HTML explanation of one number (a few short lines)."""
+    best = analysis.best
+    lines: list[str] = []
+    title = f"<code>{html.escape(analysis.number)}</code>"
+    if index is not None:
+        title = f"<b>{index}.</b> {title}"
+    if analysis.input.upper() != analysis.number:
+        title += " " + _("(as typed: {text})").format(text=html.escape(analysis.input))
+    lines.append(title)
+    verdict = f"{_VERDICT_ICON[analysis.verdict]} <b>{_verdict_text(analysis.verdict)}</b>"
+    headline = _headline(best)
+    lines.append(f"{verdict} — {headline}" if headline else verdict)
+    if best.service_code and best.service_meaning:
+        lines.append(
+            _("Service {code}: {meaning}").format(
+                code=html.escape(best.service_code), meaning=_(best.service_meaning)
+            )
+        )
+    if best.check_digit is CheckDigit.VALID:
+        lines.append(_("Check digit: correct."))
+    elif best.check_digit is CheckDigit.INVALID and best.expected_check_digit is not None:
+        lines.append(
+            _("Check digit: wrong, a correct number would have {digit} there.").format(
+                digit=f"<code>{html.escape(best.expected_check_digit)}</code>"
+            )
+        )
+    elif best.kind is Kind.CARRIER:
+        lines.append(_("This format has no check digit, so a typo would go unnoticed."))
+    for note in best.notes:
+        lines.append(f"<i>{_(note)}</i>")
+    if best.kind is Kind.UNKNOWN and not best.notes:
+        lines.append(
+            "<i>"
+            + _(
+                "It matches none of the formats we know: it may be an order number or a "
+                "carrier's internal number. 17TRACK recognises more carriers than we do."
+            )
+            + "</i>"
+        )
+    if analysis.alternatives:
+        alts = "; ".join(
+            _("{who}, {percent}").format(who=_who(alt), percent=_percent(alt.confidence))
+            for alt in analysis.alternatives[:_MAX_ALTERNATIVES]
+        )
+        lines.append(_("Could also be: {list}").format(list=alts))
+    links = _links(analysis)
+    if links:
+        anchors = " · ".join(
+            f'<a href="{html.escape(link.url, quote=True)}">{html.escape(_link_name(link))}</a>'
+            for link in links
+        )
+        lines.append(_("Track it: {links}").format(links=anchors))
+    return "\n".join(lines)
+
+
+def price_context(price_usd: float) -> str:
+    """What the price tier says about tracking (defaults from the advice brief)."""
+    if price_usd < 5:
+        return _(
+            "For an item under $5, tracking is often missing or stops once the parcel leaves "
+            "China. That is normal: wait and keep an eye on the buyer-protection timer on the "
+            "order page."
+        )
+    if price_usd <= 10:
+        return _("For an item up to $10, tracking usually exists but is slow to update.")
+    return _(
+        "For an item over $10, tracking is almost always provided. No tracking 6 or more days "
+        "after shipping is already a reason to open a dispute for 'no tracking information'."
+    )
+
+
+def _header(found: FoundNumbers) -> str | None:
+    parts: list[str] = []
+    if found.truncated:
+        hidden = found.total_found - len(found.items)
+        parts.append(
+            ngettext(
+                "I found {total} numbers and explain the first {shown}; {n} more was left out. "
+                "Send it in a separate message.",
+                "I found {total} numbers and explain the first {shown}; {n} more were left out. "
+                "Send them in a separate message.",
+                hidden,
+            ).format(total=found.total_found, shown=len(found.items), n=hidden)
+        )
+    elif len(found.items) > 1:
+        parts.append(
+            ngettext("I found {n} number.", "I found {n} numbers.", len(found.items)).format(
+                n=len(found.items)
+            )
+        )
+    return "\n".join(parts) if parts else None
+
+
+def _pack(blocks: Iterable[str], limit: int) -> list[str]:
+    """Join blocks into messages of at most ``limit`` visible characters, never splitting one."""
+    messages: list[str] = []
+    current = ""
+    for block in blocks:
+        candidate = f"{current}\n\n{block}" if current else block
+        if current and visible_length(candidate) > limit:
+            messages.append(current)
+            current = block
+        else:
+            current = candidate
+    if current:
+        messages.append(current)
+    return messages
+
+
+def render_chat(found: FoundNumbers, *, price_usd: float | None = None) -> list[str]:
+    """Localized HTML messages (each within Telegram's limit) explaining the numbers found."""
+    blocks: list[str] = []
+    header = _header(found)
+    if header:
+        blocks.append(header)
+    numbered = len(found.items) > 1
+    for i, analysis in enumerate(found.items, start=1):
+        blocks.append(render_block(i if numbered else None, analysis))
+    if price_usd is not None and found.items:
+        blocks.append("💵 " + html.escape(price_context(price_usd)))
+    return _pack(blocks, TELEGRAM_LIMIT)
+
+
+def html_to_text(message: str) -> str:
+    """Plain-text form of our chat HTML: links become "name: url"."""
+    text = _ANCHOR_RE.sub(lambda m: f"{m.group(2)} ({m.group(1)})", message)
+    return html.unescape(_TAG_RE.sub("", text))
+
+
+def render_text(found: FoundNumbers, *, price_usd: float | None = None) -> str:
+    """The chat answer as plain text (for the command line)."""
+    if not found.items:
+        return _("No track numbers found in this text.")
+    return "\n\n".join(html_to_text(m) for m in render_chat(found, price_usd=price_usd))
+
+
+def explain_main(argv: Sequence[str]) -> int:
+    """``parcel-scout explain "<any text>" [--lang en|ru] [--json] [--price-usd N]``."""
+    parser = argparse.ArgumentParser(
+        prog="parcel-scout explain",
+        description="Explain every track number found in the text.",
+    )
+    parser.add_argument("text", nargs="+", help="any text containing track numbers")
+    parser.add_argument("--lang", choices=("en", "ru"), default="en")
+    parser.add_argument("--json", action="store_true", help="print a JSON array instead")
+    parser.add_argument("--price-usd", type=float, default=None, help="the item's price in USD")
+    try:
+        args = parser.parse_args(list(argv))
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    found = find_numbers(" ".join(args.text), limit=DEFAULT_LIMIT)
+    with use_language(args.lang):
+        if args.json:
+            print(json.dumps([a.to_json() for a in found.items], ensure_ascii=False, indent=2))
+            if found.truncated:
+                print(
+                    f"{found.total_found - len(found.items)} more numbers not explained",
+                    file=sys.stderr,
+                )
+        else:
+            print(render_text(found, price_usd=args.price_usd))
+    return 0

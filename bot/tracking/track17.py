@@ -257,8 +257,9 @@ class Track17Client:
         self._store = registrations
         self._base = base_url.rstrip("/")
         self._timeout = timeout
-        # the limit is per key, so share one limiter per key
-        self._limiter = limiter or AsyncLimiter(REQUESTS_PER_SECOND, 1)
+        # the limit is per key, so share one limiter per key. A bucket of one, refilled every
+        # 1/3 s plus a margin: a burst-of-3 bucket would allow up to 6 calls in some 1 s window.
+        self._limiter = limiter or AsyncLimiter(1, 1.02 / REQUESTS_PER_SECOND)
         self._stop_after_delivery = stop_after_delivery
         self._stopped: set[str] = set()
 

@@ -88,6 +88,8 @@ class Recorded:
 
 
 def _tz_offset(tz: str) -> timezone:
+    if tz.strip().upper() in ("GMT", "UTC"):
+        return UTC
     m = re.match(r"^(?:GMT|UTC)([+-])(\d{1,2})(?::?(\d{2}))?$", tz.strip())
     if not m:
         return timezone(timedelta(hours=8))

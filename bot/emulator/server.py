@@ -65,7 +65,7 @@ SUPPORTED_METHODS: Mapping[str, tuple[str, ...]] = {
     "getMyCommands": (),
     "deleteMyCommands": (),
     "sendMessage": ("chat_id", "text"),
-    "editMessageText": ("text",),
+    "editMessageText": (),  # text is required unless rich_message, which is not emulated
     "editMessageReplyMarkup": (),
     "answerCallbackQuery": ("callback_query_id",),
     "sendChatAction": ("chat_id", "action"),
@@ -892,6 +892,10 @@ class BotApiEmulator:
         message = self._message_to_edit(params)
         if message.document is not None:
             raise bad_request("there is no text in the message to edit")
+        if params.get("rich_message") is not None:
+            raise bad_request("rich_message is not supported by the emulator")
+        if params.get("text") in (None, ""):
+            raise bad_request("message text is empty")
         text, entities, mode = format_text(
             str(params["text"]), params.get("parse_mode"), params.get("entities")
         )

@@ -56,9 +56,11 @@ async def request(
     headers: Mapping[str, str] | None = None,
     params: Mapping[str, str] | None = None,
     data: bytes | None = None,
+    xml_errors: bool = False,
 ) -> HttpAnswer:
     """Send one request; 429 → RateLimited, 5xx/network/timeout → SourceUnavailable.
-    Other statuses are returned for the client to interpret."""
+    Other statuses are returned for the client to interpret. With `xml_errors`, a 5xx answer
+    with an XML body is returned too (SOAP 1.2 sends its faults as HTTP 500)."""
     try:
         async with session.request(
             method, url, headers=headers, params=params, data=data, timeout=timeout
@@ -67,7 +69,7 @@ async def request(
                 raise RateLimited(
                     source, "HTTP 429", parse_retry_after(resp.headers.get("Retry-After"))
                 )
-            if resp.status >= 500:
+            if resp.status >= 500 and not (xml_errors and "xml" in (resp.content_type or "")):
                 raise SourceUnavailable(source, f"HTTP {resp.status}")
             body = await resp.content.read(MAX_BODY + 1)
             if len(body) > MAX_BODY:

@@ -236,6 +236,7 @@ class RussianPostClient:
             timeout=self._timeout,
             headers={"Content-Type": "application/soap+xml; charset=utf-8"},
             data=build_envelope(number.upper(), self._login, self._password, self._language),
+            xml_errors=True,
         )
         root = parse_xml(answer.body)
         failure = check_fault(root, number)

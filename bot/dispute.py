@@ -115,9 +115,9 @@ CHOICES: dict[Step, tuple[Choice, ...]] = {
         Choice("send_back", N_("Send it back: full refund"), Step.TEXT),
     ),
     Step.AMOUNT: (
-        Choice("amt_25", N_("25% of the order"), Step.TEXT),
+        Choice("amt_25", N_("A quarter of the order"), Step.TEXT),
         Choice("amt_50", N_("Half of the order"), Step.TEXT),
-        Choice("amt_75", N_("75% of the order"), Step.TEXT),
+        Choice("amt_75", N_("Three quarters of the order"), Step.TEXT),
     ),
     Step.TEXT: (Choice("next", N_("Next: evidence"), Step.EVIDENCE),),
     Step.EVIDENCE: (Choice("next", N_("Next"), Step.WARNINGS),),

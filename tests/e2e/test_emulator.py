@@ -540,3 +540,29 @@ async def _get_me_raw(emu: BotApiEmulator) -> dict[str, Any]:
     ):
         result: dict[str, Any] = (await response.json())["result"]
         return result
+
+
+async def test_delete_reply_to_and_unknown_chats(emulator: BotApiEmulator) -> None:
+    user = emulator.user(user_id=31, first_name="Mila", username="mila")
+    async with polling_bot(emulator) as app:
+        await user.send("/menu")
+        menu = user.last_reply()
+        await user.send("about this", reply_to=menu)
+        assert emulator.chat(31).messages[2].raw["reply_to_message"]["message_id"] == 2
+        assert await app.bot.delete_message(31, menu.message_id)
+        assert menu.deleted and menu not in user.messages
+        assert f"bot deleted #{menu.message_id}" in user.transcript
+        with pytest.raises(BadRequest, match="Message to delete not found"):
+            await app.bot.delete_message(31, menu.message_id)
+        reply = await app.bot.send_message("@mila", "by username", reply_to_message_id=3)
+        assert reply.chat.id == 31 and reply.reply_to_message is not None
+        with pytest.raises(BadRequest, match="Message to be replied not found"):
+            await app.bot.send_message(31, "x", reply_to_message_id=99)
+        with pytest.raises(BadRequest, match="Chat not found"):
+            await app.bot.send_message("@nobody", "x")
+        emulator.strict_chats = True
+        with pytest.raises(BadRequest, match="Chat not found"):
+            await app.bot.send_message(555, "x")
+        with pytest.raises(BadRequest, match="Wrong parameter action"):
+            await app.bot.send_chat_action(31, "dancing")
+        assert await app.bot.close() is True

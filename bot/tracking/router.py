@@ -1,8 +1,8 @@
 """Chooses sources per number, batches per source, isolates failing sources.
 
 Order per number (only configured sources are used):
-- Russian Post first for the RU last mile: 14-digit domestic numbers (then 17TRACK) and S10 ending
-  in RU (then Cainiao, 17TRACK).
+- Russian Post first for the RU last mile: 14-digit domestic numbers (then 17TRACK, Cainiao) and
+  S10 ending in RU (then Cainiao, 17TRACK).
 - Cainiao first for China-origin shapes (S10 — AliExpress relays use many suffixes —, LP…, YT…,
   S + 12 digits, 23 digits, Yanwen, 4PX, SF, J&T) and for shapes we do not know; then Russian Post
   when the number is S10 and the destination is known to be RU; then 17TRACK.
@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 CAINIAO, TRACK17, RUSSIAN_POST = "cainiao", "17track", "russianpost"
 ROUTER = "router"
+_KNOWN = frozenset({CAINIAO, TRACK17, RUSSIAN_POST})
 
 _CHINA_SHAPES = re.compile(
     r"^(?:[A-Z]{2}\d{9}[A-Z]{2}|LP\d{14}|YT\d{16}|S\d{12}|\d{23}|4PX[0-9A-Z]{16}|P000000\d{6}"
@@ -77,7 +78,7 @@ def source_order(query: TrackQuery, available: Sequence[str]) -> list[str]:
     n = query.number.strip().upper()
     dest = (query.dest_country or "").upper()
     if _RPO.match(n):
-        order = [RUSSIAN_POST, TRACK17]
+        order = [RUSSIAN_POST, TRACK17, CAINIAO]  # Cainiao: free last resort
     elif _S10_RU.match(n):
         order = [RUSSIAN_POST, CAINIAO, TRACK17]
     elif _NOT_CHINA_SHAPES.match(n):
@@ -91,7 +92,7 @@ def source_order(query: TrackQuery, available: Sequence[str]) -> list[str]:
     if RUSSIAN_POST in chosen and not russianpost.accepts(n, dest or None):
         chosen.remove(RUSSIAN_POST)
     # sources the rules do not know about (tests, future vendors) go last
-    chosen += [s for s in available if s not in order]
+    chosen += [s for s in available if s not in _KNOWN]
     return chosen
 
 

@@ -64,11 +64,17 @@ async def _register_commands(app: Application[Any, Any, Any, Any, Any, Any]) -> 
         await app.bot.set_my_commands(commands, scope=BotCommandScopeDefault(), language_code=code)
 
 
-async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+async def prepare(app: ParcelScoutApplication) -> None:
+    """Initialize the Application and run the features' start-up work.
+
+    ptb only calls ``post_init`` from ``run_polling``/``run_webhook``; we drive the lifecycle
+    ourselves (polling, webhook and local chat alike), so this is the one place it happens.
+    """
+    await app.initialize()
     await _register_commands(app)
     from handlers import on_startup
 
-    await on_startup(cast(ParcelScoutApplication, app))
+    await on_startup(app)
 
 
 def build_application(
@@ -100,7 +106,6 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .post_init(_post_init)
         .get_updates_read_timeout(35)
     )
     base_url = base_url or settings.telegram_api_url
@@ -113,4 +118,4 @@ def build_application(
     return app
 
 
-__all__ = ["BotContext", "ParcelScoutApplication", "Update", "build_application"]
+__all__ = ["BotContext", "ParcelScoutApplication", "Update", "build_application", "prepare"]

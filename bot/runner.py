@@ -9,10 +9,9 @@ from contextlib import suppress
 
 from telegram import Update
 
-from bot.app import build_application
+from bot.app import build_application, prepare
 from bot.config import Settings
 from bot.services import Services
-from storage import Storage
 
 log = logging.getLogger(__name__)
 
@@ -24,19 +23,15 @@ def _stop_on_signals(stop: asyncio.Event) -> None:
             loop.add_signal_handler(sig, stop.set)
 
 
-async def open_services(settings: Settings) -> Services:
-    storage = await Storage.open(settings.db_path)
-    return Services(settings=settings, storage=storage)
-
-
 async def run_polling(settings: Settings) -> int:
-    services = await open_services(settings)
+    services = await Services.open(settings)
     stop = asyncio.Event()
     _stop_on_signals(stop)
     try:
         app = build_application(services)
         log.info("mode: long polling; data file: %s", settings.db_path.resolve())
-        async with app:  # initialize ... shutdown (flushes persistence)
+        await prepare(app)
+        try:
             assert app.updater is not None
             await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
             await app.start()
@@ -44,6 +39,8 @@ async def run_polling(settings: Settings) -> int:
             log.info("stopping: no new updates, finishing what is in flight")
             await app.updater.stop()
             await app.stop()
+        finally:
+            await app.shutdown()  # flushes persistence
     finally:
         await services.close()
     return 0

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from storage import Storage
+from storage import Storage, ts
 
 
 @dataclass(slots=True)
@@ -18,6 +18,13 @@ class Services:
     settings: Settings
     storage: Storage
     clock: Clock = field(default_factory=SystemClock)
+
+    @classmethod
+    async def open(cls, settings: Settings, *, clock: Clock | None = None) -> Services:
+        """Open the database (migrating it) with one clock shared by storage and the features."""
+        clock = clock or SystemClock()
+        storage = await Storage.open(settings.db_path, clock=lambda: ts(clock.now()))
+        return cls(settings=settings, storage=storage, clock=clock)
 
     async def close(self) -> None:
         await self.storage.close()

@@ -114,8 +114,15 @@ def esc(value: object) -> str:
 async def on_error(update: object, context: BotContext) -> None:
     """Log the failure with its traceback; tell the user something friendly, never the trace."""
     error = context.error
+    user = update.effective_user if isinstance(update, Update) else None
     if isinstance(error, Forbidden):
+        # Blocked: remember it so the scheduler stops pushing; a new message unblocks.
         log.info("user blocked the bot: %s", error)
+        if user is not None:
+            await context.services.storage.users.mark_blocked(user.id)
+        return
+    if isinstance(error, BadRequest) and "chat not found" in str(error).lower():
+        log.warning("chat vanished while answering: %s", error)
         return
     log.error("update failed: %r", error, exc_info=error)
     if isinstance(update, Update) and update.effective_chat is not None:

@@ -1,0 +1,5 @@
+"""Fixtures shared by every test: the Bot API emulator and the whole bot around it."""
+
+from __future__ import annotations
+
+pytest_plugins = ["tests.support.telegram", "tests.support.app"]

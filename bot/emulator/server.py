@@ -253,6 +253,7 @@ class BotApiEmulator:
         self._pending: list[JsonDict] = []
         self._acks: dict[int, asyncio.Event] = {}
         self._last_update_id = 0
+        self._poll_generation = 0
         self._allowed_updates: list[str] = []
         self._callback_queries: dict[str, int] = {}  # query id -> user id
         self._last_query_id = 0
@@ -734,9 +735,15 @@ class BotApiEmulator:
             allowed = params["allowed_updates"]
             self._allowed_updates = [str(a) for a in allowed] if isinstance(allowed, list) else []
         timeout = max(params.get("timeout") or 0, 0)
+        # Like Telegram, a newer getUpdates terminates a pending one (two bot instances conflict).
+        self._poll_generation += 1
+        generation = self._poll_generation
+        self._wake()
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
+            if generation != self._poll_generation:
+                raise ApiError(409, _DEFAULT_DESCRIPTIONS[409])
             ready = self._deliverable()
             remaining = deadline - loop.time()
             if ready or remaining <= 0 or self._closing or self.webhook_url:

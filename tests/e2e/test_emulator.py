@@ -566,3 +566,15 @@ async def test_delete_reply_to_and_unknown_chats(emulator: BotApiEmulator) -> No
         with pytest.raises(BadRequest, match="Wrong parameter action"):
             await app.bot.send_chat_action(31, "dancing")
         assert await app.bot.close() is True
+
+
+async def test_newer_get_updates_terminates_the_pending_one(emulator: BotApiEmulator) -> None:
+    url = f"{emulator.base_url}{emulator.token}/getUpdates"
+    async with aiohttp.ClientSession() as http:
+        first = asyncio.create_task(http.post(url, json={"timeout": 5}))
+        await asyncio.sleep(0.05)
+        async with http.post(url, json={"timeout": 0}) as response:
+            assert (await response.json())["result"] == []
+        old = await asyncio.wait_for(first, 2)
+        assert old.status == 409
+        assert "terminated by other getUpdates" in (await old.json())["description"]

@@ -43,9 +43,7 @@ class BotContext(CallbackContext[ExtBot[None], UserData, ChatData, BotData]):
 
 
 class ParcelScoutApplication(
-    Application[
-        ExtBot[None], BotContext, UserData, ChatData, BotData, JobQueue[BotContext]
-    ]
+    Application[ExtBot[None], BotContext, UserData, ChatData, BotData, JobQueue[BotContext]]
 ):
     """The Application with its services attached (built by :func:`build_application`)."""
 

@@ -11,7 +11,6 @@ import sys
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
@@ -75,13 +74,15 @@ def problems(language: str = "ru") -> Iterator[str]:
     catalog = load_catalog(language)
     for message in code_messages():
         entry = catalog.get(message.msgid)
-        if entry is None or not entry.string or (
-            isinstance(entry.string, tuple) and not all(entry.string)
+        if (
+            entry is None
+            or not entry.string
+            or (isinstance(entry.string, tuple) and not all(entry.string))
         ):
             yield f"{language}: untranslated {message.msgid!r} ({message.where})"
             continue
         expected = placeholders(message.msgid) | placeholders(message.plural or "")
-        forms = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        forms = tuple(entry.string) if isinstance(entry.string, tuple | list) else (entry.string,)
         for form in forms:
             got = placeholders(form)
             if got != expected:

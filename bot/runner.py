@@ -1,4 +1,4 @@
-"""Process lifecycle: open services, run the Application in the configured mode, shut down cleanly."""
+"""Process lifecycle: open the services, run the Application in its mode, shut down cleanly."""
 
 from __future__ import annotations
 

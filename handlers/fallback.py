@@ -30,7 +30,9 @@ async def stale_button(update: Update, context: BotContext) -> None:
     """A button from an old message whose feature or data is gone: say so instead of spinning."""
     query = update.callback_query
     assert query is not None
-    await query.answer(_("This button is out of date. Send /start for a fresh menu."), show_alert=True)
+    await query.answer(
+        _("This button is out of date. Send /start for a fresh menu."), show_alert=True
+    )
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

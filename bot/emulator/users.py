@@ -145,6 +145,11 @@ class SimulatedUser:
                 )
         raise AssertionError(f"no button {label!r} in this chat\n{self.transcript}")
 
+    async def press_data(self, message: StoredMessage, data: str) -> list[StoredMessage]:
+        """Send a crafted callback query with `data` from `message`, as a tampered client could
+        (e.g. another user's parcel id): the bot must refuse it politely."""
+        return await self._press(message, {"text": f"<crafted {data}>", "callback_data": data})
+
     async def _press(self, message: StoredMessage, button: JsonDict) -> list[StoredMessage]:
         data = button.get("callback_data")
         if data is None:

@@ -1,4 +1,4 @@
-"""The foundation end to end: /start, /help, /language, fallback, and surviving Telegram failures."""
+"""The foundation end to end: /start, /help, /language, fallback, surviving Telegram failures."""
 
 from __future__ import annotations
 

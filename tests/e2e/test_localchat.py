@@ -30,7 +30,7 @@ async def test_piped_local_chat_prints_greeting_and_presses_buttons(tmp_path: Pa
 
 
 def test_make_run_smoke_without_token(tmp_path: Path) -> None:
-    """What the README promises: `printf '/start\\n/language\\n' | parcel-scout run` with no token."""
+    """The README's promise: `printf '/start\\n/language\\n' | make run` works with no token."""
     env = {k: v for k, v in os.environ.items() if k != "BOT_TOKEN"}
     log = tmp_path / "requests.jsonl"
     env.update(

@@ -50,7 +50,7 @@ def event_key(time: datetime | None, location: str, code: str, description: str)
     code — or, when the source gave no code, the normalised text. A carrier re-wording the text of a
     coded event therefore keeps the key; so does re-ordering the list.
     """
-    when = time.astimezone(UTC).strftime("%Y-%m-%dT%H:%M") if time is not None else "-"
+    when = time.astimezone(UTC).isoformat()[:16] if time is not None else "-"  # to the minute
     what = f"c:{code.strip().upper()}" if code.strip() else f"t:{normalise_text(description)}"
     raw = f"{when}|{normalise_text(location)}|{what}"
     return hashlib.sha1(raw.encode("utf-8"), usedforsecurity=False).hexdigest()[:20]

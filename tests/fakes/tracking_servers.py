@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import json
 import re
@@ -87,6 +88,7 @@ class Recorded:
         return json.loads(self.body)
 
 
+@functools.lru_cache(maxsize=64)
 def _tz_offset(tz: str) -> timezone:
     if tz.strip().upper() in ("GMT", "UTC"):
         return UTC
@@ -310,7 +312,7 @@ class FakeCainiao(_FakeServer):
         local = ev.time.astimezone(_tz_offset(ev.tz or "GMT+8"))
         return {
             "time": int(ev.time.timestamp() * 1000),
-            "timeStr": local.strftime("%Y-%m-%d %H:%M:%S"),
+            "timeStr": local.replace(tzinfo=None, microsecond=0).isoformat(sep=" "),
             "timeZone": ev.tz,
             "desc": ev.description,
             "standerdDesc": ev.description,

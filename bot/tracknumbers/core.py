@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from bot.i18n import N_
 from bot.tracknumbers import s10
 from bot.tracknumbers.checksums import expected as expected_check
-from bot.tracknumbers.formats import BY_LENGTH, MAX_LEN, MIN_LEN, Format
+from bot.tracknumbers.formats import DISPATCH, MAX_LEN, MIN_LEN, Format
 from bot.tracknumbers.model import (
     Analysis,
     CheckDigit,
@@ -64,7 +64,7 @@ def _s10_score(m: re.Match[str], check: CheckDigit) -> float:
 def classify(number: str) -> list[Reading]:
     """Every format whose shape ``number`` (compact) has, with a score for segmentation."""
     readings: list[Reading] = []
-    for fmt in BY_LENGTH.get(len(number), ()):
+    for fmt in DISPATCH.get((len(number), number[:1]), ()):
         m = fmt.regex.fullmatch(number)
         if m is None:
             continue
@@ -102,19 +102,21 @@ def _gap_penalty(left: str, right: str, left_digit: bool, right_digit: bool) -> 
     if left_digit and right_digit:
         return _SPLIT_PENALTY
     if (left_digit and len(right) <= 3) or (right_digit and len(left) <= 3):
-        return _SPLIT_PENALTY / 2  # a short letter prefix or suffix such as "LX 123" or "... CN"
+        return 1.0  # a short letter prefix or suffix such as "LX 123" or "... CN"
     return 0.0
 
 
 def _segment_run(norm: str, run_start: int, run_end: int) -> list[_Segment]:
     """Split one run of tokens into numbers, maximising the total plausibility (small DP)."""
-    tokens = [(m.start(), m.end()) for m in TOKEN_RE.finditer(norm, run_start, run_end)]
-    if len(tokens) == 1:
-        token = norm[run_start:run_end]
-        readings = classify(token) if MIN_LEN <= len(token) <= MAX_LEN else []
+    if run_end - run_start < MIN_LEN:
+        return []  # too short to hold any number we know (or to look like one)
+    token = norm[run_start:run_end]
+    if token.isalnum():
+        readings = classify(token) if len(token) <= MAX_LEN else []
         if readings or _looks_like_number(token):
             return [_Segment(run_start, run_end, token, readings)]
         return []
+    tokens = [(m.start(), m.end()) for m in TOKEN_RE.finditer(norm, run_start, run_end)]
     n = len(tokens)
     texts = [norm[s:e] for s, e in tokens]
     has_digit = [_DIGIT_RE.search(t) is not None for t in texts]
@@ -345,15 +347,9 @@ def _explain(raw: str, number: str, readings: Sequence[Reading]) -> Analysis:
         return Analysis(raw, number, best, (), Trackability.UNKNOWN)
     # Competing readings share the probability mass; a lone weak reading keeps its low prior.
     total = max(1.0, sum(w for _, w in scored))
-    ranked = sorted(
-        (_with_confidence(i, round(w / total, 2)) for i, w in scored),
-        key=lambda i: -i.confidence,
-    )
-    best = ranked[0]
-    return Analysis(raw, number, best, tuple(ranked[1:]), best.trackability)
-
-
-def _with_confidence(interp: Interpretation, confidence: float) -> Interpretation:
-    from dataclasses import replace
-
-    return replace(interp, confidence=confidence)
+    for interp, weight in scored:
+        interp.confidence = round(weight / total, 2)
+    if len(scored) > 1:
+        scored.sort(key=lambda pair: -pair[1])
+    best = scored[0][0]
+    return Analysis(raw, number, best, tuple(i for i, _ in scored[1:]), best.trackability)

@@ -351,12 +351,51 @@ MIN_LEN = min(f.length[0] for f in FORMATS)
 MAX_LEN = max(f.length[1] for f in FORMATS)
 
 
-def _by_length() -> dict[int, tuple[Format, ...]]:
-    table: dict[int, list[Format]] = {}
+_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _first_chars(items: Any) -> set[str]:
+    """Characters a parsed pattern can start with (all of them when unsure)."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    for op, arg in items:
+        if op is c.LITERAL:
+            return {chr(arg)}
+        if op is c.IN:
+            out: set[str] = set()
+            for sub_op, sub_arg in arg:
+                if sub_op is c.LITERAL:
+                    out.add(chr(sub_arg))
+                elif sub_op is c.RANGE:
+                    out.update(chr(x) for x in range(sub_arg[0], sub_arg[1] + 1))
+                elif sub_op is c.CATEGORY and sub_arg is c.CATEGORY_DIGIT:
+                    out.update("0123456789")
+                else:
+                    return set(_ALPHABET)
+            return out
+        if op is c.SUBPATTERN:
+            return _first_chars(arg[-1])
+        if op is c.BRANCH:
+            return set().union(*(_first_chars(branch) for branch in arg[1]))
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT) and arg[0] >= 1:
+            return _first_chars(arg[2])
+        if op is c.ASSERT or op is c.ASSERT_NOT:
+            continue  # lookarounds consume nothing
+        return set(_ALPHABET)
+    return set(_ALPHABET)
+
+
+def _dispatch() -> dict[tuple[int, str], tuple[Format, ...]]:
+    """(length, first character) -> the formats worth trying, so few regexes run per number."""
+    from re import _parser  # type: ignore[attr-defined]
+
+    table: dict[tuple[int, str], list[Format]] = {}
     for fmt in FORMATS:
+        firsts = _first_chars(_parser.parse(fmt.pattern))
         for n in range(fmt.length[0], fmt.length[1] + 1):
-            table.setdefault(n, []).append(fmt)
-    return {n: tuple(fmts) for n, fmts in table.items()}
+            for ch in firsts:
+                table.setdefault((n, ch), []).append(fmt)
+    return {key: tuple(fmts) for key, fmts in table.items()}
 
 
-BY_LENGTH: Mapping[int, tuple[Format, ...]] = MappingProxyType(_by_length())
+DISPATCH: Mapping[tuple[int, str], tuple[Format, ...]] = MappingProxyType(_dispatch())

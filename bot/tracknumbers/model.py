@@ -33,7 +33,7 @@ class Link:
     url: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Interpretation:
     """One reading of a number: which format, what it says, how sure we are."""
 
@@ -74,7 +74,7 @@ class Interpretation:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Analysis:
     """Everything we can say about one number found in the text."""
 

@@ -1,7 +1,15 @@
 """Telegram-facing handlers, one module per user-facing capability; thin by design.
 
-Each module exposes ``COMMANDS`` (its entries in the command menu) and ``register(app)``.
-Order in :data:`MODULES` is the order of matching: the fallback stays last.
+Each module exposes ``COMMANDS`` (its entries in the command menu), ``register(app)`` and
+optionally ``async on_startup(app)``. Order in :data:`MODULES` is the order of matching in
+group 0: conversations that wait for typed answers come first, then typed questions
+("what should I do?"), then track numbers in free text (explain), and the fallback last.
+
+Callback data is ``<feature>:<action>[:<arg>...]`` (at most 64 bytes):
+``menu:main``, ``help:show``, ``lang:...``, ``parcels:...`` / ``parcel:<action>:<id>``,
+``settings:...``, ``whatnow:start`` / ``whatnow:p:<parcel_id>`` / ``whatnow:n:<number>``,
+``dispute:start`` / ``dispute:p:<parcel_id>`` / ``dispute:<choice>``,
+``watch:add:<number>``, ``privacy:...``, ``admin:...``.
 """
 
 from __future__ import annotations
@@ -12,13 +20,37 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.ext import TypeHandler
 
-from handlers import fallback, help, language, start
+from handlers import (
+    admin,
+    dispute,
+    explain,
+    fallback,
+    help,
+    language,
+    parcels,
+    privacy,
+    settings,
+    start,
+    whatnow,
+)
 from handlers.common import identify_user, on_error
 
 if TYPE_CHECKING:
     from bot.app import ParcelScoutApplication
 
-MODULES: list[ModuleType] = [start, help, language, fallback]
+MODULES: list[ModuleType] = [
+    start,
+    dispute,
+    parcels,
+    settings,
+    whatnow,
+    privacy,
+    admin,
+    help,
+    language,
+    explain,
+    fallback,
+]
 
 
 def command_menu() -> list[tuple[str, str]]:

@@ -16,10 +16,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.i18n import use_language  # noqa: E402
-from bot.tracknumbers import find_numbers  # noqa: E402
-from bot.tracknumbers.checksums import luhn, mod10, s10, weighted_mod  # noqa: E402
-from bot.tracknumbers.render import render_chat  # noqa: E402
+from bot.i18n import use_language
+from bot.tracknumbers import find_numbers
+from bot.tracknumbers.checksums import luhn, mod10, s10, weighted_mod
+from bot.tracknumbers.render import render_chat
 
 N_INPUTS = 100_000
 _SERVICES = ("LX", "LK", "LZ", "RB", "RI", "RF", "RS", "UA", "UR", "EE", "CP", "HK", "ZA", "RV")

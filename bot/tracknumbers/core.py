@@ -210,7 +210,9 @@ _NOTE_NOT_COUNTRY = N_(
 )
 
 
-def _links(number: str, fmt: Format, post_url: str | None, post_name: str | None) -> tuple[Link, ...]:
+def _links(
+    number: str, fmt: Format, post_url: str | None, post_name: str | None
+) -> tuple[Link, ...]:
     links = [Link("17TRACK", f"https://t.17track.net/en#nums={number}")]
     if fmt.cainiao:
         links.append(Link("Cainiao", f"https://global.cainiao.com/detail.htm?mailNoList={number}"))
@@ -232,6 +234,8 @@ def _s10_interpretation(number: str, r: Reading) -> tuple[Interpretation, float]
     country: str | None = None
     post_url: str | None = None
     kind = Kind.S10
+    carrier: str | None
+    carrier_name: str | None
     if private is not None:
         carrier, carrier_name = private
         trackability = Trackability.INTERNATIONAL
@@ -261,13 +265,17 @@ def _s10_interpretation(number: str, r: Reading) -> tuple[Interpretation, float]
         trackability = Trackability.INVALID
         notes.insert(0, _NOTE_WRONG_CHECK)
     link_fmt = r.fmt
-    links = _links(number, link_fmt, post_url, carrier_name) if kind is not Kind.UNKNOWN else (
-        Link("17TRACK", f"https://t.17track.net/en#nums={number}"),
+    links = (
+        _links(number, link_fmt, post_url, carrier_name)
+        if kind is not Kind.UNKNOWN
+        else (Link("17TRACK", f"https://t.17track.net/en#nums={number}"),)
     )
     if kind is Kind.S10 and trackability is not Trackability.INVALID and private is None:
-        links += (Link("Russian Post", f"https://www.pochta.ru/tracking?barcode={number}"),) if (
-            cc != "RU"
-        ) else ()
+        links += (
+            (Link("Russian Post", f"https://www.pochta.ru/tracking?barcode={number}"),)
+            if (cc != "RU")
+            else ()
+        )
     interp = Interpretation(
         kind=kind,
         format_id="s10" if private is None else f"s10_{carrier}",

@@ -102,8 +102,8 @@ FORMATS: tuple[Format, ...] = (
         "cainiao_s", "cainiao", "Cainiao", r"S\d{12}", (13, 13), T.INTERNATIONAL, 0.6, cainiao=True,
     ),
     Format(
-        "cainiao_23", "cainiao", N_("Cainiao (domestic China)"), r"\d{23}", (23, 23), T.LOCAL_ONLY, 0.4,
-        broad=True, cainiao=True, note=_NOTE_LOCAL,
+        "cainiao_23", "cainiao", N_("Cainiao (domestic China)"), r"\d{23}", (23, 23),
+        T.LOCAL_ONLY, 0.4, broad=True, cainiao=True, note=_NOTE_LOCAL,
     ),
     Format(
         "cainiao_relay_lv", "cainiao", N_("Cainiao via Latvian Post"),
@@ -193,8 +193,8 @@ FORMATS: tuple[Format, ...] = (
         T.INTERNATIONAL, 0.5, checksum="mod7", broad=True, url=_DHL,
     ),
     Format(
-        "dhl_express_piece_id", "dhl", N_("DHL Express (piece ID)"), r"J[A-Z]{2,3}\d{9,10}", (12, 14),
-        T.INTERNATIONAL, 0.6, url=_DHL,
+        "dhl_express_piece_id", "dhl", N_("DHL Express (piece ID)"), r"J[A-Z]{2,3}\d{9,10}",
+        (12, 14), T.INTERNATIONAL, 0.6, url=_DHL,
     ),
     Format(
         "dhl_ecommerce", "dhl", "DHL eCommerce",

@@ -41,7 +41,10 @@ INSURED_LETTER = ServiceClass(
 )
 LETTER_EXPRESS = ServiceClass(
     "letter_express",
-    N_("tracked small packet (letter post express, e.g. ePacket): usually tracked, often no signature"),
+    N_(
+        "tracked small packet (letter post express, e.g. ePacket): usually tracked, "
+        "often no signature"
+    ),
     Trackability.INTERNATIONAL,
     N_(
         "A number starting with L is not automatically untrackable: China Post ePacket numbers "
@@ -134,7 +137,9 @@ POSTS: dict[str, Post] = {
     "DK": Post("postnord_dk", "PostNord Denmark"),
     "NO": Post("posten_norge", "Posten Norge"),
     "GB": Post(
-        "royal_mail", "Royal Mail", "https://www.royalmail.com/track-your-item#/tracking-results/{n}"
+        "royal_mail",
+        "Royal Mail",
+        "https://www.royalmail.com/track-your-item#/tracking-results/{n}",
     ),
     "US": Post("usps", "USPS", "https://tools.usps.com/go/TrackConfirmAction?tLabels={n}"),
     "CA": Post(
@@ -183,9 +188,9 @@ _NOT_POSTAL = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "XK", "ZZ"})
 
 @cache
 def iso_countries() -> frozenset[str]:
-    territories = Locale.parse("en").territories
+    codes = [str(code) for code in Locale.parse("en").territories]
     return frozenset(
-        code for code in territories if len(code) == 2 and code.isalpha() and code not in _NOT_POSTAL
+        code for code in codes if len(code) == 2 and code.isalpha() and code not in _NOT_POSTAL
     )
 
 

@@ -33,9 +33,13 @@ def test_s10_check_digit_special_cases(serial: str, expected: str) -> None:
 
 
 def test_s10_check_digit_ten_maps_to_zero() -> None:
-    serial = next(f"{i:08d}" for i in range(10**5) if 11 - sum(
-        int(d) * w for d, w in zip(f"{i:08d}", (8, 6, 4, 2, 3, 5, 9, 7), strict=True)
-    ) % 11 == 10)
+    serial = next(
+        f"{i:08d}"
+        for i in range(10**5)
+        if 11
+        - sum(int(d) * w for d, w in zip(f"{i:08d}", (8, 6, 4, 2, 3, 5, 9, 7), strict=True)) % 11
+        == 10
+    )
     assert s10(serial) == "0"
 
 

@@ -138,7 +138,8 @@ def test_cli_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 _noisy = st.text(
-    alphabet=st.sampled_from(list("LXRBCNGU0123456789 -.,<>&\"'/АВЕКМНОРСТУХ０１ＬＸ\n")), max_size=300
+    alphabet=st.sampled_from(list("LXRBCNGU0123456789 -.,<>&\"'/АВЕКМНОРСТУХ０１ＬＸ\n")),
+    max_size=300,
 )
 
 

@@ -65,6 +65,12 @@ def _dump(payload: Mapping[str, Any] | None) -> str:
     return json.dumps(dict(payload or {}), ensure_ascii=False, separators=(",", ":"))
 
 
+async def _executemany(db: Database, sql: str, rows: Iterable[Any]) -> int:
+    # Database has no executemany of its own: a transaction (or a savepoint in one) carries it.
+    async with db.transaction() as tx:
+        return await tx.executemany(sql, rows)
+
+
 class Users(_Repo):
     async def get(self, user_id: int) -> User | None:
         row = await self.db.fetchone("SELECT * FROM users WHERE id = ?", (user_id,))
@@ -375,7 +381,7 @@ class Parcels(_Repo):
     # --- scheduler side (no ownership: these act on behalf of the bot) ---
 
     async def claim_due(
-        self, limit: int, *, lease: int = 300, now: int | None = None
+        self, limit: int, *, lease: int = 300, now: int | None = None, skip_blocked: bool = False
     ) -> list[Parcel]:
         """Take up to ``limit`` active parcels whose check is due, leasing them for ``lease`` s.
 
@@ -383,13 +389,20 @@ class Parcels(_Repo):
         clears ``claimed_until``; so two passes (or processes) never check the same parcel.
         """
         now = self._now(now)
+        # Parcels of users who blocked the bot wait until the user comes back (skip_blocked).
+        blocked = (
+            " AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = parcels.user_id"
+            " AND u.blocked_at IS NOT NULL)"
+            if skip_blocked
+            else ""
+        )
         rows = await self.db.fetchall(
-            """
+            f"""
             UPDATE parcels SET claimed_until = :until
             WHERE id IN (
                 SELECT id FROM parcels
                 WHERE archived_at IS NULL AND next_check_at <= :now
-                  AND (claimed_until IS NULL OR claimed_until <= :now)
+                  AND (claimed_until IS NULL OR claimed_until <= :now){blocked}
                 ORDER BY next_check_at, id
                 LIMIT :limit)
             RETURNING *
@@ -459,6 +472,58 @@ class Parcels(_Repo):
     async def count_all_active(self) -> int:
         return int(await self.db.fetchval("SELECT count(*) FROM parcels WHERE archived_at IS NULL"))
 
+    async def update_tracking_many(self, rows: Sequence[Mapping[str, Any]]) -> int:
+        """Store the results of a whole scheduler batch in one statement (the watcher's hot path).
+
+        Each row names ``id`` and every scheduler column below; the lease is released.
+        """
+        if not rows:
+            return 0
+        return await _executemany(
+            self.db,
+            """
+            UPDATE parcels SET carrier = coalesce(:carrier, carrier),
+                real_number = coalesce(:real_number, real_number),
+                status = :status, status_changed_at = :status_changed_at,
+                last_event_at = :last_event_at, last_pushed_event_at = :last_pushed_event_at,
+                origin_country = coalesce(:origin_country, origin_country),
+                dest_country = coalesce(:dest_country, dest_country),
+                last_checked_at = :last_checked_at, next_check_at = :next_check_at,
+                check_failures = :check_failures, claimed_until = NULL, updated_at = :now
+            WHERE id = :id
+            """,
+            rows,
+        )
+
+    async def stalled(self, before: int, statuses: Sequence[str], limit: int = 500) -> list[Parcel]:
+        """Active parcels in ``statuses`` whose last event is older than ``before`` and whose
+        stall was not announced since that event."""
+        marks = ", ".join("?" * len(statuses))
+        rows = await self.db.fetchall(
+            "SELECT p.* FROM parcels p JOIN users u ON u.id = p.user_id "
+            f"WHERE p.archived_at IS NULL AND p.status IN ({marks}) AND p.last_event_at < ? "
+            "AND (p.stall_alerted_at IS NULL OR p.stall_alerted_at < p.last_event_at) "
+            "AND u.blocked_at IS NULL ORDER BY p.last_event_at LIMIT ?",
+            (*statuses, before, limit),
+        )
+        return [Parcel.from_row(row) for row in rows]
+
+    async def protection_due(self, until: date, limit: int = 500) -> list[Parcel]:
+        """Active, undelivered parcels whose buyer-protection deadline is on or before ``until``."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM parcels WHERE archived_at IS NULL AND protection_deadline IS NOT NULL "
+            "AND protection_deadline <= ? AND status NOT IN ('delivered', 'returned') "
+            "ORDER BY protection_deadline, id LIMIT ?",
+            (date_to_text(until), limit),
+        )
+        return [Parcel.from_row(row) for row in rows]
+
+    async def count_by_status(self) -> dict[str, int]:
+        rows = await self.db.fetchall(
+            "SELECT status, count(*) FROM parcels WHERE archived_at IS NULL GROUP BY status"
+        )
+        return {str(row[0]): int(row[1]) for row in rows}
+
 
 class Events(_Repo):
     async def insert_new(
@@ -504,6 +569,40 @@ class Events(_Repo):
                 "SELECT count(*) FROM tracking_events WHERE parcel_id = ?", (parcel_id,)
             )
         )
+
+    async def keys_for(self, parcel_ids: Sequence[int]) -> dict[int, set[str]]:
+        """Stored event keys of many parcels at once (change detection of a batch)."""
+        found: dict[int, set[str]] = {pid: set() for pid in parcel_ids}
+        for start in range(0, len(parcel_ids), 500):
+            chunk = list(parcel_ids[start : start + 500])
+            rows = await self.db.fetchall(
+                "SELECT parcel_id, event_key FROM tracking_events "
+                f"WHERE parcel_id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+            for row in rows:
+                found[int(row[0])].add(str(row[1]))
+        return found
+
+    async def insert_many(
+        self, rows: Iterable[tuple[int, NewEvent]], *, now: int | None = None
+    ) -> int:
+        """Store events of many parcels in one statement; known keys are skipped."""
+        now = self._now(now)
+        return await _executemany(
+            self.db,
+            """
+            INSERT INTO tracking_events (parcel_id, event_key, occurred_at, status, location,
+                description, raw_code, source, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (parcel_id, event_key) DO NOTHING
+            """,
+            [
+                (pid, e.event_key, e.occurred_at, e.status, e.location, e.description,
+                 e.raw_code, e.source, now)
+                for pid, e in rows
+            ],
+        )  # fmt: skip
 
 
 def _event_order(event: TrackingEvent) -> tuple[int, int]:
@@ -583,6 +682,25 @@ class Outbox(_Repo):
              now if not_before is None else not_before),
         )  # fmt: skip
         return None if row is None else int(row[0])
+
+    async def enqueue_many(
+        self, items: Sequence[Mapping[str, Any]], *, now: int | None = None
+    ) -> int:
+        """Queue many messages in one statement. Each item: ``user_id``, ``kind``, ``payload``,
+        optional ``parcel_id``, ``dedupe_key``, ``not_before``. Duplicate keys are skipped."""
+        if not items:
+            return 0
+        now = self._now(now)
+        return await _executemany(
+            self.db,
+            "INSERT INTO outbox (user_id, parcel_id, kind, payload, dedupe_key, created_at, "
+            "not_before) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, dedupe_key) DO NOTHING",
+            [
+                (item["user_id"], item.get("parcel_id"), item["kind"], _dump(item.get("payload")),
+                 item.get("dedupe_key"), now, item.get("not_before") or now)
+                for item in items
+            ],
+        )  # fmt: skip
 
     async def get(self, item_id: int) -> OutboxItem | None:
         row = await self.db.fetchone("SELECT * FROM outbox WHERE id = ?", (item_id,))

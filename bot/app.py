@@ -8,6 +8,7 @@ chat can hand in their own clock or database) and reached from handlers as ``con
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any, cast
 
 from telegram import BotCommand, BotCommandScopeDefault, LinkPreviewOptions, Update
@@ -22,6 +23,7 @@ from telegram.ext import (
     JobQueue,
 )
 
+from bot import metrics
 from bot.i18n import SUPPORTED, translate
 from bot.services import Services
 from bot.telegram_io import ResilientRateLimiter
@@ -50,6 +52,24 @@ class ParcelScoutApplication(
     def __init__(self, *, services: Services, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.services = services
+
+    async def process_update(self, update: object) -> None:
+        # Every update passes here (polling and webhook alike): count it and time its handling.
+        started = time.perf_counter()
+        try:
+            await super().process_update(update)
+        finally:
+            metrics.HANDLER_LATENCY.observe(time.perf_counter() - started)
+            metrics.UPDATES.labels(type=update_type(update)).inc()
+
+
+def update_type(update: object) -> str:
+    """``message``, ``callback_query``, ... — the field of the update that is set."""
+    if isinstance(update, Update):
+        for name in Update.ALL_TYPES:
+            if getattr(update, name, None) is not None:
+                return name
+    return "other"
 
 
 async def _register_commands(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -6,6 +6,7 @@ It runs in every mode with a token (polling too, for health and metrics). It doe
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
@@ -26,6 +27,7 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 TRACK17_PATH = "/17track"
 # The scheduler counts as stalled after this many check intervals without a finished pass.
 STALL_INTERVALS = 3
+DB_TIMEOUT = 3.0
 # Telegram updates are small; refuse anything unreasonable before reading it.
 MAX_BODY = 1024 * 1024
 
@@ -164,7 +166,8 @@ class WebServer:
         healthy = True
         storage = self.services.storage
         try:
-            body["outbox_depth"] = await storage.outbox.depth()
+            async with asyncio.timeout(DB_TIMEOUT):  # a hung database is unhealthy, not a hang
+                body["outbox_depth"] = await storage.outbox.depth()
             body["database"] = "ok"
         except Exception as exc:  # any failure of the database is "unhealthy", not a crash
             log.warning("healthz: database does not answer: %r", exc)

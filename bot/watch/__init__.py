@@ -1,0 +1,19 @@
+"""The watch engine: cadence table, claim-check-diff pass, outbox payloads, stall/timer alerts.
+
+Pure domain code (no telegram imports). `Watcher` is the entry point; handlers/notifications.py
+sends what it queues.
+"""
+
+from bot.watch.cadence import DEFAULT_CADENCE, Cadence
+from bot.watch.diff import Change, detect_change
+from bot.watch.service import CheckOutcome, PassStats, Watcher
+
+__all__ = [
+    "DEFAULT_CADENCE",
+    "Cadence",
+    "Change",
+    "CheckOutcome",
+    "PassStats",
+    "Watcher",
+    "detect_change",
+]

@@ -1,0 +1,88 @@
+"""Change detection: what of a fresh answer is new, and what of that is news for the user.
+
+Identity is `TrackEvent.key` (stable fields only), so a carrier re-wording or re-ordering old
+events produces nothing new. An event older than the last one announced is stored, never pushed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Set
+from dataclasses import dataclass, field
+
+from bot.tracking.model import Status, TrackEvent, TrackResult
+
+PUSH_FIRST = "first"  # first answer with events: one "now tracking" message, not the history
+PUSH_EVENTS = "events"  # one message for all new events of this check
+PUSH_STATUS = "status"  # the status moved without an event to show
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    new_events: tuple[TrackEvent, ...]  # not stored before, newest first
+    push: str | None  # PUSH_* or None
+    pushed: tuple[TrackEvent, ...] = ()  # the events the push talks about, newest first
+    status: str = Status.NOT_FOUND
+    status_changed: bool = False
+    last_event_at: int | None = None
+    last_pushed_event_at: int | None = None
+    extra: dict[str, int] = field(default_factory=dict)
+
+
+def _ts(event: TrackEvent) -> int | None:
+    return None if event.time is None else int(event.time.timestamp())
+
+
+def detect_change(
+    result: TrackResult,
+    *,
+    known_keys: Set[str],
+    status: str,
+    last_event_at: int | None,
+    last_pushed_event_at: int | None,
+) -> Change:
+    """Compare ``result`` with what the parcel already has (stored keys and state)."""
+    seen: set[str] = set()
+    new: list[TrackEvent] = []
+    for ev in result.events:  # newest first
+        key = ev.key
+        if key not in known_keys and key not in seen:
+            seen.add(key)
+            new.append(ev)
+    times = [t for t in (_ts(e) for e in result.events) if t is not None]
+    newest = max(times) if times else None
+    latest_event_at = max(filter(None, (last_event_at, newest)), default=None)
+    new_status = str(result.status)
+    if new_status == Status.NOT_FOUND and status != Status.NOT_FOUND:
+        new_status = status  # a source forgetting a parcel it knew is not news
+    status_changed = new_status != status
+
+    push: str | None = None
+    pushed: tuple[TrackEvent, ...] = ()
+    pushed_at = last_pushed_event_at
+    if not known_keys and last_pushed_event_at is None:
+        if result.events:
+            push = PUSH_FIRST
+            pushed = result.events[:1]
+            pushed_at = newest
+    else:
+        fresh = [
+            e
+            for e in new
+            if (t := _ts(e)) is not None
+            and (last_pushed_event_at is None or t > last_pushed_event_at)
+        ]
+        if fresh:
+            push = PUSH_EVENTS
+            pushed = tuple(fresh)
+            pushed_at = max(filter(None, (last_pushed_event_at, _ts(fresh[0]), *map(_ts, fresh))))
+        elif status_changed and new_status != Status.NOT_FOUND:
+            push = PUSH_STATUS
+    return Change(
+        new_events=tuple(new),
+        push=push,
+        pushed=pushed,
+        status=new_status,
+        status_changed=status_changed,
+        last_event_at=latest_event_at,
+        last_pushed_event_at=pushed_at,
+    )

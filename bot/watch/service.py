@@ -1,0 +1,440 @@
+"""The watcher: claim due parcels, check them in batches, detect changes, queue the news.
+
+Everything it decides is written to the database in one transaction per batch (events, outbox
+rows, parcel state), so a restart loses nothing and repeats nothing: leases (claimed_until) expire,
+outbox rows wait for the sender.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bot import metrics
+from bot.clock import Clock
+from bot.tracking.model import NumberFailure, TrackEvent, TrackOutcome, TrackResult
+from bot.tracking.router import TrackQuery
+from bot.tracking.service import TrackingService
+from bot.watch import texts
+from bot.watch.cadence import DAY, DEFAULT_CADENCE, STALL_STATUSES, Cadence
+from bot.watch.diff import PUSH_EVENTS, PUSH_FIRST, PUSH_STATUS, detect_change
+from storage import UNSET, NewEvent, Parcel, Storage, ts
+
+log = logging.getLogger(__name__)
+
+LEASE_SECONDS = 600
+PROTECTION_REMINDERS = (3, 7)  # days before the deadline, most urgent first
+
+
+@dataclass(slots=True)
+class PassStats:
+    claimed: int = 0
+    checked: int = 0  # a source answered (found or not found)
+    failed: int = 0
+    new_events: int = 0
+    pushes: int = 0
+    archived: int = 0
+    seconds: float = 0.0
+    db_seconds: float = 0.0
+    network_seconds: float = 0.0
+    diff_seconds: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class CheckOutcome:
+    """What "check now" learned about one parcel."""
+
+    parcel: Parcel  # state after the check
+    new_events: tuple[TrackEvent, ...] = ()  # newest first
+    status: str = "not_found"
+    status_changed: bool = False
+    source: str | None = None
+    error: str | None = None  # set when no source could answer
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass(slots=True)
+class _Plan:
+    """Writes of one batch, applied in one transaction."""
+
+    events: list[tuple[int, NewEvent]] = field(default_factory=list)
+    outbox: list[dict[str, Any]] = field(default_factory=list)
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    archive: list[int] = field(default_factory=list)
+    outcomes: dict[int, CheckOutcome] = field(default_factory=dict)
+
+
+def _event_payload(event: TrackEvent) -> dict[str, Any]:
+    return {
+        "t": None if event.time is None else int(event.time.timestamp()),
+        "loc": event.location,
+        "desc": event.description,
+        "status": None if event.status is None else str(event.status),
+    }
+
+
+def _new_event(event: TrackEvent, source: str) -> NewEvent:
+    return NewEvent(
+        event_key=event.key,
+        source=source,
+        occurred_at=None if event.time is None else int(event.time.timestamp()),
+        status=None if event.status is None else str(event.status),
+        location=event.location or None,
+        description=event.description,
+        raw_code=event.code or None,
+    )
+
+
+class Watcher:
+    def __init__(
+        self,
+        storage: Storage,
+        tracking: TrackingService,
+        clock: Clock,
+        *,
+        batch_size: int,
+        concurrency: int,
+        cadence: Cadence = DEFAULT_CADENCE,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.storage = storage
+        self.tracking = tracking
+        self.clock = clock
+        self.batch_size = max(1, batch_size)
+        self.concurrency = max(1, concurrency)
+        self.cadence = cadence
+        self.rng = rng or random.Random()
+        self.last_pass_at: datetime | None = None
+        self._pass_lock = asyncio.Lock()
+
+    def _now(self) -> int:
+        return ts(self.clock.now())
+
+    # ------------------------------------------------------------------ the scheduled pass
+
+    async def run_pass(self, limit: int | None = None) -> PassStats:
+        """Check every due parcel (at most ``limit``); returns what happened."""
+        stats = PassStats()
+        started = time.perf_counter()
+        async with self._pass_lock:  # one pass at a time in this process; leases guard others
+            remaining = [limit]
+
+            def take() -> int:
+                if remaining[0] is None:
+                    return self.batch_size
+                n = min(self.batch_size, remaining[0])
+                remaining[0] -= n
+                return n
+
+            async def worker() -> None:
+                while (n := take()) > 0:
+                    t0 = time.perf_counter()
+                    batch = await self.storage.parcels.claim_due(
+                        n, lease=LEASE_SECONDS, now=self._now(), skip_blocked=True
+                    )
+                    stats.db_seconds += time.perf_counter() - t0
+                    if not batch:
+                        return
+                    stats.claimed += len(batch)
+                    await self._check_batch(batch, stats, notify=True)
+
+            await asyncio.gather(*(worker() for _ in range(self.concurrency)))
+            t0 = time.perf_counter()
+            await self._update_status_gauge()
+            stats.db_seconds += time.perf_counter() - t0
+        self.last_pass_at = self.clock.now()
+        metrics.SCHEDULER_LAST_PASS.set(self.last_pass_at.timestamp())
+        stats.seconds = time.perf_counter() - started
+        return stats
+
+    async def _update_status_gauge(self) -> None:
+        counts = await self.storage.parcels.count_by_status()
+        for status in texts.STATUS_LABELS:
+            metrics.PARCELS_BY_STATUS.labels(status).set(counts.get(status, 0))
+
+    async def _track(self, parcels: Sequence[Parcel], stats: PassStats) -> dict[str, TrackOutcome]:
+        queries: dict[str, TrackQuery] = {}
+        for p in parcels:
+            queries.setdefault(p.number, TrackQuery(p.number, p.dest_country, p.origin_country))
+        t0 = time.perf_counter()
+        try:
+            return await self.tracking.track(list(queries.values()))
+        except Exception as exc:  # the router never should; a bug must not stop the loop
+            log.exception("tracking failed for a whole batch")
+            return {n: NumberFailure(n, "watcher", f"internal error {exc!r}") for n in queries}
+        finally:
+            stats.network_seconds += time.perf_counter() - t0
+
+    async def _check_batch(
+        self, batch: Sequence[Parcel], stats: PassStats, *, notify: bool
+    ) -> _Plan:
+        now = self._now()
+        plan = _Plan()
+        to_check: list[Parcel] = []
+        for p in batch:
+            if p.status in ("delivered", "returned") and self.cadence.should_archive(
+                p.status, now, created_at=p.created_at, last_event_at=p.last_event_at,
+                status_changed_at=p.status_changed_at,
+            ):  # fmt: skip
+                plan.archive.append(p.id)
+                plan.outcomes[p.id] = CheckOutcome(p, status=p.status)
+            else:
+                to_check.append(p)
+        outcomes = await self._track(to_check, stats) if to_check else {}
+        await self._apply(to_check, outcomes, now, plan, stats, notify=notify)
+        return plan
+
+    async def _apply(
+        self,
+        parcels: Sequence[Parcel],
+        outcomes: Mapping[str, TrackOutcome],
+        now: int,
+        plan: _Plan,
+        stats: PassStats,
+        *,
+        notify: bool,
+    ) -> None:
+        t0 = time.perf_counter()
+        known = await self.storage.events.keys_for([p.id for p in parcels]) if parcels else {}
+        stats.db_seconds += time.perf_counter() - t0
+        t0 = time.perf_counter()
+        for p in parcels:
+            outcome = outcomes.get(p.number) or NumberFailure(p.number, "watcher", "no answer")
+            if isinstance(outcome, NumberFailure):
+                self._plan_failure(p, outcome, now, plan, stats)
+            else:
+                self._plan_result(p, outcome, known.get(p.id, set()), now, plan, stats, notify)
+        stats.diff_seconds += time.perf_counter() - t0
+        t0 = time.perf_counter()
+        async with self.storage.db.transaction():
+            await self.storage.events.insert_many(plan.events, now=now)
+            await self.storage.outbox.enqueue_many(plan.outbox, now=now)
+            await self.storage.parcels.update_tracking_many(plan.updates)
+            for pid in plan.archive:
+                await self.storage.parcels.archive_any(pid, now=now)
+        stats.db_seconds += time.perf_counter() - t0
+        stats.archived += len(plan.archive)
+        stats.pushes += len(plan.outbox)
+
+    def _plan_failure(
+        self, p: Parcel, failure: NumberFailure, now: int, plan: _Plan, stats: PassStats
+    ) -> None:
+        stats.failed += 1
+        metrics.CHECKS.labels(failure.source, "failed").inc()
+        failures = p.check_failures + 1
+        retry = self.cadence.retry_after_failure(failures, now, rng=self.rng)
+        if failure.retry_at is not None:
+            retry = max(retry, int(failure.retry_at.timestamp()))
+        plan.updates.append(self._row(p, now, next_check_at=retry, check_failures=failures,
+                                      last_checked_at=p.last_checked_at))  # fmt: skip
+        plan.outcomes[p.id] = CheckOutcome(p, status=p.status, error=failure.reason)
+
+    def _plan_result(
+        self,
+        p: Parcel,
+        result: TrackResult,
+        known: set[str],
+        now: int,
+        plan: _Plan,
+        stats: PassStats,
+        notify: bool,
+    ) -> None:
+        stats.checked += 1
+        found = result.status != "not_found"
+        metrics.CHECKS.labels(result.source, "found" if found else "not_found").inc()
+        change = detect_change(
+            result,
+            known_keys=known,
+            status=p.status,
+            last_event_at=p.last_event_at,
+            last_pushed_event_at=p.last_pushed_event_at,
+        )
+        stats.new_events += len(change.new_events)
+        plan.events.extend((p.id, _new_event(e, result.source)) for e in change.new_events)
+        status_changed_at = now if change.status_changed else p.status_changed_at
+        name = p.display_name
+        if notify and change.push is not None:
+            item: dict[str, Any] = {"user_id": p.user_id, "parcel_id": p.id}
+            if change.push == PUSH_FIRST:
+                item.update(
+                    kind=texts.KIND_FIRST,
+                    dedupe_key=f"first:{p.id}",
+                    payload={"name": name, "status": change.status,
+                             "event": _event_payload(change.pushed[0]),
+                             "count": len(result.events)},
+                )  # fmt: skip
+            elif change.push == PUSH_EVENTS:
+                shown = change.pushed[: texts.MAX_EVENTS_SHOWN]
+                item.update(
+                    kind=texts.KIND_EVENTS,
+                    dedupe_key=f"ev:{p.id}:{change.pushed[0].key}",
+                    payload={"name": name, "status": change.status,
+                             "events": [_event_payload(e) for e in shown],
+                             "more": len(change.pushed) - len(shown)},
+                )  # fmt: skip
+            elif change.push == PUSH_STATUS:
+                item.update(
+                    kind=texts.KIND_STATUS,
+                    dedupe_key=f"st:{p.id}:{change.status}",
+                    payload={"name": name, "status": change.status},
+                )
+            plan.outbox.append(item)
+        last_pushed = change.last_pushed_event_at
+        if not notify:  # the caller shows the answer itself: all of it counts as told
+            last_pushed = change.last_event_at or last_pushed
+        last_event_at = change.last_event_at
+        archive = None
+        if not change.new_events:
+            archive = self.cadence.should_archive(
+                change.status, now, created_at=p.created_at, last_event_at=last_event_at,
+                status_changed_at=status_changed_at,
+            )  # fmt: skip
+        if archive is not None and notify:
+            plan.archive.append(p.id)
+            if archive == "silent":
+                days = (now - (last_event_at or p.created_at)) // DAY
+                plan.outbox.append(
+                    {"user_id": p.user_id, "parcel_id": p.id, "kind": texts.KIND_ARCHIVED,
+                     "dedupe_key": f"arch:{p.id}:{now // DAY}",
+                     "payload": {"name": name, "reason": archive, "days": days}}
+                )  # fmt: skip
+        next_check = self.cadence.next_check(
+            change.status, now, created_at=p.created_at, last_event_at=last_event_at,
+            status_changed_at=status_changed_at, rng=self.rng,
+        )  # fmt: skip
+        row = self._row(
+            p,
+            now,
+            next_check_at=next_check,
+            check_failures=0,
+            last_checked_at=now,
+            status=change.status,
+            status_changed_at=status_changed_at,
+            last_event_at=last_event_at,
+            last_pushed_event_at=last_pushed,
+            carrier=result.carrier,
+            real_number=result.real_number,
+            origin_country=result.origin_country,
+            dest_country=result.dest_country,
+        )
+        plan.updates.append(row)
+        plan.outcomes[p.id] = CheckOutcome(
+            p, change.new_events, change.status, change.status_changed, result.source
+        )
+
+    @staticmethod
+    def _row(p: Parcel, now: int, **values: Any) -> dict[str, Any]:
+        row: dict[str, Any] = {
+            "id": p.id,
+            "carrier": None,
+            "real_number": None,
+            "status": p.status,
+            "status_changed_at": p.status_changed_at,
+            "last_event_at": p.last_event_at,
+            "last_pushed_event_at": p.last_pushed_event_at,
+            "origin_country": None,
+            "dest_country": None,
+            "last_checked_at": p.last_checked_at,
+            "now": now,
+        }
+        row.update(values)
+        return row
+
+    # ------------------------------------------------------------------ on demand and pushed
+
+    async def check_now(self, user_id: int, parcel_id: int) -> CheckOutcome | None:
+        """Check one of the user's parcels right away; ``None`` if it is not theirs.
+
+        No push is queued: the caller shows the outcome, and what it shows counts as told.
+        """
+        parcel = await self.storage.parcels.get_owned(user_id, parcel_id)
+        if parcel is None:
+            return None
+        stats = PassStats()
+        plan = _Plan()
+        outcomes = await self._track([parcel], stats)
+        await self._apply([parcel], outcomes, self._now(), plan, stats, notify=False)
+        fresh = await self.storage.parcels.get(parcel_id) or parcel
+        got = plan.outcomes[parcel.id]
+        return CheckOutcome(
+            fresh, got.new_events, got.status, got.status_changed, got.source, got.error
+        )
+
+    async def ingest(self, results: Mapping[str, TrackResult]) -> int:
+        """Results a source pushed to us (17TRACK webhook): same detection; new events count."""
+        stats = PassStats()
+        now = self._now()
+        for number, result in results.items():
+            parcels = await self.storage.parcels.find_by_number(number)
+            if not parcels:
+                continue
+            # The pushed result answers for every parcel with this number (or re-labelled to it).
+            outcomes = {p.number: result for p in parcels}
+            await self._apply(parcels, outcomes, now, _Plan(), stats, notify=True)
+        return stats.new_events
+
+    # ------------------------------------------------------------------ alerts
+
+    async def alerts_pass(self) -> int:
+        """Stall alerts and buyer-protection reminders (each once); returns how many queued."""
+        now = self._now()
+        queued = 0
+        stalled = await self.storage.parcels.stalled(
+            now - self.cadence.stalled_after, STALL_STATUSES
+        )
+        for p in stalled:
+            days = (now - (p.last_event_at or now)) // DAY
+            async with self.storage.db.transaction():
+                item = await self.storage.outbox.enqueue(
+                    p.user_id,
+                    texts.KIND_STALL,
+                    {"name": p.display_name, "status": p.status, "days": days},
+                    parcel_id=p.id,
+                    dedupe_key=f"stall:{p.id}:{p.last_event_at}",
+                    now=now,
+                )
+                await self.storage.parcels.update_tracking(
+                    p.id, stall_alerted_at=now, claimed_until=UNSET, now=now
+                )
+            queued += item is not None
+        today = datetime.fromtimestamp(now, UTC).date()
+        horizon = today + timedelta(days=max(PROTECTION_REMINDERS))
+        for p in await self.storage.parcels.protection_due(horizon):
+            assert p.protection_deadline is not None
+            days_left = (p.protection_deadline - today).days
+            if days_left < 0:
+                continue
+            threshold = next(d for d in PROTECTION_REMINDERS if days_left <= d)
+            deadline_ts = ts(datetime.combine(p.protection_deadline, datetime.min.time(), UTC))
+            async with self.storage.db.transaction():
+                reminder = await self.storage.reminders.schedule(
+                    p.user_id,
+                    f"watch.protection{threshold}",
+                    deadline_ts - threshold * DAY,
+                    {"deadline": p.protection_deadline.isoformat()},
+                    parcel_id=p.id,
+                    now=now,
+                )
+                if reminder is None:
+                    continue  # told already
+                await self.storage.reminders.mark_fired(reminder, now=now)
+                await self.storage.outbox.enqueue(
+                    p.user_id,
+                    texts.KIND_PROTECTION,
+                    {"name": p.display_name, "days_left": days_left,
+                     "deadline": p.protection_deadline.isoformat()},
+                    parcel_id=p.id,
+                    dedupe_key=f"prot{threshold}:{p.id}:{p.protection_deadline.isoformat()}",
+                    now=now,
+                )  # fmt: skip
+            queued += 1
+        return queued

@@ -1,0 +1,203 @@
+"""What the watcher's messages say: payload (stored in the outbox) → HTML text + buttons.
+
+Pure: uses gettext (the caller sets the recipient's language) and zoneinfo, never telegram.
+Every carrier or user supplied value is HTML-escaped here.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.i18n import N_, _, ngettext
+
+KIND_FIRST = "watch.first"
+KIND_EVENTS = "watch.events"
+KIND_STATUS = "watch.status"
+KIND_ARCHIVED = "watch.archived"
+KIND_STALL = "watch.stall"
+KIND_PROTECTION = "watch.protection"
+
+TEXT_LIMIT = 4096
+MAX_EVENTS_SHOWN = 5
+
+STATUS_LABELS: dict[str, str] = {
+    "not_found": N_("not found yet"),
+    "info_received": N_("label created, waiting for the carrier"),
+    "in_transit": N_("in transit"),
+    "in_customs": N_("at customs"),
+    "arrived_destination": N_("arrived in the destination country"),
+    "out_for_delivery": N_("out for delivery"),
+    "available_for_pickup": N_("waiting for you at the pickup point"),
+    "delivered": N_("delivered"),
+    "delivery_failed": N_("delivery attempt failed"),
+    "returning": N_("being returned to the seller"),
+    "returned": N_("returned to the seller"),
+    "exception": N_("problem reported by the carrier"),
+    "expired": N_("tracking expired"),
+}
+
+MEANINGS: dict[str, str] = {
+    "not_found": N_(
+        "Often normal in the first days: the seller's label exists before the parcel moves."
+    ),
+    "info_received": N_("The seller has shipped on paper; the carrier has not scanned it yet."),
+    "in_transit": N_("It is moving; nothing for you to do yet."),
+    "in_customs": N_(
+        "Customs can take about 3 weeks; no action needed unless customs contacts you."
+    ),
+    "arrived_destination": N_(
+        "It is in your country: local delivery usually takes days, not weeks."
+    ),
+    "out_for_delivery": N_("Expect it today or tomorrow; keep your phone at hand."),
+    "available_for_pickup": N_("Collect it soon: pickup points send parcels back after a while."),
+    "delivered": N_("If you did not get it, open a dispute before buyer protection ends."),
+    "delivery_failed": N_("Contact the local post office or courier to arrange delivery."),
+    "returning": N_("Ask the seller for a refund or a resend, and open a dispute if they stall."),
+    "returned": N_("Ask the seller for a refund; open a dispute if they do not answer."),
+    "exception": N_("Check the timeline; if nothing moves in a few days, ask the seller."),
+    "expired": N_("The carrier stopped tracking it; ask the seller if it has not arrived."),
+}
+
+
+def status_label(status: str) -> str:
+    msgid = STATUS_LABELS.get(status)
+    return _(msgid) if msgid else status.replace("_", " ")
+
+
+def meaning(status: str) -> str:
+    msgid = MEANINGS.get(status)
+    return _(msgid) if msgid else ""
+
+
+def user_zone(timezone: str | None, language: str) -> ZoneInfo:
+    """The user's zone; unset: by language (ru → Moscow), else UTC."""
+    name = timezone or ("Europe/Moscow" if language == "ru" else "UTC")
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def fmt_time(value: int | None, zone: ZoneInfo) -> str:
+    if value is None:
+        return _("time unknown")
+    local = datetime.fromtimestamp(value, UTC).astimezone(zone)
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
+def esc(value: object) -> str:
+    return html.escape(str(value), quote=False)
+
+
+def buttons(parcel_id: int | None) -> list[list[tuple[str, str]]]:
+    if parcel_id is None:
+        return []
+    return [
+        [(_("🕓 Timeline"), f"parcel:timeline:{parcel_id}")],
+        [(_("🧭 What should I do now?"), f"whatnow:p:{parcel_id}")],
+    ]
+
+
+def _event_line(event: Mapping[str, Any], zone: ZoneInfo) -> str:
+    parts = [fmt_time(event.get("t"), zone)]
+    if event.get("loc"):
+        parts.append(esc(event["loc"]))
+    line = " · ".join(parts)
+    desc = str(event.get("desc") or "")[:500]
+    return f"• {line}\n  {esc(desc)}" if desc else f"• {line}"
+
+
+def _header(payload: Mapping[str, Any]) -> str:
+    return f"📦 <b>{esc(payload.get('name') or payload.get('number') or '?')}</b>"
+
+
+def render(
+    kind: str, payload: Mapping[str, Any], parcel_id: int | None, zone: ZoneInfo
+) -> tuple[str, list[list[tuple[str, str]]]]:
+    """HTML text (≤ 4096) and button rows for one outbox item, in the current language."""
+    status = str(payload.get("status") or "")
+    lines = [_header(payload)]
+    if kind == KIND_FIRST:
+        lines.append(_("Now tracking: {status}").format(status=esc(status_label(status))))
+        event = payload.get("event")
+        if event:
+            lines.append(_event_line(event, zone))
+        count = int(payload.get("count") or 0)
+        if count > 1:
+            lines.append(
+                ngettext(
+                    "{n} event so far, see the timeline.",
+                    "{n} events so far, see the timeline.",
+                    count,
+                ).format(n=count)
+            )
+        lines.append(meaning(status))
+    elif kind == KIND_EVENTS:
+        lines.append(_("New status: {status}").format(status=esc(status_label(status))))
+        events = list(payload.get("events") or [])
+        for event in events[:MAX_EVENTS_SHOWN]:
+            lines.append(_event_line(event, zone))
+        more = len(events) - MAX_EVENTS_SHOWN + int(payload.get("more") or 0)
+        if more > 0:
+            lines.append(
+                ngettext("…and {n} earlier update.", "…and {n} earlier updates.", more).format(
+                    n=more
+                )
+            )
+        lines.append(meaning(status))
+    elif kind == KIND_STATUS:
+        lines.append(_("New status: {status}").format(status=esc(status_label(status))))
+        lines.append(meaning(status))
+    elif kind == KIND_ARCHIVED:
+        if payload.get("reason") == "delivered":
+            lines.append(_("Delivered, so I stopped watching it and moved it to the archive."))
+        else:
+            days = int(payload.get("days") or 60)
+            lines.append(
+                ngettext(
+                    "No news for {n} day: I stopped watching it and moved it to the archive.",
+                    "No news for {n} days: I stopped watching it and moved it to the archive.",
+                    days,
+                ).format(n=days)
+            )
+            lines.append(_("If it has not arrived, ask the seller or open a dispute."))
+    elif kind == KIND_STALL:
+        days = int(payload.get("days") or 7)
+        lines.append(
+            ngettext(
+                "No new tracking event for {n} day (status: {status}).",
+                "No new tracking event for {n} days (status: {status}).",
+                days,
+            ).format(n=days, status=esc(status_label(status)))
+        )
+        if status == "in_customs":
+            lines.append(_("Customs can take about 3 weeks; that pause is usually normal."))
+        else:
+            lines.append(_("Pauses happen between countries; if it lasts, ask the seller."))
+    elif kind == KIND_PROTECTION:
+        days = int(payload.get("days_left") or 0)
+        deadline = payload.get("deadline")
+        when = date.fromisoformat(deadline).isoformat() if deadline else "?"
+        lines.append(
+            ngettext(
+                "⏳ Buyer protection ends in {n} day ({date}).",
+                "⏳ Buyer protection ends in {n} days ({date}).",
+                days,
+            ).format(n=days, date=esc(when))
+        )
+        lines.append(
+            _(
+                "Not delivered yet: ask the seller to extend protection, "
+                "or open a dispute before then."
+            )
+        )
+    else:
+        lines.append(esc(payload.get("text") or ""))
+    text = "\n".join(line for line in lines if line)
+    if len(text) > TEXT_LIMIT:
+        text = text[: TEXT_LIMIT - 1] + "…"
+    return text, buttons(parcel_id)

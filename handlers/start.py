@@ -13,6 +13,7 @@ COMMANDS = [("start", N_("Main menu"))]
 
 # The main actions, as (label msgid, callback_data). Only features that exist belong here.
 MAIN_MENU: list[list[tuple[str, str]]] = [
+    [(N_("🧭 What should I do now?"), "whatnow:start"), (N_("⚖️ Dispute help"), "dispute:start")],
     [(N_("🌐 Language"), "lang:menu"), (N_("❓ Help"), "help:show")],
 ]
 

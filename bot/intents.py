@@ -165,3 +165,10 @@ def detect_intent(text: str) -> Intent:
     if any(p.search(norm) for p in _TOPIC_RE):
         return Intent.UNSURE
     return Intent.NONE
+
+
+def has_track_number(text: str) -> bool:
+    """Whether the text carries something shaped like a track number (explain's business)."""
+    low = text.lower()
+    low = re.sub(r"[^\w\s]", " ", low)
+    return _TRACK.search(low) is not None

@@ -1,11 +1,224 @@
-"""Placeholder: filled in by its feature's issue."""
+"""/settings: language, time zone (buttons or typed city / offset), quiet hours."""
 
 from __future__ import annotations
 
-from telegram.ext import Application
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-COMMANDS: list[tuple[str, str]] = []
+from babel.dates import format_time
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.app import BotContext
+from bot.i18n import N_, _, current_language
+from bot.parsing import format_minutes, parse_quiet_hours
+from bot.timezones import PRESETS, describe, parse_timezone
+from handlers.common import Button, edit_or_send, esc, keyboard, send_html
+from handlers.parcels import AwaitingFilter, clear_awaiting, set_awaiting
+from storage import User
+
+COMMANDS = [("settings", N_("Time zone, quiet hours, language"))]
+
+AWAIT_KINDS = frozenset({"tz", "quiet"})
+
+# (start, end) minutes of the day offered as buttons.
+QUIET_PRESETS: list[tuple[int, int]] = [(23 * 60, 8 * 60), (22 * 60, 7 * 60), (0, 9 * 60)]
+
+
+def _quiet_text(user: User | None) -> str:
+    if user is None or user.quiet_start is None or user.quiet_end is None:
+        return _("off")
+    return f"{format_minutes(user.quiet_start)}–{format_minutes(user.quiet_end)}"
+
+
+def _tz_text(context: BotContext, user: User | None) -> str:
+    if user is None or not user.timezone:
+        return _("not set (times are shown in UTC)")
+    return esc(describe(user.timezone, context.services.clock.now()))
+
+
+async def settings_view(context: BotContext, user_id: int) -> tuple[str, list[list[Button]]]:
+    user = await context.services.storage.users.get(user_id)
+    lines = [
+        _("⚙️ <b>Settings</b>"),
+        "",
+        _("🕓 Time zone: {zone}").format(zone=_tz_text(context, user)),
+        _("🌙 Quiet hours: {hours}").format(hours=_quiet_text(user)),
+        _("🌐 Language: English"),
+    ]
+    rows: list[list[Button]] = [
+        [(_("🕓 Time zone"), "settings:tz"), (_("🌙 Quiet hours"), "settings:quiet")],
+        [(_("🌐 Language"), "lang:menu")],
+        [(_("⬅️ Main menu"), "menu:main")],
+    ]
+    return "\n".join(lines), rows
+
+
+async def settings_command(update: Update, context: BotContext) -> None:
+    clear_awaiting(context)
+    assert update.effective_user is not None
+    text, rows = await settings_view(context, update.effective_user.id)
+    await send_html(update, context, text, keyboard(rows))
+
+
+async def settings_menu(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    clear_awaiting(context)
+    text, rows = await settings_view(context, query.from_user.id)
+    await edit_or_send(update, context, text, keyboard(rows))
+
+
+def _known_preset(name: str) -> bool:
+    return any(name == zone for presets in PRESETS.values() for _label, zone in presets)
+
+
+async def ask_timezone(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    presets = PRESETS.get(current_language(), PRESETS["en"])
+    buttons: list[Button] = [(_(label), f"settings:tzset:{zone}") for label, zone in presets]
+    buttons.append(("UTC", "settings:tzset:UTC"))
+    rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+    rows.append([(_("⬅️ Settings"), "settings:menu")])
+    set_awaiting(context, "tz")
+    await edit_or_send(
+        update,
+        context,
+        _("🕓 Pick your time zone, or type a city or a UTC offset, e.g. “Berlin”, “+3”, “UTC-5”."),
+        keyboard(rows),
+    )
+
+
+async def set_timezone_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    name = query.data.split(":", 2)[2]
+    if not (_known_preset(name) or name == "UTC"):
+        await query.answer(_("That time zone is not available."), show_alert=True)
+        return
+    await query.answer()
+    await _save_timezone(update, context, query.from_user.id, name)
+
+
+async def _save_timezone(update: Update, context: BotContext, user_id: int, name: str) -> None:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        await send_html(update, context, _("That time zone is not available."))
+        return
+    await context.services.storage.users.set_timezone(user_id, name)
+    clear_awaiting(context)
+    now = context.services.clock.now().astimezone(ZoneInfo(name))
+    local = format_time(now, "HH:mm", locale=current_language())
+    text, rows = await settings_view(context, user_id)
+    head = _("✅ Time zone set: {zone}. Your local time now is {time}.").format(
+        zone=esc(describe(name, now)), time=local
+    )
+    await send_html(update, context, f"{head}\n\n{text}", keyboard(rows))
+
+
+async def ask_quiet(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    rows: list[list[Button]] = [
+        [
+            (f"{format_minutes(s)}–{format_minutes(e)}", f"settings:qset:{s}-{e}")
+            for s, e in QUIET_PRESETS
+        ],
+        [(_("🔔 Off"), "settings:qset:off")],
+        [(_("⬅️ Settings"), "settings:menu")],
+    ]
+    set_awaiting(context, "quiet")
+    await edit_or_send(
+        update,
+        context,
+        _("🌙 During quiet hours I hold news back until morning. Pick hours, or type them "
+          "like “23:00-08:00”.")
+        + "\n"
+        + _("Times are in your time zone; set it first if you have not."),
+        keyboard(rows),
+    )  # fmt: skip
+
+
+async def set_quiet_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    value = query.data.split(":", 2)[2]
+    hours: tuple[int, int] | None = None
+    if value != "off":
+        start, _sep, end = value.partition("-")
+        hours = (int(start), int(end))
+        if not all(0 <= v < 1440 for v in hours) or hours[0] == hours[1]:
+            await query.answer(_("Those hours are not available."), show_alert=True)
+            return
+    await query.answer()
+    await _save_quiet(update, context, query.from_user.id, hours)
+
+
+async def _save_quiet(
+    update: Update, context: BotContext, user_id: int, hours: tuple[int, int] | None
+) -> None:
+    users = context.services.storage.users
+    if hours is None:
+        await users.set_quiet_hours(user_id, None, None)
+        head = _("🔔 Quiet hours are off: news comes at any time.")
+    else:
+        await users.set_quiet_hours(user_id, hours[0], hours[1])
+        head = _("🌙 Quiet hours: {start}–{end}. News in that time waits until {end}.").format(
+            start=format_minutes(hours[0]), end=format_minutes(hours[1])
+        )
+    clear_awaiting(context)
+    text, rows = await settings_view(context, user_id)
+    await send_html(update, context, f"{head}\n\n{text}", keyboard(rows))
+
+
+async def typed_answer(update: Update, context: BotContext) -> None:
+    message = update.effective_message
+    user = update.effective_user
+    assert message is not None and message.text is not None and user is not None
+    assert context.user_data is not None
+    what = (context.user_data.get("awaiting") or {}).get("what")
+    text = message.text.strip()
+    back = keyboard([[(_("⬅️ Settings"), "settings:menu")]])
+    if what == "tz":
+        name = parse_timezone(text)
+        if name is None:
+            await send_html(
+                update,
+                context,
+                _("🤔 I do not know that place. Type a bigger city nearby or a UTC offset, "
+                  "e.g. “+3” or “UTC-5”."),
+                back,
+            )  # fmt: skip
+            return
+        await _save_timezone(update, context, user.id, name)
+        return
+    parsed = parse_quiet_hours(text)
+    if parsed is None or parsed is True:
+        await send_html(
+            update,
+            context,
+            _("🤔 I could not read that. Type hours like “23:00-08:00”, or “off”."),
+            back,
+        )
+        return
+    await _save_quiet(update, context, user.id, None if parsed is False else parsed)
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    """Nothing yet."""
+    app.add_handler(
+        MessageHandler(
+            filters.TEXT & ~filters.COMMAND & AwaitingFilter(app, AWAIT_KINDS), typed_answer
+        )
+    )
+    app.add_handler(CommandHandler("settings", settings_command))
+    app.add_handler(CallbackQueryHandler(settings_menu, pattern=r"^settings:menu$"))
+    app.add_handler(CallbackQueryHandler(ask_timezone, pattern=r"^settings:tz$"))
+    app.add_handler(CallbackQueryHandler(set_timezone_button, pattern=r"^settings:tzset:"))
+    app.add_handler(CallbackQueryHandler(ask_quiet, pattern=r"^settings:quiet$"))
+    app.add_handler(
+        CallbackQueryHandler(set_quiet_button, pattern=r"^settings:qset:(off|\d{1,4}-\d{1,4})$")
+    )

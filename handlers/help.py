@@ -29,6 +29,10 @@ def help_text() -> str:
             "Your Telegram id, chat id and language, and only what you tell me about your "
             "parcels. Nothing is shared with anyone."
         ),
+        _(
+            "I keep it to check your parcels and tell you what changed. /export gives you a "
+            "copy of your parcels; /forgetme deletes everything I store about you."
+        ),
     ]
     return "\n".join(lines)
 

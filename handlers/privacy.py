@@ -1,11 +1,171 @@
-"""Placeholder: filled in by its feature's issue."""
+"""/forgetme (delete everything about the user, after a confirmation) and /export (CSV file)."""
 
 from __future__ import annotations
 
-from telegram.ext import Application
+import csv
+import io
+import logging
 
-COMMANDS: list[tuple[str, str]] = []
+from telegram import InputFile, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot.app import BotContext
+from bot.i18n import N_, _
+from handlers.common import edit_or_send, keyboard, send_html
+from storage import Parcel, from_ts
+
+log = logging.getLogger(__name__)
+
+COMMANDS = [
+    ("export", N_("Download your parcels as a CSV file")),
+    ("forgetme", N_("Delete everything I store about you")),
+]
+
+EXPORT_COLUMNS = (
+    "number",
+    "nickname",
+    "status",
+    "carrier",
+    "real_number",
+    "added_at",
+    "last_event_at",
+    "last_checked_at",
+    "archived_at",
+    "shipped_on",
+    "price_amount",
+    "price_currency",
+    "protection_deadline",
+    "seller_contacted_on",
+    "seller_response",
+    "dispute_opened_on",
+    "dispute_reason",
+    "dispute_amount",
+    "dispute_status",
+)
+_PAGE = 200
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    text = str(value)
+    # A spreadsheet would run a cell starting like a formula: keep user text inert.
+    return "'" + text if text[:1] in ("=", "+", "-", "@") and not _is_number(text) else text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _instant(value: int | None) -> str | None:
+    moment = from_ts(value)
+    return None if moment is None else moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _row(parcel: Parcel) -> list[str]:
+    values: dict[str, object] = {
+        "number": parcel.number,
+        "nickname": parcel.nickname,
+        "status": parcel.status,
+        "carrier": parcel.carrier,
+        "real_number": parcel.real_number,
+        "added_at": _instant(parcel.created_at),
+        "last_event_at": _instant(parcel.last_event_at),
+        "last_checked_at": _instant(parcel.last_checked_at),
+        "archived_at": _instant(parcel.archived_at),
+    }
+    for name in EXPORT_COLUMNS[len(values) :]:
+        values[name] = getattr(parcel, name)
+    return [_cell(values[name]) for name in EXPORT_COLUMNS]
+
+
+def parcels_csv(parcels: list[Parcel]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(EXPORT_COLUMNS)
+    writer.writerows(_row(parcel) for parcel in parcels)
+    # BOM: spreadsheet programs then read the Cyrillic nicknames correctly.
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+async def export(update: Update, context: BotContext) -> None:
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return
+    parcels_repo = context.services.storage.parcels
+    parcels: list[Parcel] = []
+    while True:
+        page = await parcels_repo.list_for_user(
+            user.id, active_only=False, offset=len(parcels), limit=_PAGE
+        )
+        parcels += page
+        if len(page) < _PAGE:
+            break
+    if not parcels:
+        await send_html(
+            update, context, _("You have no parcels yet, so there is nothing to export.")
+        )
+        return
+    parcels.reverse()  # oldest first reads naturally in a spreadsheet
+    await context.bot.send_document(
+        chat.id,
+        InputFile(io.BytesIO(parcels_csv(parcels)), filename="parcel-scout.csv"),
+        caption=_("Your parcels and what you told me about them."),
+    )
+
+
+def _confirm_markup() -> list[list[tuple[str, str]]]:
+    return [
+        [(_("🗑 Yes, delete everything"), "privacy:forget:yes")],
+        [(_("No, keep my data"), "privacy:forget:no")],
+    ]
+
+
+async def forget_me(update: Update, context: BotContext) -> None:
+    text = "\n".join(
+        (
+            _("<b>Delete everything I store about you?</b>"),
+            _(
+                "Your parcels, their history, the facts you told me, your settings and any "
+                "pending notifications are deleted for good. This cannot be undone."
+            ),
+            _("Tip: /export first if you want a copy of your parcels."),
+        )
+    )
+    await send_html(update, context, text, keyboard(_confirm_markup()))
+
+
+async def forget_answer(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    user, chat = update.effective_user, update.effective_chat
+    if user is None:
+        return
+    if query.data != "privacy:forget:yes":
+        await edit_or_send(update, context, _("Nothing was deleted."))
+        return
+    await context.services.storage.users.delete_everything(user.id)
+    # ptb keeps its own copies; without dropping them the next persistence flush writes them back.
+    context.application.drop_user_data(user.id)
+    if chat is not None:
+        context.application.drop_chat_data(chat.id)
+    log.info("a user asked to be forgotten; their data is deleted")
+    await edit_or_send(
+        update,
+        context,
+        _(
+            "Done: I have deleted everything I stored about you. If you write to me again, "
+            "I start from scratch."
+        ),
+    )
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    """Nothing yet."""
+    app.add_handler(CommandHandler("forgetme", forget_me))
+    app.add_handler(CommandHandler("export", export))
+    app.add_handler(CallbackQueryHandler(forget_answer, pattern=r"^privacy:forget:(yes|no)$"))

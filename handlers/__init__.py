@@ -27,6 +27,7 @@ from handlers import (
     fallback,
     help,
     language,
+    notifications,
     parcels,
     privacy,
     settings,
@@ -49,6 +50,7 @@ MODULES: list[ModuleType] = [
     help,
     language,
     explain,
+    notifications,
     fallback,
 ]
 

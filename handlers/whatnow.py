@@ -88,10 +88,8 @@ def _day(instant: int) -> date:
 
 def _format_of(number: str, kind: str | None) -> NumberFormat | None:
     for value in (kind, analyze(number).verdict.value):
-        try:
-            return NumberFormat(value) if value else None
-        except ValueError:
-            continue
+        if value in NumberFormat.__members__.values():
+            return NumberFormat(value)
     return None
 
 
@@ -288,6 +286,10 @@ async def _advance(update: Update, context: BotContext, session: dict[str, Any])
     advice = advise(facts, today=today_of(context))
     asked = _asked_before(context, session)
     todo = [name for name in advice.missing if name not in asked and name in _CODES]
+    if parcel is not None:  # the parcel's number is known; its format too
+        todo = [name for name in todo if name != "number_format"]
+        if _known(context, parcel.id).get("round_done") and not session.get("asked"):
+            todo = []  # asked once already: answer right away with what is known
     if todo and len(session.get("asked", [])) < MAX_QUESTIONS:
         name = todo[0]
         session["asking"] = name
@@ -295,6 +297,8 @@ async def _advance(update: Update, context: BotContext, session: dict[str, Any])
         await _say(update, context, _question_text(name, index), _question_markup(name))
         return
     context.user_data.pop(_SESSION, None)  # type: ignore[union-attr]
+    if parcel is not None and session.get("asked"):
+        _known(context, parcel.id)["round_done"] = True
     await render_advice(update, context, advice, parcel)
 
 

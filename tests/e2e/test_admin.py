@@ -59,6 +59,6 @@ async def test_no_admins_configured(bot: BotHarness) -> None:
 
 
 async def test_stats_not_in_the_command_menu(admin_bot: BotHarness) -> None:
-    commands = {c["command"] for c in admin_bot.emulator.get_commands("default", "")}
+    commands = {c["command"] for c in admin_bot.emulator.get_commands("default", "") or []}
     assert "stats" not in commands
     assert {"forgetme", "export"} <= commands

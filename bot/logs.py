@@ -7,6 +7,7 @@ import logging
 import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from urllib.parse import quote, quote_plus
 
 
 class RedactSecrets(logging.Filter):
@@ -18,7 +19,10 @@ class RedactSecrets(logging.Filter):
 
     def __init__(self, secrets: Iterable[str]) -> None:
         super().__init__()
-        self._secrets = tuple(s for s in secrets if s)
+        given = [s for s in secrets if s]
+        # Also as they appear percent-encoded in a URL or a query string.
+        encoded = [quote(s, safe="") for s in given] + [quote_plus(s) for s in given]
+        self._secrets = tuple(dict.fromkeys(given + encoded))
 
     def _scrub(self, text: str) -> str:
         for secret in self._secrets:
@@ -35,6 +39,8 @@ class RedactSecrets(logging.Filter):
             record.exc_text = None
         record.msg = self._scrub(message)
         record.args = None
+        if record.stack_info:
+            record.stack_info = self._scrub(record.stack_info)
         return True
 
 

@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import aiohttp
 import pytest_asyncio
@@ -139,7 +140,8 @@ async def test_sigterm_during_activity_then_restart_loses_nothing(
     emu = emulator_for_process
     db = tmp_path / "bot.db"
     await _seed(db)
-    async with FakeCainiao(latency=1.0) as cainiao:
+    async with FakeCainiao(latency=1.0) as server:
+        cainiao = cast(FakeCainiao, server)
         cainiao.set_events(NUMBER, deterministic_events(NUMBER))
         bot = await _spawn(tmp_path, emu, cainiao.url, 1)
         user = emu.user(user_id=USER_ID, first_name="Term", language_code="en")

@@ -173,7 +173,9 @@ async def start_for_parcel(update: Update, context: BotContext) -> str | int:
     assert query is not None and query.data is not None
     user = update.effective_user
     assert user is not None
-    parcel = await context.services.storage.parcels.get_owned(user.id, int(query.data.split(":")[2]))
+    parcel = await context.services.storage.parcels.get_owned(
+        user.id, int(query.data.split(":")[2])
+    )
     if parcel is None:
         await query.answer(_("I cannot find that parcel."), show_alert=True)
         return ConversationHandler.END
@@ -215,7 +217,9 @@ async def on_step(update: Update, context: BotContext) -> str | int | None:
     return await _enter(update, context, new)
 
 
-async def _pick(update: Update, context: BotContext, state: DisputeState, choice: str) -> str | None:
+async def _pick(
+    update: Update, context: BotContext, state: DisputeState, choice: str
+) -> str | int | None:
     query = update.callback_query
     assert query is not None
     user = update.effective_user
@@ -409,9 +413,7 @@ async def on_checkin(update: Update, context: BotContext) -> None:
         state.step = Step.CHECKIN.value
     if len(parts) == 3:
         await query.answer()
-        await edit_or_send(
-            update, context, esc(script.prompt(state)), keyboard(checkin_rows(pid))
-        )
+        await edit_or_send(update, context, esc(script.prompt(state)), keyboard(checkin_rows(pid)))
         return
     try:
         new = script.next_step(state, parts[3], today)
@@ -444,7 +446,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     with warnings.catch_warnings():
         # per_message=False on purpose: typed amounts belong to the same walk-through.
         warnings.filterwarnings("ignore", message=".*per_message.*", category=PTBUserWarning)
-        conversation = ConversationHandler(
+        conversation: ConversationHandler[BotContext] = ConversationHandler(
             entry_points=[
                 CommandHandler("dispute", start),
                 CallbackQueryHandler(start, pattern=r"^dispute:start$"),

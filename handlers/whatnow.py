@@ -88,7 +88,7 @@ def _day(instant: int) -> date:
 
 def _format_of(number: str, kind: str | None) -> NumberFormat | None:
     for value in (kind, analyze(number).verdict.value):
-        if value in NumberFormat.__members__.values():
+        if value is not None and value in NumberFormat.__members__.values():
             return NumberFormat(value)
     return None
 

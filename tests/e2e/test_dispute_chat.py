@@ -1,0 +1,222 @@
+"""The guided dispute end to end: every branch, Back/Cancel, restart resume, check-in, timeout."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from bot.emulator.users import SimulatedUser
+from tests.e2e.test_whatnow_chat import add_parcel, ago, letter_of, run_reminders
+from tests.support.app import BotHarness
+
+
+async def open_for(bot: BotHarness, user: SimulatedUser, **facts: Any) -> int:
+    pid = await add_parcel(
+        bot, user.id, "RB123456785CN", "en", price_amount=20.0, price_currency="USD", **facts
+    )
+    await user.send("/dispute")
+    assert "Which parcel" in user.last_reply().text
+    await user.press("RB123456785CN")
+    return pid
+
+
+async def submit(bot: BotHarness, user: SimulatedUser) -> None:
+    await user.press("Next: evidence")
+    assert "Attach this evidence" in user.last_reply().text
+    await user.press("Next")
+    assert "Before you submit" in user.last_reply().text
+    await user.press("I have submitted the dispute")
+    assert "I will ask you in 5 days" in user.last_reply().text
+
+
+@pytest.mark.parametrize(
+    ("label", "reason", "line"),
+    [
+        ("No tracking information", "no_tracking", "cannot be found on any tracking site"),
+        ("Still in transit", "late", "still in transit"),
+        ("Held at customs", "customs", "held at customs"),
+        ("Returned to sender", "returned", "returned to the sender"),
+        ("Shows delivered", "not_received", "as delivered, but I have not received it"),
+    ],
+)
+async def test_not_received_each_reason(
+    bot: BotHarness, label: str, reason: str, line: str
+) -> None:
+    user = bot.user()
+    pid = await open_for(bot, user, shipped_on=ago(bot, 25))
+    assert "Did you receive" in user.last_reply().text
+    await user.press("No, I did not receive it")
+    reasons = user.last_reply().buttons
+    assert ["✅ No tracking information"] in reasons  # pre-selected from what the bot knows
+    await user.press(label)
+    assert "$20.00" in user.last_reply().text
+    await user.press("Full refund, no return")
+    text = letter_of(user)
+    assert line in text.text and "full refund of 20.00 USD" in text.text
+    assert len(text.text) <= 4096
+    await submit(bot, user)
+    parcel = await bot.services.storage.parcels.get(pid)
+    assert parcel is not None
+    assert (parcel.dispute_status, parcel.dispute_reason, parcel.dispute_amount) == (
+        "open",
+        reason,
+        20.0,
+    )
+    assert parcel.dispute_opened_on == bot.clock.now().date()
+    pending = await bot.services.storage.reminders.pending_for_parcel(pid)
+    assert [r.kind for r in pending] == ["dispute_checkin"]
+
+
+async def test_received_keep_partial_and_typed_amount(bot: BotHarness) -> None:
+    user = bot.user()
+    await open_for(bot, user)
+    await user.press("Yes, but something is wrong")
+    await user.press("Poor quality")
+    await user.press("Keep it: partial refund")
+    await user.press("Half of the order")
+    assert "partial refund of 10.00 USD" in letter_of(user).text
+    await user.press("Back")
+    assert "How much should the seller refund" in user.last_reply().text
+    await user.send("7.5")
+    assert "partial refund of 7.50 USD" in letter_of(user).text
+
+
+async def test_received_send_back_full(bot: BotHarness) -> None:
+    user = bot.user()
+    await open_for(bot, user)
+    await user.press("Yes, but something is wrong")
+    await user.press("Damaged")
+    await user.press("Send it back: full refund")
+    text = letter_of(user).text
+    assert "full refund of 20.00 USD and will ship the item back" in text
+
+
+async def test_timer_over_goes_to_d9(bot: BotHarness) -> None:
+    user = bot.user()
+    await open_for(bot, user, protection_deadline=ago(bot, 30))
+    reply = user.last_reply()
+    assert "protection timer is over" in reply.text
+    assert ["✅ It finished longer ago"] in reply.buttons
+    await user.press("It finished longer ago")
+    assert "AliExpress support" in user.last_reply().text
+    await user.press("Done")
+    assert "Done." in user.last_reply().text
+
+
+async def test_extension_first_when_moving(bot: BotHarness) -> None:
+    user = bot.user()
+    pid = await add_parcel(bot, user.id, "RB123456785CN", protection_deadline=ago(bot, -6))
+    now = bot.clock.now()
+    await bot.services.storage.parcels.update_tracking(
+        pid,
+        status="in_transit",
+        last_checked_at=int(now.timestamp()),
+        last_event_at=int((now - timedelta(days=1)).timestamp()),
+    )
+    await user.send("/dispute")
+    await user.press("RB123456785CN")
+    assert ["✅ Ask the seller to extend protection"] in user.last_reply().buttons
+    await user.press("Ask the seller to extend protection")
+    assert "extend the buyer protection by 15 days" in letter_of(user).text
+    await user.press("Open the dispute anyway")
+    assert "Did you receive" in user.last_reply().text
+
+
+async def test_back_and_cancel(bot: BotHarness) -> None:
+    user = bot.user()
+    await open_for(bot, user)
+    await user.press("No, I did not receive it")
+    await user.press("Back")
+    assert "Did you receive" in user.last_reply().text
+    await user.press("Cancel")
+    assert "cancelled" in user.last_reply().text
+    await user.press_data(user.last_reply(), "dispute:d2:recv_no")
+    assert "closed" in (bot.emulator.callback_answers[-1].text or "")
+
+
+async def test_restart_mid_dialog_resumes(bot: BotHarness) -> None:
+    user = bot.user()
+    await open_for(bot, user)
+    await user.press("No, I did not receive it")
+    await bot.restart()
+    await user.press("Held at customs")
+    assert "Ask for a full refund" in user.last_reply().text
+    await user.press("Full refund, no return")
+    assert "held at customs" in letter_of(user).text
+
+
+async def test_stale_step_button_is_refused(bot: BotHarness) -> None:
+    user = bot.user()
+    await open_for(bot, user)
+    await user.press("No, I did not receive it")
+    await user.press_data(user.last_reply(), "dispute:d2:recv_yes")
+    assert "earlier step" in (bot.emulator.callback_answers[-1].text or "")
+    assert "Why did it not arrive" in user.last_reply().text
+
+
+async def test_crafted_parcel_of_another_user_is_refused(bot: BotHarness) -> None:
+    foreign = await add_parcel(bot, 2002, "RB123456785CN")
+    user = bot.user()
+    await user.send("/start")
+    before = len(user.messages)
+    await user.press_data(user.last_reply(), f"dispute:p:{foreign}")
+    assert len(user.messages) == before
+    assert "cannot find" in (bot.emulator.callback_answers[-1].text or "")
+    await user.press_data(user.last_reply(), f"dispute:ci:{foreign}:ci_refused")
+    assert "cannot find" in (bot.emulator.callback_answers[-1].text or "")
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ("Accepted", "accepted your dispute"),
+        ("Offered an amount", "counter-offer"),
+        ("Refused", "refused your dispute"),
+        ("Asked me to cancel", "asks you to cancel"),
+        ("Silent", "did not answer the dispute"),
+    ],
+)
+async def test_checkin_after_five_days(bot: BotHarness, answer: str, expected: str) -> None:
+    user = bot.user()
+    pid = await open_for(bot, user, shipped_on=ago(bot, 25))
+    await user.press("No, I did not receive it")
+    await user.press("No tracking information")
+    await user.press("Full refund, no return")
+    await submit(bot, user)
+    bot.clock.advance(days=5, minutes=1)
+    mark = user.mark()
+    await run_reminders(bot)
+    await run_reminders(bot)
+    fired = user.replies_since(mark)
+    assert len(fired) == 1 and "Did the seller answer your dispute" in fired[0].text
+    await user.press(answer)
+    assert expected in "\n".join(m.text for m in user.messages[-2:])
+    if answer == "Refused":
+        assert "I do not accept the refusal" in letter_of(user).text
+    parcel = await bot.services.storage.parcels.get(pid)
+    assert parcel is not None and parcel.seller_response is not None
+
+
+async def test_russian_walkthrough_and_typed_dispute_question(bot: BotHarness) -> None:
+    user = bot.user(language_code="ru")
+    replies = await user.send("хочу открыть спор")
+    assert replies[0].text == "Вы получили посылку?"
+    assert replies[0].buttons[-1][-1] == "✖️ Отмена"
+    await user.press("Нет")
+    await user.press("Отмена")
+    assert "отменено" in user.last_reply().text
+
+
+async def test_timeout_closes_kindly(bot: BotHarness) -> None:
+    user = bot.user()
+    await open_for(bot, user)
+    jobs = [j for j in bot.app.job_queue.jobs() if "timeout" in str(j.callback).lower()]  # type: ignore[union-attr]
+    assert jobs
+    mark = user.mark()
+    await jobs[-1].run(bot.app)
+    replies = user.replies_since(mark)
+    assert replies and "/dispute" in replies[0].text
+    await user.press_data(user.last_reply(), "dispute:d2:recv_no")
+    assert "closed" in (bot.emulator.callback_answers[-1].text or "")

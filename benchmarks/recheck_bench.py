@@ -164,7 +164,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     p.add_argument("--parcels", type=int, default=100_000)
     p.add_argument("--latency", type=float, default=0.05, help="seconds per fake request")
-    p.add_argument("--batch", type=int, default=500, help="parcels claimed per batch")
+    p.add_argument("--batch", type=int, default=1000, help="parcels claimed per batch")
     p.add_argument("--workers", type=int, default=4, help="batches in flight")
     p.add_argument("--concurrency", type=int, default=16, help="requests in flight to Cainiao")
     p.add_argument("--messages", type=int, default=300, help="sender: messages to distinct chats")

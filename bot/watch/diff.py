@@ -20,6 +20,7 @@ PUSH_STATUS = "status"  # the status moved without an event to show
 class Change:
     new_events: tuple[TrackEvent, ...]  # not stored before, newest first
     push: str | None  # PUSH_* or None
+    new_keys: tuple[str, ...] = ()  # their keys, same order (computed once: hashing costs)
     pushed: tuple[TrackEvent, ...] = ()  # the events the push talks about, newest first
     status: str = Status.NOT_FOUND
     status_changed: bool = False
@@ -43,11 +44,13 @@ def detect_change(
     """Compare ``result`` with what the parcel already has (stored keys and state)."""
     seen: set[str] = set()
     new: list[TrackEvent] = []
+    new_keys: list[str] = []
     for ev in result.events:  # newest first
         key = ev.key
         if key not in known_keys and key not in seen:
             seen.add(key)
             new.append(ev)
+            new_keys.append(key)
     times = [t for t in (_ts(e) for e in result.events) if t is not None]
     newest = max(times) if times else None
     latest_event_at = max(filter(None, (last_event_at, newest)), default=None)
@@ -79,6 +82,7 @@ def detect_change(
             push = PUSH_STATUS
     return Change(
         new_events=tuple(new),
+        new_keys=tuple(new_keys),
         push=push,
         pushed=pushed,
         status=new_status,

@@ -82,9 +82,9 @@ def _event_payload(event: TrackEvent) -> dict[str, Any]:
     }
 
 
-def _new_event(event: TrackEvent, source: str) -> NewEvent:
+def _new_event(event: TrackEvent, source: str, key: str) -> NewEvent:
     return NewEvent(
-        event_key=event.key,
+        event_key=key,
         source=source,
         occurred_at=None if event.time is None else int(event.time.timestamp()),
         status=None if event.status is None else str(event.status),
@@ -259,7 +259,10 @@ class Watcher:
             last_pushed_event_at=p.last_pushed_event_at,
         )
         stats.new_events += len(change.new_events)
-        plan.events.extend((p.id, _new_event(e, result.source)) for e in change.new_events)
+        plan.events.extend(
+            (p.id, _new_event(e, result.source, k))
+            for e, k in zip(change.new_events, change.new_keys, strict=True)
+        )
         status_changed_at = now if change.status_changed else p.status_changed_at
         name = p.display_name
         if notify and change.push is not None:

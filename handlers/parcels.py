@@ -832,8 +832,10 @@ async def typed_answer(update: Update, context: BotContext) -> None:
     what = awaiting.get("what")
     text = message.text.strip()
     if what == "add":
-        if await add_from_text(update, context, text):
-            clear_awaiting(context)
+        # Answered either way: after garbage the next message goes to the usual handlers again,
+        # so a user who changed their mind is not stuck in this question.
+        clear_awaiting(context)
+        await add_from_text(update, context, text)
         return
     parcel_id = awaiting.get("parcel")
     parcel = (

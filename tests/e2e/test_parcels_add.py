@@ -311,3 +311,17 @@ async def test_check_now_is_rate_limited(bot: BotHarness) -> None:
     bot.clock.advance(minutes=5)
     await user.press("Check now")
     assert len(calls) == 2
+
+
+async def test_garbage_answer_to_add_question_does_not_trap_the_user(bot: BotHarness) -> None:
+    user = bot.user()
+    await user.send("/add")
+    replies = await user.send("what is this bot?")
+    assert "could not find a track number" in replies[-1].text
+    replies = await user.send("hello there")
+    assert "did not understand" in replies[-1].text  # the usual handlers again
+    await user.send("/add")
+    await user.press("Cancel")
+    assert "cancelled" in user.last_reply().text
+    await user.send(GOOD)
+    assert await bot.services.storage.parcels.count_all(user.id) == 0

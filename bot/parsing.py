@@ -92,7 +92,9 @@ def _count(value: str | None) -> int | None:
 _AGO_RE = re.compile(rf"^(?:(?P<n>\d{{1,4}}|[a-zа-я]+)\s*)?{_UNIT_RE}\s+(?:ago|назад)$")
 _NUMERIC_DATE_RE = re.compile(r"^(\d{1,2})[./](\d{1,2})(?:[./](\d{2}|\d{4}))?\.?$")
 _ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_DAY_MONTH_RE = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([a-zа-я]+)\.?(?:,?\s+(\d{4}))?(?:\s*г\.?)?$")
+_DAY_MONTH_RE = re.compile(
+    r"^(\d{1,2})(?:st|nd|rd|th)?\s+([a-zа-я]+)\.?(?:,?\s+(\d{4}))?(?:\s*г\.?)?$"
+)
 _MONTH_DAY_RE = re.compile(r"^([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?$")
 
 
@@ -289,7 +291,7 @@ _QUIET_RE = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*(?:-|–|—|to|до)\s*(\d{1
 _OFF_WORDS = frozenset({"off", "no", "none", "нет", "выкл", "выключить", "отключить"})
 
 
-def parse_quiet_hours(text: str) -> tuple[int, int] | None | bool:
+def parse_quiet_hours(text: str) -> tuple[int, int] | bool | None:
     """``"23:00-08:00"`` → (1380, 480) minutes of the day; ``"off"`` → ``False``; else ``None``."""
     s = _clean(text)
     if s in _OFF_WORDS:

@@ -15,6 +15,7 @@ COMMANDS = [("start", N_("Main menu"))]
 MAIN_MENU: list[list[tuple[str, str]]] = [
     [(N_("🧭 What should I do now?"), "whatnow:start"), (N_("⚖️ Dispute help"), "dispute:start")],
     [(N_("🌐 Language"), "lang:menu"), (N_("❓ Help"), "help:show")],
+    [(N_("📦 My parcels"), "parcels:list:0"), (N_("⚙️ Settings"), "settings:menu")],
 ]
 
 

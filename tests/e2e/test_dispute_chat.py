@@ -220,3 +220,20 @@ async def test_timeout_closes_kindly(bot: BotHarness) -> None:
     assert replies and "/dispute" in replies[0].text
     await user.press_data(user.last_reply(), "dispute:d2:recv_no")
     assert "closed" in (bot.emulator.callback_answers[-1].text or "")
+
+
+async def test_typed_number_at_pick_and_early_answer(bot: BotHarness) -> None:
+    user = bot.user()
+    await add_parcel(bot, user.id, "RB123456785CN")
+    await user.send("/dispute")
+    await user.send("LP00123456789012")
+    assert "Did you receive" in user.last_reply().text
+    await user.press("No, I did not receive it")
+    await user.press("No tracking information")
+    await user.press("Full refund, no return")
+    assert "LP00123456789012" in letter_of(user).text
+    await submit(bot, user)
+    await user.press("The seller answered")
+    assert "Did the seller answer the dispute?" in user.last_reply().text
+    await user.press("Refused")
+    assert "I do not accept the refusal" in letter_of(user).text

@@ -15,6 +15,9 @@ def fallback_text() -> str:
         (
             _("I did not understand that, but here is what I can do:"),
             _("• paste a track number and I explain it;"),
+            _("• /add a number and I watch it and tell you every change;"),
+            _("• /whatnow — the next step for a parcel, with a letter to the seller;"),
+            _("• /dispute — the AliExpress dispute form, step by step;"),
             _("• /help lists everything else."),
         )
     )

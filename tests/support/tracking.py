@@ -67,7 +67,8 @@ class TrackedBot:
 @pytest_asyncio.fixture
 async def tracked(emulator: BotApiEmulator, tmp_path: Path) -> AsyncIterator[TrackedBot]:
     """The bot with all three tracking sources configured against local fakes."""
-    async with FakeCainiao() as cainiao, Fake17Track() as track17, FakeRussianPost() as rp:
+    cainiao, track17, rp = FakeCainiao(), Fake17Track(), FakeRussianPost()
+    async with cainiao, track17, rp:
         harness = BotHarness(emulator, tmp_path / "bot.db")
         harness.configure(
             cainiao_base_url=cainiao.url,

@@ -13,9 +13,9 @@ COMMANDS = [("start", N_("Main menu"))]
 
 # The main actions, as (label msgid, callback_data). Only features that exist belong here.
 MAIN_MENU: list[list[tuple[str, str]]] = [
-    [(N_("🧭 What should I do now?"), "whatnow:start"), (N_("⚖️ Dispute help"), "dispute:start")],
+    [(N_("📦 My parcels"), "parcels:list:0"), (N_("🧭 What should I do now?"), "whatnow:start")],
+    [(N_("⚖️ Dispute help"), "dispute:start"), (N_("⚙️ Settings"), "settings:menu")],
     [(N_("🌐 Language"), "lang:menu"), (N_("❓ Help"), "help:show")],
-    [(N_("📦 My parcels"), "parcels:list:0"), (N_("⚙️ Settings"), "settings:menu")],
 ]
 
 

@@ -23,7 +23,7 @@ async def test_piped_local_chat_prints_greeting_and_presses_buttons(tmp_path: Pa
     text = out.getvalue()
     assert code == 0
     assert f"Data file: {tmp_path / 'chat.db'}" in text
-    assert "Parcel Scout" in text and "[1] 🌐 Language" in text
+    assert "Parcel Scout" in text and "🌐 Language" in text
     assert "[2] 🇷🇺 Русский" in text
     assert "по-русски" in text  # /press 2 chose Russian
     assert "cannot press number 9" in text  # a wrong number is explained, not a crash

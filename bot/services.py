@@ -6,7 +6,7 @@ Built once at start-up, closed at shutdown; handlers get it as ``context.service
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
@@ -29,35 +29,30 @@ def _tracking(settings: Settings, storage: Storage, clock: Clock) -> TrackingSer
     )
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, frozen=True)
 class Services:
     settings: Settings
     storage: Storage
-    clock: Clock = field(default_factory=SystemClock)
-    # Built from settings when not given; Services.open starts the tracking session.
-    tracking: TrackingService = field(default=None)  # type: ignore[assignment]
-    watcher: Watcher = field(default=None)  # type: ignore[assignment]
-
-    def __post_init__(self) -> None:
-        if self.tracking is None:
-            self.tracking = _tracking(self.settings, self.storage, self.clock)
-        if self.watcher is None:
-            self.watcher = Watcher(
-                self.storage,
-                self.tracking,
-                self.clock,
-                batch_size=self.settings.check_batch_size,
-                concurrency=self.settings.check_concurrency,
-            )
+    clock: Clock
+    tracking: TrackingService
+    watcher: Watcher
 
     @classmethod
     async def open(cls, settings: Settings, *, clock: Clock | None = None) -> Services:
-        """Open the database (migrating it) with one clock shared by storage and the features."""
+        """Open the database (migrating it) and the tracking session, with one clock shared
+        by storage, the sources and the features (tests pass a ManualClock)."""
         clock = clock or SystemClock()
         storage = await Storage.open(settings.db_path, clock=lambda: ts(clock.now()))
-        services = cls(settings=settings, storage=storage, clock=clock)
-        await services.tracking.start()
-        return services
+        tracking = _tracking(settings, storage, clock)
+        watcher = Watcher(
+            storage,
+            tracking,
+            clock,
+            batch_size=settings.check_batch_size,
+            concurrency=settings.check_concurrency,
+        )
+        await tracking.start()
+        return cls(settings, storage, clock, tracking, watcher)
 
     async def close(self) -> None:
         await self.tracking.close()

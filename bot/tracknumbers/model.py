@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.tracknumbers.formats import Format
 
 
 class Trackability(StrEnum):
@@ -33,9 +36,62 @@ class Link:
     url: str
 
 
-@dataclass(slots=True)
+def _track17(number: str) -> Link:
+    return Link("17TRACK", f"https://t.17track.net/en#nums={number}")
+
+
+def _russian_post(number: str) -> Link:
+    return Link("Russian Post", f"https://www.pochta.ru/tracking?barcode={number}")
+
+
+def build_links(
+    number: str,
+    fmt: Format | None,
+    post_url: str | None = None,
+    post_name: str | None = None,
+    russian_post: bool = False,
+) -> tuple[Link, ...]:
+    """Where to track ``number`` read as ``fmt`` (``None``: a shape we only guess at)."""
+    links = [_track17(number)]
+    if fmt is None:
+        return tuple(links)
+    if fmt.cainiao:
+        links.append(Link("Cainiao", f"https://global.cainiao.com/detail.htm?mailNoList={number}"))
+    if fmt.url:
+        links.append(Link(fmt.name, fmt.url.replace("{n}", number)))
+    if post_url and post_name:
+        links.append(Link(post_name, post_url.replace("{n}", number)))
+    if fmt.russian_post and not (post_url and "pochta.ru" in post_url):
+        links.append(_russian_post(number))
+    if russian_post:
+        links.append(_russian_post(number))
+    return tuple(links)
+
+
 class Interpretation:
-    """One reading of a number: which format, what it says, how sure we are."""
+    """One reading of a number: which format, what it says, how sure we are.
+
+    ``links`` are built on first access (from the number and the format): every field that
+    decides the reading is set when it is made, the URLs only when an answer shows them.
+    """
+
+    __slots__ = (
+        "_link_args",
+        "_links",
+        "carrier",
+        "carrier_name",
+        "check_digit",
+        "confidence",
+        "expected_check_digit",
+        "format_id",
+        "issuing_country",
+        "kind",
+        "notes",
+        "private_suffix",
+        "service_code",
+        "service_meaning",
+        "trackability",
+    )
 
     kind: Kind
     format_id: str | None
@@ -48,9 +104,85 @@ class Interpretation:
     expected_check_digit: str | None
     trackability: Trackability
     confidence: float
-    links: tuple[Link, ...]
-    notes: tuple[str, ...] = ()  # English msgids explaining this reading
-    private_suffix: bool = False
+    notes: tuple[str, ...]  # English msgids explaining this reading
+    private_suffix: bool
+    _links: tuple[Link, ...] | None
+    _link_args: tuple[str, Format | None, str | None, str | None, bool] | None
+
+    def __init__(
+        self,
+        kind: Kind,
+        format_id: str | None,
+        carrier: str | None,
+        carrier_name: str | None,
+        service_code: str | None,
+        service_meaning: str | None,
+        issuing_country: str | None,
+        check_digit: CheckDigit,
+        expected_check_digit: str | None,
+        trackability: Trackability,
+        confidence: float,
+        links: tuple[Link, ...] | None,
+        notes: tuple[str, ...] = (),
+        private_suffix: bool = False,
+        link_args: tuple[str, Format | None, str | None, str | None, bool] | None = None,
+    ) -> None:
+        """``links`` given, or ``None`` and ``link_args`` for ``build_links`` (lazy)."""
+        self.kind = kind
+        self.format_id = format_id
+        self.carrier = carrier
+        self.carrier_name = carrier_name
+        self.service_code = service_code
+        self.service_meaning = service_meaning
+        self.issuing_country = issuing_country
+        self.check_digit = check_digit
+        self.expected_check_digit = expected_check_digit
+        self.trackability = trackability
+        self.confidence = confidence
+        self.notes = notes
+        self.private_suffix = private_suffix
+        self._links = links
+        self._link_args = link_args
+
+    @property
+    def links(self) -> tuple[Link, ...]:
+        links = self._links
+        if links is None:
+            assert self._link_args is not None
+            links = self._links = build_links(*self._link_args)
+        return links
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (
+            self.kind,
+            self.format_id,
+            self.carrier,
+            self.carrier_name,
+            self.service_code,
+            self.service_meaning,
+            self.issuing_country,
+            self.check_digit,
+            self.expected_check_digit,
+            self.trackability,
+            self.confidence,
+            self.links,
+            self.notes,
+            self.private_suffix,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Interpretation):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable (confidence), like the dataclass was
+
+    def __repr__(self) -> str:
+        return (
+            f"Interpretation(kind={self.kind!r}, format_id={self.format_id!r}, "
+            f"carrier={self.carrier!r}, check_digit={self.check_digit!r}, "
+            f"trackability={self.trackability!r}, confidence={self.confidence!r})"
+        )
 
     def to_json(self) -> dict[str, Any]:
         from bot.i18n import _

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -32,12 +32,6 @@ DB_TIMEOUT = 3.0
 MAX_BODY = 1024 * 1024
 
 OnUpdate = Callable[[Mapping[str, Any]], Awaitable[None]]
-
-
-class _Watcher(Protocol):
-    last_pass_at: datetime | None
-
-    async def ingest(self, results: Mapping[str, Any]) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,17 +62,10 @@ class WebServer:
         self.port = port if port is not None else services.settings.http_port
         self.started_at = services.clock.now()
         self.rejected_webhooks = 0
-        self.watcher_override: _Watcher | None = None
         self._runner: web.AppRunner | None = None
         self._accepting = True
 
     # ------------------------------------------------------------------ wiring
-
-    @property
-    def watcher(self) -> _Watcher | None:
-        if self.watcher_override is not None:
-            return self.watcher_override
-        return getattr(self.services, "watcher", None)
 
     def make_app(self) -> web.Application:
         app = web.Application(client_max_size=MAX_BODY)
@@ -152,11 +139,7 @@ class WebServer:
         if push.result is None or not push.number:
             log.info("17track push %s for %s: nothing to ingest", push.event, push.number or "?")
             return web.Response(text="ok")
-        watcher = self.watcher
-        if watcher is None:
-            # 17TRACK retries a failed push; better later than dropped.
-            return web.Response(status=503, text="not ready")
-        new = await watcher.ingest({push.number: push.result})
+        new = await self.services.watcher.ingest({push.number: push.result})
         log.info("17track push %s for %s: %d new event(s)", push.event, push.number, new)
         return web.Response(text="ok")
 
@@ -175,19 +158,15 @@ class WebServer:
             healthy = False
         now = self.services.clock.now()
         window = STALL_INTERVALS * self.services.settings.check_interval_seconds
-        watcher = self.watcher
-        if watcher is None:
-            body["scheduler"] = {"state": "absent"}
-        else:
-            last = watcher.last_pass_at
-            age = None if last is None else (now - last).total_seconds()
-            fresh = age is not None and age <= window
-            warming = (now - self.started_at).total_seconds() <= window
-            body["scheduler"] = {
-                "state": "ok" if fresh else "starting" if warming else "stalled",
-                "last_pass_at": _iso(last),
-            }
-            healthy = healthy and (fresh or warming)
+        last = self.services.watcher.last_pass_at
+        age = None if last is None else (now - last).total_seconds()
+        fresh = age is not None and age <= window
+        warming = (now - self.started_at).total_seconds() <= window
+        body["scheduler"] = {
+            "state": "ok" if fresh else "starting" if warming else "stalled",
+            "last_pass_at": _iso(last),
+        }
+        healthy = healthy and (fresh or warming)
         body["sources"] = source_health(self.services)
         body["status"] = "ok" if healthy else "unhealthy"
         return healthy, body
@@ -205,18 +184,14 @@ class WebServer:
 
 
 def source_health(services: Services) -> dict[str, dict[str, Any]]:
-    tracking = getattr(services, "tracking", None)
-    health = getattr(tracking, "health", None)
-    if health is None:
-        return {}
     try:
-        report = health()
+        report = services.tracking.health()
     except Exception as exc:  # not started yet, closing: report nothing rather than fail
         log.info("source health unavailable: %r", exc)
         return {}
     return {
         name: {
-            "state": str(getattr(h.state, "value", h.state)),
+            "state": str(h.state),
             "last_success": _iso(h.last_success),
             "last_error_at": _iso(h.last_error_at),
             "consecutive_failures": h.consecutive_failures,
@@ -225,24 +200,14 @@ def source_health(services: Services) -> dict[str, dict[str, Any]]:
     }
 
 
-async def parcels_by_status(services: Services) -> dict[str, int]:
-    """Active parcels per tracking status (empty if storage cannot tell yet)."""
-    count = getattr(services.storage.parcels, "count_by_status", None)
-    if count is None:
-        return {}
-    result: dict[str, int] = await count()
-    return result
-
-
 async def refresh_gauges(services: Services) -> None:
     """Gauges that mirror storage are set at scrape time, not kept up to date by every writer."""
     storage = services.storage
     metrics.OUTBOX_DEPTH.set(await storage.outbox.depth())
-    by_status = await parcels_by_status(services)
+    by_status = await storage.parcels.count_by_status()
     metrics.PARCELS_BY_STATUS.clear()
     for status, n in by_status.items():
         metrics.PARCELS_BY_STATUS.labels(status=status).set(n)
-    watcher = getattr(services, "watcher", None)
-    last = getattr(watcher, "last_pass_at", None)
-    if isinstance(last, datetime):
+    last = services.watcher.last_pass_at
+    if last is not None:
         metrics.SCHEDULER_LAST_PASS.set(last.timestamp())

@@ -7,7 +7,7 @@ from telegram.ext import Application, CommandHandler
 
 from bot.app import BotContext
 from bot.i18n import _
-from bot.web import parcels_by_status, source_health
+from bot.web import source_health
 from handlers.common import esc, send_html
 from handlers.fallback import not_understood
 
@@ -18,7 +18,7 @@ COMMANDS: list[tuple[str, str]] = []
 async def stats_text(context: BotContext) -> str:
     storage = context.services.storage
     users = await storage.users.count()
-    by_status = await parcels_by_status(context.services)
+    by_status = await context.services.storage.parcels.count_by_status()
     active = sum(by_status.values()) if by_status else await storage.parcels.count_all_active()
     lines = [
         _("<b>Stats</b>"),

@@ -3,33 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 import aiohttp
-import pytest
 import pytest_asyncio
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.emulator import BotApiEmulator
+from bot.watch import Watcher
 from tests.fakes.tracking_servers import Fake17Track, FakeCainiao, deterministic_events
 from tests.support.app import BotHarness
 
 KEY = "17track-test-key-0123456789"
 NUMBER = "LP00123456789012"
-
-
-class StandInWatcher:
-    """Used only while the watch engine is not in the tree: what /healthz and pushes need."""
-
-    def __init__(self) -> None:
-        self.last_pass_at: datetime | None = None
-        self.ingested: list[Mapping[str, Any]] = []
-
-    async def ingest(self, results: Mapping[str, Any]) -> int:
-        self.ingested.append(results)
-        return len(results)
 
 
 @pytest_asyncio.fixture
@@ -43,13 +31,8 @@ async def served(emulator: BotApiEmulator, tmp_path: Path) -> AsyncIterator[BotH
         await harness.stop()
 
 
-def watcher_of(harness: BotHarness) -> Any:
-    real = getattr(harness.services, "watcher", None)
-    if real is not None:
-        return real
-    if harness.web.watcher_override is None:
-        harness.web.watcher_override = StandInWatcher()
-    return harness.web.watcher_override
+def watcher_of(harness: BotHarness) -> Watcher:
+    return harness.services.watcher
 
 
 async def get(harness: BotHarness, path: str) -> tuple[int, str]:
@@ -152,7 +135,9 @@ async def test_metrics_scrape_parses_and_counts(served: BotHarness) -> None:
 
 
 async def test_17track_push_with_a_bad_sign_is_refused(served: BotHarness) -> None:
-    watcher = watcher_of(served)
+    user = served.user()
+    await user.send("/start")
+    parcel = await served.services.storage.parcels.add(user.id, NUMBER)
     fake = Fake17Track(KEY)
     fake.set_events(NUMBER, deterministic_events(NUMBER))
     raw, sign = fake.push_body(NUMBER)
@@ -162,31 +147,28 @@ async def test_17track_push_with_a_bad_sign_is_refused(served: BotHarness) -> No
     for headers in ({}, {"sign": forged_sign}, {"sign": sign[:-1] + "0"}):
         assert await post(served, "/17track", raw, headers) == 401
     assert await post(served, "/17track", raw + b" ", {"sign": sign}) == 401
-    if isinstance(watcher, StandInWatcher):
-        assert watcher.ingested == []
+    assert await served.services.storage.events.count(parcel.id) == 0  # nothing was ingested
 
 
 async def test_17track_push_is_fed_to_the_watcher(served: BotHarness) -> None:
-    watcher = watcher_of(served)
-    if not isinstance(watcher, StandInWatcher):
-        pytest.skip("covered with the real watcher by the test below")
+    user = served.user()
+    await user.send("/start")
+    storage = served.services.storage
+    parcel = await storage.parcels.add(user.id, NUMBER)
     fake = Fake17Track(KEY)
     fake.set_events(NUMBER, deterministic_events(NUMBER))
     raw, sign = fake.push_body(NUMBER)
     assert await post(served, "/17track", raw, {"sign": sign}) == 200
-    assert len(watcher.ingested) == 1
-    (number, result), *_ = watcher.ingested[0].items()
-    assert number == NUMBER and result.events
-    # A stop notice carries no tracking data: accepted, nothing ingested.
+    assert await storage.events.count(parcel.id) == len(deterministic_events(NUMBER))
+    # A stop notice carries no tracking data: accepted, nothing more stored.
     raw, sign = fake.push_body(NUMBER, event="TRACKING_STOPPED")
     assert await post(served, "/17track", raw, {"sign": sign}) == 200
+    assert await storage.events.count(parcel.id) == len(deterministic_events(NUMBER))
 
 
 async def test_push_then_scheduler_pass_with_the_same_event_pushes_once(
     served: BotHarness,
 ) -> None:
-    if getattr(served.services, "watcher", None) is None:
-        pytest.skip("the watch engine (services.watcher) is not in this tree yet")
     events = deterministic_events(NUMBER)
     async with Fake17Track(KEY) as s17, FakeCainiao() as scn:
         fake17, cainiao = cast(Fake17Track, s17), cast(FakeCainiao, scn)

@@ -2,4 +2,4 @@
 
 from __future__ import annotations
 
-pytest_plugins = ["tests.support.telegram", "tests.support.app"]
+pytest_plugins = ["tests.support.telegram", "tests.support.app", "tests.support.tracking"]

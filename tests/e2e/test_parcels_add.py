@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from bot.emulator.models import StoredMessage
 from bot.emulator.users import SimulatedUser
 from storage import NewEvent, Parcel
+from tests.fakes.tracking_servers import FakeEvent
 from tests.support.app import BotHarness
+from tests.support.tracking import TrackedBot
 
 GOOD = "RR123456785CN"
 GOOD2 = "RR123456799CN"
@@ -286,31 +288,35 @@ async def test_crafted_callbacks_never_reach_another_users_parcel(bot: BotHarnes
     assert after is not None and after.is_active and after.nickname is None
 
 
-async def test_check_now_is_rate_limited(bot: BotHarness) -> None:
-    calls: list[tuple[int, int]] = []
-
-    class Outcome:
-        ok = True
-        new_events = ("one", "two")
-
-    class FakeWatcher:
-        async def check_now(self, user_id: int, parcel_id: int) -> Outcome:
-            calls.append((user_id, parcel_id))
-            return Outcome()
-
-    bot.services.watcher = FakeWatcher()  # type: ignore[assignment]
+async def test_check_now_is_rate_limited(tracked: TrackedBot) -> None:
+    """The real watcher against the fake Cainiao: a check finds new events, and a second
+    press within five minutes does not reach the tracker again."""
+    bot = tracked.bot
+    now = bot.clock.now()
+    tracked.cainiao.set_events(
+        GOOD,
+        [
+            FakeEvent(
+                now - timedelta(hours=2), "Departed from the sorting centre", "SC_OUTBOUND_SUCCESS"
+            ),
+            FakeEvent(now - timedelta(hours=30), "Accepted by the carrier", "GWMS_ACCEPT"),
+        ],
+    )
     user = bot.user()
     await user.send(f"/add {GOOD}")
     parcel = await _only_parcel(bot, user)
+    asked = len(tracked.cainiao.requests)
     await user.press("Check now")
-    assert calls == [(user.id, parcel.id)]
+    assert len(tracked.cainiao.requests) == asked + 1
     assert "Checked just now. 2 new events." in user.last_reply().text
+    assert await bot.services.storage.events.count(parcel.id) == 2
     await user.press("Check now")
-    assert len(calls) == 1
+    assert len(tracked.cainiao.requests) == asked + 1
     assert "Try again in 5 minutes" in (bot.emulator.callback_answers[-1].text or "")
     bot.clock.advance(minutes=5)
     await user.press("Check now")
-    assert len(calls) == 2
+    assert len(tracked.cainiao.requests) == asked + 2
+    assert "Checked just now." in user.last_reply().text
 
 
 async def test_garbage_answer_to_add_question_does_not_trap_the_user(bot: BotHarness) -> None:

@@ -11,7 +11,6 @@ from tests.fakes.tracking_servers import Fail, FakeEvent, RPOperation
 if TYPE_CHECKING:
     from tests.support.tracking import TrackedBot
 
-pytest_plugins = ["tests.support.tracking"]
 
 NUMBER = "LP00068434402473"
 OTHER = "RB123456785CN"

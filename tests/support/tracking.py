@@ -1,6 +1,6 @@
 """The bot wired to the fake tracking vendors (Cainiao, 17TRACK, Russian Post) on loopback.
 
-Use it from a test module with ``pytest_plugins = ["tests.support.tracking"]``.
+The fixture `tracked` is registered for every test by tests/conftest.py.
 ``TrackedBot`` has ``.bot`` (the BotHarness, already started), ``.cainiao``, ``.track17``,
 ``.russianpost`` and helpers to add a user's parcel and run one scheduler tick without sleeping.
 """

@@ -694,14 +694,6 @@ async def _ask_protection(update: Update, context: BotContext, parcel: Parcel) -
 async def _check(update: Update, context: BotContext, parcel: Parcel) -> None:
     query = update.callback_query
     assert query is not None and context.user_data is not None
-    watcher = getattr(context.services, "watcher", None)
-    if watcher is None:
-        await query.answer(
-            _("Checking on demand is not available right now; I check your parcels "
-              "automatically."),
-            show_alert=True,
-        )  # fmt: skip
-        return
     if not parcel.is_active:
         await query.answer(
             _("This parcel is archived. Tap “Watch again” to check it."), show_alert=True
@@ -726,7 +718,7 @@ async def _check(update: Update, context: BotContext, parcel: Parcel) -> None:
         del checks[key]  # keep user_data small
     await query.answer(_("Checking…"))
     try:
-        outcome = await watcher.check_now(parcel.user_id, parcel.id)
+        outcome = await context.services.watcher.check_now(parcel.user_id, parcel.id)
     except Exception:  # a tracking failure must not look like a crash to the user
         log.exception("check now failed for parcel %s", parcel.id)
         outcome = None
@@ -734,10 +726,10 @@ async def _check(update: Update, context: BotContext, parcel: Parcel) -> None:
     if fresh is None:
         return
     text, rows = await parcel_view(context, fresh)
-    if outcome is None or not getattr(outcome, "ok", True):
+    if outcome is None or not outcome.ok:
         note = _("😕 The trackers did not answer just now; I will try again automatically.")
     else:
-        fresh_events = len(getattr(outcome, "new_events", ()) or ())
+        fresh_events = len(outcome.new_events)
         note = _("🔄 Checked just now.")
         if fresh_events:
             note += " " + ngettext("{n} new event.", "{n} new events.", fresh_events).format(

@@ -11,6 +11,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
@@ -48,9 +49,9 @@ def code_messages() -> list[Message]:
     return list(found.values())
 
 
-def load_catalog(language: str) -> Catalog:
+def load_catalog(language: str, locales_dir: Path = LOCALES_DIR) -> Catalog:
     merged = Catalog(locale=language)
-    for po in sorted((LOCALES_DIR / language / "LC_MESSAGES").glob("*.po")):
+    for po in sorted((locales_dir / language / "LC_MESSAGES").glob("*.po")):
         with po.open("rb") as fp:
             catalog = read_po(fp, locale=language)
         for message in catalog:
@@ -70,9 +71,20 @@ def tags(text: str) -> Counter[str]:
     return Counter(_TAG.findall(text))
 
 
-def problems(language: str = "ru") -> Iterator[str]:
-    catalog = load_catalog(language)
-    for message in code_messages():
+def problems(
+    language: str = "ru",
+    *,
+    locales_dir: Path = LOCALES_DIR,
+    messages: list[Message] | None = None,
+) -> Iterator[str]:
+    catalog = load_catalog(language, locales_dir)
+    messages = code_messages() if messages is None else messages
+    used = {m.msgid for m in messages}
+    for entry in catalog:
+        msgid = entry.id[0] if isinstance(entry.id, tuple | list) else entry.id
+        if msgid and msgid not in used:
+            yield f"{language}: obsolete entry {msgid!r} (no code uses it; remove it)"
+    for message in messages:
         entry = catalog.get(message.msgid)
         if (
             entry is None

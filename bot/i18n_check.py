@@ -80,8 +80,8 @@ def problems(
     catalog = load_catalog(language, locales_dir)
     messages = code_messages() if messages is None else messages
     used = {m.msgid for m in messages}
-    for entry in catalog:
-        msgid = entry.id[0] if isinstance(entry.id, tuple | list) else entry.id
+    for known in catalog:
+        msgid = known.id[0] if isinstance(known.id, tuple | list) else known.id
         if msgid and msgid not in used:
             yield f"{language}: obsolete entry {msgid!r} (no code uses it; remove it)"
     for message in messages:

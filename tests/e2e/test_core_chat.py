@@ -95,3 +95,10 @@ async def test_bot_survives_blocked_user_and_missing_chat(bot: BotHarness) -> No
     # Still alive, and the next message is answered normally.
     replies = await user.send("/start")
     assert "Parcel Scout" in replies[0].text
+
+
+async def test_slow_telegram_still_gets_the_reply(bot: BotHarness) -> None:
+    user = bot.user()
+    bot.emulator.delay_next("sendMessage", 1.5)
+    replies = await user.send("/help")
+    assert len(replies) == 1 and "What I can do" in replies[0].text

@@ -154,6 +154,7 @@ class DisputeState:
     problem: str | None = None
     keep_item: bool | None = None
     amount: float | None = None  # what the dispute asks for (order total or a partial refund)
+    share: float | None = None  # the partial refund as a share, when the total is unknown
     checkin: str | None = None  # a SellerResponse code
     offer_amount: float | None = None
     submitted_on: str | None = None  # ISO date
@@ -264,6 +265,7 @@ def next_step(state: DisputeState, choice: str, today: date | None = None) -> Di
     elif choice in AMOUNT_SHARES:
         total = facts.price_usd
         new.amount = round(total * AMOUNT_SHARES[choice], 2) if total is not None else None
+        new.share = AMOUNT_SHARES[choice] if total is None else None
     elif choice == "submitted":
         new.submitted_on = (today or date.today()).isoformat()
     elif choice in CHECKIN_CHOICES:
@@ -277,7 +279,7 @@ def set_amount(state: DisputeState, amount: float) -> DisputeState:
         raise ValueError("amount must not be negative")
     new = _copy(state)
     if state.current is Step.AMOUNT:
-        new.amount = round(amount, 2)
+        new.amount, new.share = round(amount, 2), None
         return _goto(new, Step.TEXT)
     if state.current in (Step.CHECKIN, Step.OUTCOME):
         new.offer_amount = round(amount, 2)
@@ -422,6 +424,7 @@ def dispute_message(state: DisputeState, today: date | None = None) -> str:
         seller_contacted_days_ago=facts.seller_contacted_days_ago,
         seller_silent=facts.seller_response in (None, SellerResponse.NONE, SellerResponse.PROMISED),
         amount=state.amount,
+        share=state.share if state.keep_item else None,
         keep_item=bool(state.keep_item),
         today=today or date.today(),
     )

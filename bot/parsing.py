@@ -65,6 +65,18 @@ _NUMBER_WORDS = {
     "три": 3,
     "четыре": 4,
     "пять": 5,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "шесть": 6,
+    "семь": 7,
+    "восемь": 8,
+    "девять": 9,
+    "десять": 10,
 }
 
 
@@ -92,6 +104,7 @@ def _count(value: str | None) -> int | None:
 _AGO_RE = re.compile(rf"^(?:(?P<n>\d{{1,4}}|[a-zа-я]+)\s*)?{_UNIT_RE}\s+(?:ago|назад)$")
 _NUMERIC_DATE_RE = re.compile(r"^(\d{1,2})[./](\d{1,2})(?:[./](\d{2}|\d{4}))?\.?$")
 _ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_DASHED_DATE_RE = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$")  # 12-03-2026, day first
 _DAY_MONTH_RE = re.compile(
     r"^(\d{1,2})(?:st|nd|rd|th)?\s+([a-zа-я]+)\.?(?:,?\s+(\d{4}))?(?:\s*г\.?)?$"
 )
@@ -140,6 +153,8 @@ def parse_date(text: str, today: date, *, past: bool = True) -> date | None:
     if len(text) > MAX_INPUT:
         return None
     s = _clean(text)
+    s = re.sub(r"^(?:on|the)\s+", "", s)  # "on March 12"
+    s = re.sub(r"(?<=\d)(?:st|nd|rd|th)?\s+of\s+", " ", s)  # "12th of March"
     if s in _WORD_DAYS:
         return today - timedelta(days=_WORD_DAYS[s])
     if m := _AGO_RE.match(s):
@@ -150,6 +165,8 @@ def parse_date(text: str, today: date, *, past: bool = True) -> date | None:
         return today - timedelta(days=n * _unit_days(unit))
     if m := _ISO_DATE_RE.match(s):
         return _make_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    if m := _DASHED_DATE_RE.match(s):
+        return _make_date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
     if m := _NUMERIC_DATE_RE.match(s):
         return _resolve(int(m.group(1)), int(m.group(2)), _year(m.group(3)), today, past=past)
     if (m := _DAY_MONTH_RE.match(s)) and m.group(2) in _MONTHS:
@@ -226,7 +243,12 @@ USD_RATES: dict[str, float] = {
     "UAH": 41.0,
 }
 
-_AMOUNT = r"(?P<amount>\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)"
+_AMOUNT = (
+    r"(?P<amount>\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d{1,2})?"
+    r"|\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?"  # 1,200.50
+    r"|\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?"  # 1.200,50
+    r"|\d+(?:[.,]\d{1,2})?)"
+)
 _CUR = r"(?P<cur>[^\d\s.,][^\d\s]*?(?:\.руб)?)"
 _MONEY_BEFORE = re.compile(rf"^{_CUR}\.?\s*{_AMOUNT}$")
 _MONEY_AFTER = re.compile(rf"^{_AMOUNT}\s*(?:{_CUR})?\.?$")
@@ -246,10 +268,20 @@ def parse_money(text: str) -> Money | None:
         currency = _CURRENCIES.get(raw_cur.rstrip("."))
         if currency is None:
             return None
-    amount = float(re.sub(r"[ \u00a0\u202f]", "", m.group("amount")).replace(",", "."))
+    amount = _amount(m.group("amount"))
     if amount <= 0 or amount > 10_000_000:
         return None
     return Money(amount, currency)
+
+
+def _amount(raw: str) -> float:
+    """``"1 200,50"``, ``"1,200.50"``, ``"1.200,50"``, ``"7.5"`` → a float."""
+    digits = re.sub(r"[ \u00a0\u202f]", "", raw)
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?", digits):
+        digits = digits.replace(",", "")
+    elif re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?", digits):
+        digits = digits.replace(".", "")
+    return float(digits.replace(",", "."))
 
 
 def to_usd(amount: float, currency: str | None) -> float | None:
@@ -263,8 +295,8 @@ def to_usd(amount: float, currency: str | None) -> float | None:
 # --- the buyer-protection timer -----------------------------------------------------------
 
 _DAYS_LEFT_RE = re.compile(
-    r"^(?:(?:in|через|осталось|ещ[её]|left|remaining)\s+)?(?P<n>\d{1,3})\s*"
-    r"(?:(?P<unit>d|days?|д|дн|день|дня|дней|сут|суток|сутки)\.?)?"
+    r"^(?:(?:in|через|осталось|ещ[её]|left|remaining):?\s*)?(?P<n>\d{1,3})\s*"
+    r"(?:(?P<unit>d|days?|д|дн|день|дня|дней|сут|суток|сутки|w|weeks?|нед|недел[яиюь])\.?)?"
     r"(?:\s*(?:\d{1,2}\s*(?:h|hrs?|hours?|ч|час|часа|часов)\.?|\d{1,2}:\d{2}(?::\d{2})?))*"
     r"(?:\s+(?:left|remaining|осталось))?$"
 )
@@ -276,18 +308,20 @@ def parse_days_left(text: str, today: date) -> date | None:
     if len(text) > MAX_INPUT:
         return None
     s = _clean(text)
-    for prefix in ("до ", "until ", "by "):
-        if s.startswith(prefix):
-            s = s[len(prefix) :]
+    # The order page's own wording: "Refund if no delivery before Apr 2".
+    s = re.sub(r"^(?:refund if (?:not delivered|no delivery) )?(?:до|until|by|before)\s+", "", s)
     if m := _DAYS_LEFT_RE.match(s):
-        days = int(m.group("n"))
+        days = int(m.group("n")) * _unit_days(m.group("unit") or "d")
         return today + timedelta(days=days) if days <= 365 else None
     return parse_date(s, today, past=False)
 
 
 # --- quiet hours ---------------------------------------------------------------------------
 
-_QUIET_RE = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*(?:-|–|—|to|до)\s*(\d{1,2})(?::(\d{2}))?$")
+_QUIET_RE = re.compile(
+    r"^(?:с|from)?\s*(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?\s*(?:-|–|—|to|до)\s*"
+    r"(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$"
+)
 _OFF_WORDS = frozenset({"off", "no", "none", "нет", "выкл", "выключить", "отключить"})
 
 
@@ -299,11 +333,22 @@ def parse_quiet_hours(text: str) -> tuple[int, int] | bool | None:
     m = _QUIET_RE.match(s)
     if m is None:
         return None
-    h1, m1, h2, m2 = int(m.group(1)), int(m.group(2) or 0), int(m.group(3)), int(m.group(4) or 0)
+    h1, m1 = _hour(m.group(1), m.group(3)), int(m.group(2) or 0)
+    h2, m2 = _hour(m.group(4), m.group(6)), int(m.group(5) or 0)
     if h1 > 23 or h2 > 23 or m1 > 59 or m2 > 59:
         return None
     start, end = h1 * 60 + m1, h2 * 60 + m2
     return None if start == end else (start, end)
+
+
+def _hour(raw: str, half: str | None) -> int:
+    """A 24-hour hour from ``"11"`` and ``"pm"`` (99, i.e. invalid, for "13pm")."""
+    hour = int(raw)
+    if half is None:
+        return hour
+    if not 1 <= hour <= 12:
+        return 99
+    return hour % 12 + (12 if half == "pm" else 0)
 
 
 def format_minutes(minute_of_day: int) -> str:

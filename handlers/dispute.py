@@ -245,7 +245,11 @@ async def _enter(update: Update, context: BotContext, state: DisputeState) -> st
     step = state.current
     if step in script.TERMINAL:
         _save(context, None)
-        await edit_or_send(update, context, esc(script.prompt(state)))
+        rows: list[list[Button]] = []
+        if state.parcel_id:
+            rows.append([(_("⬅️ Back to the parcel"), f"parcel:view:{state.parcel_id}")])
+        rows.append([(_("⬅️ Main menu"), "menu:main")])
+        await edit_or_send(update, context, esc(script.prompt(state)), keyboard(rows))
         return ConversationHandler.END
     if step is Step.WAITING:
         await _record(update, context, state)

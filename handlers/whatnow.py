@@ -47,6 +47,7 @@ _SELLER_ACTIONS = (
 )
 _SESSION = "whatnow"  # user_data key: the question in progress
 _KNOWN = "whatnow_known"  # user_data key: per-parcel answers that have no column
+SESSION_TTL = 3600  # a question left unanswered this long no longer claims typed text
 
 
 # --- facts from a parcel -----------------------------------------------------------------------
@@ -228,7 +229,7 @@ def _question_markup(name: str) -> list[list[Button]]:
         (_(label), f"whatnow:a:{code}:{value}") for label, value in _QUESTION_BUTTONS.get(name, [])
     ]
     rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
-    rows.append([(_("Skip"), f"whatnow:a:{code}:skip")])
+    rows.append([(_("Skip"), f"whatnow:a:{code}:skip"), (_("✖️ Cancel"), "whatnow:cancel")])
     return rows
 
 
@@ -293,6 +294,7 @@ async def _advance(update: Update, context: BotContext, session: dict[str, Any])
     if todo and len(session.get("asked", [])) < MAX_QUESTIONS:
         name = todo[0]
         session["asking"] = name
+        session["at"] = int(context.services.clock.now().timestamp())
         index = len(session.get("asked", [])) + 1
         await _say(update, context, _question_text(name, index), _question_markup(name))
         return
@@ -383,13 +385,20 @@ async def render_advice(
         )
     if parcel is not None and advice.action in (Action.OPEN_DISPUTE, Action.TIMER_EXPIRED):
         rows.append([(_("⚖️ Dispute help"), f"dispute:p:{parcel.id}")])
+    elif parcel is None and advice.action in (Action.OPEN_DISPUTE, Action.TIMER_EXPIRED):
+        rows.append([(_("⚖️ Dispute help"), "dispute:start")])
+    # Never a dead end: a way back to where the user came from.
+    if parcel is not None:
+        rows.append([(_("⬅️ Back to the parcel"), f"parcel:view:{parcel.id}")])
+    else:
+        rows.append([(_("⬅️ Main menu"), "menu:main")])
     text = advice_text(advice, parcel)
-    markup = keyboard(rows) if rows else None
+    markup = keyboard(rows)
     if advice.letter:
         await _say(update, context, text)
         await send_html(update, context, letter_html(advice.letter), markup)
     else:
-        await _say(update, context, text, rows or None)
+        await _say(update, context, text, rows)
 
 
 # --- entry points ------------------------------------------------------------------------------
@@ -455,6 +464,15 @@ async def on_callback(update: Update, context: BotContext) -> None:
             await edit_or_send(
                 update, context, _("OK. Paste a track number or send /start for the menu.")
             )
+    elif action == "cancel" and len(parts) == 2:
+        await query.answer()
+        context.user_data.pop(_SESSION, None)  # type: ignore[union-attr]
+        await edit_or_send(
+            update,
+            context,
+            _("OK, no questions. Paste a track number or pick from the menu."),
+            keyboard([[(_("⬅️ Main menu"), "menu:main")]]),
+        )
     elif action == "silent" and len(parts) == 3 and parts[2].isdigit():
         await _seller_silent(update, context, int(parts[2]))
     else:
@@ -587,19 +605,49 @@ async def _remember(
             _known(context, pid).update(known)
 
 
+_SKIP_WORDS = frozenset(
+    {"skip", "don't know", "dont know", "no idea", "not sure", "пропустить", "не знаю", "хз"}
+)
+
+
+def _is_skip(text: str) -> bool:
+    return text.strip().casefold().rstrip(".!").replace("ё", "е") in _SKIP_WORDS
+
+
+def _fresh_question(app: Application, message: Message) -> str | None:  # type: ignore[type-arg]
+    """The fact the user's open question asks about, if it was asked within `SESSION_TTL`."""
+    if message.from_user is None:
+        return None
+    data = app.user_data.get(message.from_user.id, {})
+    session = data.get(_SESSION) if isinstance(data, dict) else None
+    if not isinstance(session, dict) or not isinstance(session.get("asking"), str):
+        return None
+    now = int(app.services.clock.now().timestamp())  # type: ignore[attr-defined]
+    if now - int(session.get("at", 0)) > SESSION_TTL:
+        return None
+    return str(session["asking"])
+
+
 def _answer_pending(app: Application) -> filters.MessageFilter:  # type: ignore[type-arg]
-    """Typed text while we wait for an answer that can be typed (a number, a track number)."""
+    """Typed text while a question waits: an answer, "skip", or anything that is not a track
+    number or a question of its own (those go on to their handlers)."""
 
     class Pending(filters.MessageFilter):
         def filter(self, message: Message) -> bool:
-            if message.from_user is None or not message.text or message.text.startswith("/"):
+            if not message.text or message.text.startswith("/"):
                 return False
-            data = app.user_data.get(message.from_user.id, {})
-            session = data.get(_SESSION) if isinstance(data, dict) else None
-            name = session.get("asking") if isinstance(session, dict) else None
-            if name == "number_format":
+            name = _fresh_question(app, message)
+            if name is None:
+                return False
+            if name == "number_format" or _is_skip(message.text):
                 return True
-            return name in _NUMERIC and _parse_number(message.text) is not None
+            if name in _NUMERIC and _parse_number(message.text) is not None:
+                return True
+            # Not an answer: claim it (to ask again) unless another feature wants it.
+            return not has_track_number(message.text) and detect_intent(message.text) in (
+                Intent.NONE,
+                Intent.UNSURE,
+            )
 
     return Pending(name="whatnow_pending")
 
@@ -615,8 +663,23 @@ async def on_typed_answer(update: Update, context: BotContext) -> None:
     if name == "number_format":
         await _store_answer(update, context, session, name, message.text)
         return
-    number = _parse_number(message.text)
+    if _is_skip(message.text):
+        await _store_answer(update, context, session, name, "skip")
+        return
+    number = _parse_number(message.text) if name in _NUMERIC else None
     if number is None:
+        hint = (
+            _("Please press a button or type a number.")
+            if name in _NUMERIC
+            else _("Please press one of the buttons.")
+        )
+        index = len(session.get("asked", [])) + 1
+        await send_html(
+            update,
+            context,
+            "🤔 " + hint + "\n\n" + _question_text(name, index),
+            keyboard(_question_markup(name)),
+        )
         return
     await _store_answer(update, context, session, name, repr(number))
 

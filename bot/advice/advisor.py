@@ -331,6 +331,19 @@ def _dispute_asked_cancel(c: Ctx) -> Outcome:
 
 
 def _dispute_seller_late(c: Ctx) -> Outcome:
+    f = c.facts
+    if f.seller_response is None:
+        # We were not told whether the seller answered: do not claim silence.
+        return Outcome(
+            Action.DISPUTE_KEEP_OPEN,
+            _("Your dispute has been open for {days}.").format(days=days(f.dispute_open_days or 0)),
+            _(
+                "Keep it open. If the seller has not answered within {days}, it closes in your "
+                "favour for the amount you asked; if they answered, tell me how (/whatnow) and "
+                "I will say what to do."
+            ).format(days=days(c.t.seller_dispute_response)),
+            2,
+        )
     return Outcome(
         Action.DISPUTE_KEEP_OPEN,
         _("The seller did not answer the dispute within {days}.").format(

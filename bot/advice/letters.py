@@ -197,6 +197,7 @@ def dispute_text(
     keep_item: bool = False,
     today: date | None = None,
     timelines: Timelines = DEFAULTS,
+    share: float | None = None,
 ) -> str:
     """The English text to paste into the AliExpress dispute form (ASCII only)."""
     number = _number(track_number)
@@ -220,7 +221,12 @@ def dispute_text(
         ask += f" of {format_usd(amount)}." if amount is not None else "."
     elif keep_item:
         ask = "I will keep the item and ask for a partial refund"
-        ask += f" of {format_usd(amount)}." if amount is not None else "."
+        if amount is not None:
+            ask += f" of {format_usd(amount)}."
+        elif share is not None:
+            ask += f" of {round(share * 100)}% of the order total."
+        else:
+            ask += "."
     elif subject is Problem.EMPTY:
         ask = "I ask for a full refund"
         ask += f" of {format_usd(amount)}." if amount is not None else "."

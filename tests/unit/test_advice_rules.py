@@ -305,3 +305,11 @@ def test_every_rule_is_reachable_by_some_test_above() -> None:
 def test_select_rule_is_the_same_rule_advise_reports() -> None:
     f = Facts(tracking=NF, days_since_shipped=12)
     assert select_rule(f).name == advise(f, today=TODAY).rule
+
+
+def test_long_dispute_with_unknown_answer_does_not_claim_silence() -> None:
+    unknown = advise(Facts(dispute_open_days=8), today=TODAY)
+    assert unknown.rule == "dispute_seller_late"
+    assert "did not answer" not in unknown.situation and "8 days" in unknown.situation
+    silent = advise(Facts(dispute_open_days=8, seller_response=SellerResponse.NONE), today=TODAY)
+    assert "did not answer the dispute within 5 days" in silent.situation

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from bot import dispute as script
 from bot.advice import Action, Facts, SellerResponse, Tracking
 from bot.dispute import (
     BACK,
@@ -268,3 +269,13 @@ def test_russian_texts_but_english_dispute_message() -> None:
         assert "английский" in prompt(s)
         assert code_block(s, TODAY) == dispute_message(s, TODAY)
         assert (code_block(s, TODAY) or "").isascii()
+
+
+def test_partial_share_without_a_known_total_is_written_as_a_percentage() -> None:
+    state = script.start(Facts())
+    for choice in ("recv_yes", "p_quality", "keep", "amt_25"):
+        state = script.next_step(state, choice)
+    assert state.amount is None and state.share == 0.25
+    assert "partial refund of 25% of the order total" in script.dispute_message(state)
+    typed = script.set_amount(script.back(state), 3.5)
+    assert typed.share is None and "partial refund of 3.50 USD" in script.dispute_message(typed)

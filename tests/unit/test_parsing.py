@@ -181,3 +181,56 @@ def test_offsets_and_presets_are_real_zones() -> None:
     assert describe("Europe/Moscow", moment) == "Europe/Moscow (UTC+03:00)"
     assert describe("Etc/GMT+5", moment) == "UTC-05:00"
     assert str(zone("No/Such_Zone")) == "UTC"
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("12-11-2026", date(2026, 11, 12)),
+        ("12th of November", date(2026, 11, 12)),
+        ("on Nov 12", date(2026, 11, 12)),
+        ("десять дней назад", date(2026, 11, 10)),
+    ],
+)
+def test_more_dates_people_type(typed: str, expected: date) -> None:
+    assert parse_date(typed, TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "amount"),
+    [("1,200.50", 1200.5), ("1.200,50", 1200.5), ("1,200 $", 1200.0), ("12,5", 12.5)],
+)
+def test_money_with_thousands_separators(typed: str, amount: float) -> None:
+    money = parse_money(typed)
+    assert money is not None and money.amount == amount
+
+
+@pytest.mark.parametrize(
+    ("typed", "days"),
+    [
+        ("Осталось: 17 дн. 05:12:33", 17),
+        ("через 2 недели", 14),
+        ("2 weeks", 14),
+    ],
+)
+def test_timer_as_the_order_page_shows_it(typed: str, days: int) -> None:
+    deadline = parse_days_left(typed, TODAY)
+    assert deadline is not None and (deadline - TODAY).days == days
+
+
+def test_timer_from_the_refund_line() -> None:
+    assert parse_days_left("Refund if no delivery before Dec 2", TODAY) == date(2026, 12, 2)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("с 23 до 8", (1380, 480)),
+        ("23.00-08.00", (1380, 480)),
+        ("from 22 to 7", (1320, 420)),
+        ("11pm-7am", (1380, 420)),
+        ("13pm-7am", None),
+    ],
+)
+def test_quiet_hours_typed_naturally(typed: str, expected: tuple[int, int] | None) -> None:
+    assert parse_quiet_hours(typed) == expected

@@ -55,9 +55,27 @@ MODULES: list[ModuleType] = [
 ]
 
 
+# The order a buyer looks for things (matching order above is a different concern):
+# parcels first, then advice and the dispute, then settings and housekeeping.
+MENU_ORDER = (
+    "start",
+    "add",
+    "list",
+    "whatnow",
+    "dispute",
+    "settings",
+    "language",
+    "export",
+    "forgetme",
+    "help",
+)
+
+
 def command_menu() -> list[tuple[str, str]]:
     """(command, description msgid) for every module, in menu order."""
-    return [entry for module in MODULES for entry in getattr(module, "COMMANDS", [])]
+    entries = [entry for module in MODULES for entry in getattr(module, "COMMANDS", [])]
+    rank = {name: i for i, name in enumerate(MENU_ORDER)}
+    return sorted(entries, key=lambda entry: rank.get(entry[0], len(rank)))
 
 
 def register(app: ParcelScoutApplication) -> None:

@@ -119,3 +119,12 @@ async def test_protection_timer_typed_as_the_order_page_shows_it(bot: BotHarness
     await user.send("Осталось: 17 дн. 05:12:33")
     reply = user.last_reply().text
     assert "Сохранил" in reply and "ещё 17 дней" in reply
+
+
+async def test_command_menu_lists_parcels_before_the_dispute(bot: BotHarness) -> None:
+    commands = [c["command"] for c in bot.emulator.get_commands("default", "") or []]
+    assert commands[:5] == ["start", "add", "list", "whatnow", "dispute"]
+    user = bot.user()
+    await user.send("/help")
+    text = user.last_reply().text
+    assert text.index("/add") < text.index("/whatnow") < text.index("/dispute")

@@ -18,20 +18,68 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
 from storage import migrations
 
-Params = Sequence[Any] | dict[str, Any]
+Params = Sequence[Any] | Mapping[str, Any]
 Row = sqlite3.Row
+# One statement run once per row: (sql, rows). See ``Database.executemany_batch``.
+Statement = tuple[str, Sequence[Params]]
+_T = TypeVar("_T")
 
 BUSY_TIMEOUT_MS = 5000
+# Page cache per connection (KiB when negative): the default 2 MB keeps re-reading the index pages
+# of tracking_events once it holds a few hundred thousand rows.
+CACHE_SIZE_KIB = 32 * 1024
+
+
+def _run_statements(conn: sqlite3.Connection, statements: Sequence[Statement]) -> list[int]:
+    counts: list[int] = []
+    for sql, rows in statements:
+        counts.append(conn.executemany(sql, rows).rowcount if rows else 0)
+    return counts
+
+
+def _in_savepoint(
+    conn: sqlite3.Connection, name: str, statements: Sequence[Statement]
+) -> list[int]:
+    conn.execute(f"SAVEPOINT {name}")
+    try:
+        counts = _run_statements(conn, statements)
+    except BaseException:
+        conn.execute(f"ROLLBACK TO {name}")
+        conn.execute(f"RELEASE {name}")
+        raise
+    conn.execute(f"RELEASE {name}")
+    return counts
+
+
+def _in_transaction(conn: sqlite3.Connection, statements: Sequence[Statement]) -> list[int]:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        counts = _run_statements(conn, statements)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return counts
+
+
+async def _on_worker(conn: aiosqlite.Connection, fn: Callable[..., _T], *args: Any) -> _T:
+    """Run ``fn(sqlite3_connection, *args)`` on the connection's own thread: one hop for many
+    statements (each ``await`` on aiosqlite is a round trip through the event loop, and a busy
+    loop makes every round trip slow while our lock is held)."""
+    raw = conn._conn  # the sqlite3.Connection owned by aiosqlite's worker thread
+    result: _T = await conn._execute(fn, raw, *args)  # type: ignore[no-untyped-call]
+    return result
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,13 +119,22 @@ class Transaction:
         return row
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
-        async with self._check().execute(sql, params) as cursor:
-            rows = await cursor.fetchall()
-        return list(rows)
+        # One trip to the worker thread (execute + fetch + close there), not three.
+        return list(await self._check().execute_fetchall(sql, params))
 
     async def fetchval(self, sql: str, params: Params = ()) -> Any:
         row = await self.fetchone(sql, params)
         return None if row is None else row[0]
+
+    async def executemany_batch(self, statements: Sequence[Statement]) -> list[int]:
+        """Run the statements in order in one trip to the worker thread, atomically (a
+        SAVEPOINT inside this transaction); returns each statement's rowcount."""
+        conn = self._check()
+        self._depth += 1
+        try:
+            return await _on_worker(conn, _in_savepoint, f"sp{self._depth}", statements)
+        finally:
+            self._depth -= 1
 
 
 _current: ContextVar[Transaction | None] = ContextVar("storage_transaction", default=None)
@@ -117,6 +174,8 @@ class Database:
                 await conn.execute("PRAGMA journal_mode = WAL")
                 await conn.execute("PRAGMA synchronous = NORMAL")
                 await conn.execute("PRAGMA foreign_keys = ON")
+                await conn.execute(f"PRAGMA cache_size = -{CACHE_SIZE_KIB:d}")
+                await conn.execute("PRAGMA temp_store = MEMORY")
                 await migrations.apply(conn)
             except BaseException:
                 await conn.close()
@@ -221,9 +280,19 @@ class Database:
         if tx is not None:
             return await tx.fetchall(sql, params)
         conn = await self._connection()
-        async with self._lock, conn.execute(sql, params) as cursor:
-            rows = await cursor.fetchall()
-        return list(rows)
+        async with self._lock:
+            return list(await conn.execute_fetchall(sql, params))
+
+    async def executemany_batch(self, statements: Sequence[Statement]) -> list[int]:
+        """Run several ``executemany`` statements as one atomic unit in one trip to the worker
+        thread: ``BEGIN IMMEDIATE`` … ``COMMIT`` of its own, or a SAVEPOINT inside the caller's
+        transaction. Returns the rowcount of each statement (0 for one without rows)."""
+        tx = self._joined()
+        if tx is not None:
+            return await tx.executemany_batch(statements)
+        conn = await self._connection()
+        async with self._lock:
+            return await _on_worker(conn, _in_transaction, statements)
 
     async def fetchval(self, sql: str, params: Params = ()) -> Any:
         row = await self.fetchone(sql, params)

@@ -215,12 +215,15 @@ class Watcher:
                 self._plan_result(p, outcome, known.get(p.id, set()), now, plan, stats, notify)
         stats.diff_seconds += time.perf_counter() - t0
         t0 = time.perf_counter()
-        async with self.storage.db.transaction():
-            await self.storage.events.insert_many(plan.events, now=now)
-            await self.storage.outbox.enqueue_many(plan.outbox, now=now)
-            await self.storage.parcels.update_tracking_many(plan.updates)
-            for pid in plan.archive:
-                await self.storage.parcels.archive_any(pid, now=now)
+        # One transaction, sent to the database thread in one trip (see executemany_batch).
+        await self.storage.db.executemany_batch(
+            [
+                self.storage.events.insert_many_statement(plan.events, now=now),
+                self.storage.outbox.enqueue_many_statement(plan.outbox, now=now),
+                self.storage.parcels.update_tracking_many_statement(plan.updates),
+                self.storage.parcels.archive_many_statement(plan.archive, now=now),
+            ]
+        )
         stats.db_seconds += time.perf_counter() - t0
         stats.archived += len(plan.archive)
         stats.pushes += len(plan.outbox)

@@ -26,6 +26,8 @@ async def test_open_creates_parent_dirs_and_sets_pragmas(db: Database, tmp_path:
     assert await db.fetchval("PRAGMA foreign_keys") == 1
     assert await db.fetchval("PRAGMA busy_timeout") >= 1000
     assert await db.fetchval("PRAGMA synchronous") == 1  # NORMAL
+    assert await db.fetchval("PRAGMA cache_size") <= -8192  # a cache in KiB, bigger than 2 MB
+    assert await db.fetchval("PRAGMA temp_store") == 2  # MEMORY
 
 
 async def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
@@ -45,6 +47,44 @@ async def test_memory_database_works() -> None:
         assert row is not None and row["one"] == 1
     finally:
         await db.close()
+
+
+async def test_executemany_batch_is_one_atomic_unit(db: Database) -> None:
+    counts = await db.executemany_batch(
+        [
+            ("INSERT INTO t VALUES (?, ?)", [(1, "a"), (2, "b")]),
+            ("UPDATE t SET v = :v WHERE k = :k", [{"k": 2, "v": "B"}, {"k": 9, "v": "-"}]),
+            ("DELETE FROM t WHERE k = ?", []),
+        ]
+    )
+    assert counts == [2, 1, 0]
+    # A failing statement undoes the statements before it, on its own ...
+    with pytest.raises(sqlite3.IntegrityError):
+        await db.executemany_batch(
+            [("INSERT INTO t VALUES (?, ?)", [(3, "c")]), ("INSERT INTO t VALUES (1, 'x')", [()])]
+        )
+    assert await db.fetchval("SELECT count(*) FROM t WHERE k = 3") == 0
+    async with db.transaction():  # BEGIN would fail if the batch had left its transaction open
+        pass
+    # ... and inside a transaction, which keeps its own earlier writes and can go on.
+    async with db.transaction() as tx:
+        await tx.execute("INSERT INTO t VALUES (4, 'd')")
+        with pytest.raises(sqlite3.IntegrityError):
+            await db.executemany_batch(
+                [
+                    ("INSERT INTO t VALUES (?, ?)", [(5, "e")]),
+                    ("INSERT INTO t VALUES (4, 'x')", [()]),
+                ]
+            )
+        assert await db.executemany_batch([("INSERT INTO t VALUES (?, ?)", [(6, "f")])]) == [1]
+    rows = {r[0]: r[1] for r in await db.fetchall("SELECT k, v FROM t")}
+    assert rows == {1: "a", 2: "B", 4: "d", 6: "f"}
+    # A transaction that fails after the batch rolls the batch back too.
+    with pytest.raises(RuntimeError):
+        async with db.transaction():
+            await db.executemany_batch([("INSERT INTO t VALUES (?, ?)", [(7, "g")])])
+            raise RuntimeError("boom")
+    assert await db.fetchval("SELECT count(*) FROM t WHERE k = 7") == 0
 
 
 async def test_transaction_commits_and_rolls_back(db: Database) -> None:

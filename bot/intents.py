@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
+from bot.tracknumbers import find_numbers
+
 
 class Intent(StrEnum):
     WHAT_NOW = "what_now"
@@ -168,7 +170,6 @@ def detect_intent(text: str) -> Intent:
 
 
 def has_track_number(text: str) -> bool:
-    """Whether the text carries something shaped like a track number (explain's business)."""
-    low = text.lower()
-    low = re.sub(r"[^\w\s]", " ", low)
-    return _TRACK.search(low) is not None
+    """Whether the text carries a track number (explain's business): the explainer's own
+    finder decides, so spaced-out numbers and look-alike letters count the same everywhere."""
+    return bool(find_numbers(text, limit=1).items)

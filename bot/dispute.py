@@ -23,6 +23,7 @@ from bot.i18n import N_, _
 
 class Step(StrEnum):
     PICK = "d0"  # pick the parcel (the chat lists them), then `pick_parcel`
+    TIMER_ASK = "d1q"  # the timer is unknown: over / under 7 days / more / don't know
     TIMER = "d1"  # timer nearly over and the parcel moves: extend first?
     EXTEND = "d1x"  # the extension letter
     RECEIVED = "d2"
@@ -81,6 +82,12 @@ AMOUNT_SHARES: dict[str, float] = {"amt_25": 0.25, "amt_50": 0.5, "amt_75": 0.75
 
 CHOICES: dict[Step, tuple[Choice, ...]] = {
     Step.PICK: (),
+    Step.TIMER_ASK: (
+        Choice("t_over", N_("It is over"), Step.EXPIRED),
+        Choice("t_soon", N_("Less than 7 days left"), Step.TIMER),
+        Choice("t_more", N_("More than 7 days left"), Step.RECEIVED),
+        Choice("t_unknown", N_("I don't know"), Step.RECEIVED),
+    ),
     Step.TIMER: (
         Choice("extend", N_("Ask the seller to extend protection"), Step.EXTEND),
         Choice("open_anyway", N_("Open the dispute anyway"), Step.RECEIVED),
@@ -191,13 +198,14 @@ def first_step(facts: Facts | None) -> Step:
     """Where the walk-through starts for a parcel (D1 logic)."""
     if facts is None:
         return Step.PICK
-    left = facts.protection_days_left
+    left = facts.timer_left
     if facts.in_dispute is True:
         return Step.CHECKIN
-    if left is not None and left < 0:
+    if left is None:
+        return Step.TIMER_ASK
+    if left < 0:
         return Step.EXPIRED
-    moving = facts.tracking in (Tracking.MOVING, Tracking.CUSTOMS)
-    if left is not None and DEFAULTS.extend_window_min <= left <= DEFAULTS.extend_window and moving:
+    if DEFAULTS.extend_window_min <= left <= DEFAULTS.extend_window and _moving(facts):
         return Step.TIMER
     return Step.RECEIVED
 
@@ -270,7 +278,25 @@ def next_step(state: DisputeState, choice: str, today: date | None = None) -> Di
         new.submitted_on = (today or date.today()).isoformat()
     elif choice in CHECKIN_CHOICES:
         new.checkin = CHECKIN_CHOICES[choice].value
+    elif choice == "t_over":
+        new.facts = facts.replace(timer_over=True).to_dict()
+    elif choice == "t_soon" and facts.tracking is not None and not _moving(facts):
+        target = Step.RECEIVED  # not moving: no time to wait for an extension, dispute now
     return _goto(new, target)
+
+
+def set_timer_days(state: DisputeState, days_left: int) -> DisputeState:
+    """D1 answered with a number: the days left on the order page (negative: ended days ago)."""
+    if state.current is not Step.TIMER_ASK:
+        raise InvalidChoice(f"no timer expected at {state.step}")
+    new = _copy(state)
+    facts = new.known.replace(protection_days_left=days_left, timer_over=None)
+    new.facts = facts.to_dict()
+    return _goto(new, first_step(facts))
+
+
+def _moving(facts: Facts) -> bool:
+    return facts.tracking in (Tracking.MOVING, Tracking.CUSTOMS)
 
 
 def set_amount(state: DisputeState, amount: float) -> DisputeState:
@@ -320,10 +346,7 @@ def _reason_from(facts: Facts) -> DisputeReason:
 
 
 def _finished_days_ago(facts: Facts) -> int | None:
-    if facts.order_finished_days_ago is not None:
-        return facts.order_finished_days_ago
-    left = facts.protection_days_left
-    return -left if left is not None and left < 0 else None
+    return facts.finished_days_ago
 
 
 # --- what to show at each step (localized) -----------------------------------------------------
@@ -335,6 +358,10 @@ def _usd(amount: float | None) -> str:
 
 _PROMPTS: dict[Step, str] = {
     Step.PICK: N_("Which parcel is the dispute about? Pick it or paste its track number."),
+    Step.TIMER_ASK: N_(
+        "How long is left on the buyer-protection timer (\u201cRefund if no delivery before\u201d "
+        "on the order page)? You can also type the number of days left."
+    ),
     Step.TIMER: N_(
         "The protection timer is nearly over but the parcel is moving. Asking the seller to "
         "extend protection is gentler; you can still open the dispute right away."
@@ -370,7 +397,7 @@ _PROMPTS: dict[Step, str] = {
 }
 
 
-def prompt(state: DisputeState) -> str:
+def prompt(state: DisputeState, has_parcels: bool = True) -> str:
     """The localized message text of the current step (without the code blocks)."""
     step = state.current
     facts = state.known
@@ -382,6 +409,15 @@ def prompt(state: DisputeState) -> str:
     if step is Step.OUTCOME:
         advice = checkin_advice(state)
         return advice.situation + "\n" + advice.why
+    if step is Step.PICK and not has_parcels:
+        return _(
+            "Which order is the dispute about? Paste its track number, or continue without one."
+        )
+    if step is Step.TIMER and not _moving(facts):
+        return _(
+            "The protection timer is nearly over. If the parcel is moving normally, asking the "
+            "seller to extend protection is gentler; if it is not moving, open the dispute now."
+        )
     text = _(_PROMPTS[step])
     if step is Step.WAITING:
         text = text.format(days=days(DEFAULTS.seller_dispute_response))
@@ -472,29 +508,45 @@ def evidence_checklist(state: DisputeState) -> list[str]:
     return [_(item) for item in _EVIDENCE[key]]
 
 
-_WARNINGS: tuple[str, ...] = (
-    N_(
-        "Do not cancel the dispute because the seller asks, until the parcel really moves in "
-        "tracking."
-    ),
-    N_(
-        "Never cancel it after the protection timer has ended: the order then closes in the "
-        "seller's favour and cannot be reopened."
-    ),
-    N_(
-        "Before pressing \u201caccept\u201d on a counter-offer, check the amount and whether a "
-        "return is demanded; a $0 refund is a known trick."
-    ),
+_DONT_CANCEL_MOVING = N_(
+    "Do not cancel the dispute because the seller asks, until the parcel really moves in tracking."
 )
+_DONT_CANCEL_PROMISE = N_(
+    "Do not cancel the dispute because the seller asks or promises to resend: close it only "
+    "once you have the parcel or the refund."
+)
+_DONT_CANCEL_RECEIVED = N_(
+    "Do not cancel the dispute because the seller promises a refund or a new item outside "
+    "it: close it only once you have what you asked for."
+)
+_NEVER_AFTER_TIMER = N_(
+    "Never cancel it after the protection timer has ended: the order then closes in the "
+    "seller's favour and cannot be reopened."
+)
+_COUNTER_OFFER = N_(
+    "Before pressing \u201caccept\u201d on a counter-offer, check the amount and whether a "
+    "return is demanded; a $0 refund is a known trick."
+)
+# Tracking can still show the parcel moving towards the buyer only for these reasons.
+_MAY_STILL_MOVE = frozenset({DisputeReason.NO_TRACKING, DisputeReason.LATE, DisputeReason.CUSTOMS})
 
 
-def warnings() -> list[str]:
-    """D8: localized warnings shown before submitting."""
+def warnings(state: DisputeState | None = None) -> list[str]:
+    """D8: localized warnings before submitting, only those that fit the dispute (rules 9-11)."""
+    if state is not None and state.problem is not None:
+        dont_cancel = _DONT_CANCEL_RECEIVED
+    else:
+        reason = _dispute_reason(state) if state is not None else DisputeReason.NO_TRACKING
+        dont_cancel = _DONT_CANCEL_MOVING if reason in _MAY_STILL_MOVE else _DONT_CANCEL_PROMISE
     silent = _(
         "If the seller does not answer within {days}, the dispute closes in your favour for the "
         "amount you asked."
     ).format(days=days(DEFAULTS.seller_dispute_response))
-    return [*(_(w) for w in _WARNINGS), silent]
+    return [_(dont_cancel), _(_NEVER_AFTER_TIMER), _(_COUNTER_OFFER), silent]
+
+
+def _dispute_reason(state: DisputeState) -> DisputeReason:
+    return DisputeReason(state.reason) if state.reason else _reason_from(state.known)
 
 
 def checkin_due_in_days(state: DisputeState, today: date | None = None) -> int | None:
@@ -527,8 +579,11 @@ def checkin_advice(state: DisputeState, today: date | None = None) -> Advice:
     return advise(asked, today=day)
 
 
-def step_view(state: DisputeState) -> dict[str, Any]:
-    """Everything a front end needs to draw the step, localized: text, buttons, pre-selection."""
+def step_view(state: DisputeState, has_parcels: bool = True) -> dict[str, Any]:
+    """Everything a front end needs to draw the step, localized: text, buttons, pre-selection.
+
+    ``has_parcels``: at D0 the chat lists the user's parcels; without any the step asks for a
+    number or to go on without one."""
     buttons = [(c.code, _(c.label)) for c in choices(state)]
     if state.current not in TERMINAL:
         if state.history:
@@ -536,13 +591,13 @@ def step_view(state: DisputeState) -> dict[str, Any]:
         buttons.append((CANCEL, _("Cancel")))
     return {
         "step": state.step,
-        "text": prompt(state),
+        "text": prompt(state, has_parcels),
         "buttons": buttons,
         "selected": suggested_choice(state),
         "code": code_block(state),
         "list": evidence_checklist(state)
         if state.current is Step.EVIDENCE
-        else warnings()
+        else warnings(state)
         if state.current is Step.WARNINGS
         else [],
     }

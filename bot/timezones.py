@@ -12,7 +12,7 @@ from datetime import datetime, tzinfo
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from bot.i18n import N_
+from bot.i18n import N_, _
 
 # (label msgid, zone) shown as buttons, by the user's language.
 PRESETS: dict[str, list[tuple[str, str]]] = {
@@ -41,6 +41,65 @@ PRESETS: dict[str, list[tuple[str, str]]] = {
         (N_("Sydney"), "Australia/Sydney"),
     ],
 }
+
+
+# A human name for each zone the bot offers or understands (the presets add their own).
+_ZONE_NAMES: dict[str, str] = {
+    "Europe/Volgograd": N_("Volgograd"),
+    "Europe/Saratov": N_("Saratov"),
+    "Europe/Ulyanovsk": N_("Ulyanovsk"),
+    "Asia/Tomsk": N_("Tomsk"),
+    "Asia/Barnaul": N_("Barnaul"),
+    "Asia/Novokuznetsk": N_("Novokuznetsk"),
+    "Asia/Chita": N_("Chita"),
+    "Asia/Yakutsk": N_("Yakutsk"),
+    "Asia/Magadan": N_("Magadan"),
+    "Asia/Sakhalin": N_("Sakhalin"),
+    "Asia/Kamchatka": N_("Kamchatka"),
+    "Asia/Bishkek": N_("Bishkek"),
+    "Asia/Yerevan": N_("Yerevan"),
+    "Asia/Tbilisi": N_("Tbilisi"),
+    "Asia/Baku": N_("Baku"),
+    "Europe/Kyiv": N_("Kyiv"),
+    "Europe/Chisinau": N_("Chisinau"),
+    "Europe/Riga": N_("Riga"),
+    "Europe/Vilnius": N_("Vilnius"),
+    "Europe/Tallinn": N_("Tallinn"),
+    "Europe/Dublin": N_("Dublin"),
+    "Europe/Lisbon": N_("Lisbon"),
+    "Europe/Paris": N_("Paris"),
+    "Europe/Madrid": N_("Madrid"),
+    "Europe/Rome": N_("Rome"),
+    "Europe/Amsterdam": N_("Amsterdam"),
+    "Europe/Warsaw": N_("Warsaw"),
+    "Europe/Prague": N_("Prague"),
+    "Europe/Istanbul": N_("Istanbul"),
+    "America/Phoenix": N_("Phoenix"),
+    "America/Vancouver": N_("Vancouver"),
+    "America/Mexico_City": N_("Mexico City"),
+    "America/Sao_Paulo": N_("São Paulo"),
+    "America/Argentina/Buenos_Aires": N_("Buenos Aires"),
+    "Australia/Melbourne": N_("Melbourne"),
+    "Pacific/Auckland": N_("Auckland"),
+    "Asia/Tokyo": N_("Tokyo"),
+    "Asia/Seoul": N_("Seoul"),
+    "Asia/Shanghai": N_("Shanghai"),
+    "Asia/Hong_Kong": N_("Hong Kong"),
+    "Asia/Singapore": N_("Singapore"),
+    "Asia/Bangkok": N_("Bangkok"),
+    "Asia/Dubai": N_("Dubai"),
+    "Asia/Kolkata": N_("Kolkata"),
+    "Asia/Jerusalem": N_("Jerusalem"),
+    "America/St_Johns": N_("St. John's"),
+    "Asia/Tehran": N_("Tehran"),
+    "Asia/Kabul": N_("Kabul"),
+    "Asia/Kathmandu": N_("Kathmandu"),
+    "Asia/Yangon": N_("Yangon"),
+    "Australia/Darwin": N_("Darwin"),
+    "Australia/Lord_Howe": N_("Lord Howe Island"),
+}
+for _presets in PRESETS.values():
+    _ZONE_NAMES.update((zone_name, label) for label, zone_name in _presets)
 
 # What people type (case-folded, "ё" → "е"), Russian and English.
 CITIES: dict[str, str] = {
@@ -269,3 +328,23 @@ def describe(name: str, moment: datetime) -> str:
     if name == "UTC" or name.startswith("Etc/"):
         return label
     return f"{name.replace('_', ' ')} ({label})"
+
+
+def offset_label(minutes: int) -> str:
+    """``UTC+3``, ``UTC-5``, ``UTC+5:30``: how people write offsets."""
+    sign = "+" if minutes >= 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def display_name(name: str, moment: datetime) -> str:
+    """A zone as people name it, localized: ``"Moscow (UTC+3)"``; fixed offsets as ``"UTC+3"``.
+
+    Zones without a name of our own fall back to the city part of the IANA name."""
+    offset = moment.astimezone(zone(name)).utcoffset()
+    label = offset_label(int(offset.total_seconds() // 60) if offset is not None else 0)
+    if name == "UTC" or name.startswith("Etc/"):
+        return label
+    city = _ZONE_NAMES.get(name)
+    shown = _(city) if city is not None else name.rsplit("/", 1)[-1].replace("_", " ")
+    return f"{shown} ({label})"

@@ -33,6 +33,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot import dispute as script
 from bot.advice import Facts, NumberFormat
+from bot.advice.timelines import DEFAULTS
 from bot.app import BotContext
 from bot.dispute import DisputeState, InvalidChoice, Step
 from bot.i18n import N_, _, use_language
@@ -42,7 +43,9 @@ from handlers.common import Button, edit_or_send, esc, keyboard, send_html
 from handlers.whatnow import (
     IntentFilter,
     facts_from_parcel,
+    known_answers,
     letter_html,
+    parse_number,
     render_advice,
     today_of,
 )
@@ -106,8 +109,8 @@ def step_rows(state: DisputeState) -> list[list[Button]]:
     return rows
 
 
-def step_text(state: DisputeState) -> str:
-    view = script.step_view(state)
+def step_text(state: DisputeState, has_parcels: bool = True) -> str:
+    view = script.step_view(state, has_parcels)
     lines = [esc(view["text"])]
     lines.extend(f"• {esc(item)}" for item in view["list"])
     if state.current is Step.TEXT or state.current is Step.EXTEND:
@@ -123,20 +126,25 @@ async def _show(
 ) -> None:
     """The step's code block (own message) first, then its text and buttons."""
     code = script.code_block(state, today_of(context))
+    has_parcels = True
+    if state.current is Step.PICK:
+        extra_rows = await _pick_rows(update, context)
+        has_parcels = len(extra_rows) > 1
     rows = (extra_rows or []) + step_rows(state)
     markup = keyboard(rows) if rows else None
     query = update.callback_query
+    text = step_text(state, has_parcels)
     if code is None:
         if query is not None:
-            await edit_or_send(update, context, step_text(state), markup)
+            await edit_or_send(update, context, text, markup)
         else:
-            await send_html(update, context, step_text(state), markup)
+            await send_html(update, context, text, markup)
         return
     if query is not None and query.message is not None:
         with contextlib.suppress(BadRequest):  # the old buttons must not stay pressable
             await query.edit_message_reply_markup(None)
     await send_html(update, context, letter_html(code))
-    await send_html(update, context, step_text(state), markup)
+    await send_html(update, context, text, markup)
 
 
 # --- entry -------------------------------------------------------------------------------------
@@ -146,22 +154,29 @@ async def start(update: Update, context: BotContext) -> str:
     """/dispute, ``dispute:start`` or a typed dispute question: pick the parcel first."""
     if update.callback_query is not None:
         await update.callback_query.answer()
+    state = script.start()
+    _save(context, state)
+    await _show(update, context, state)
+    return ACTIVE
+
+
+async def _pick_rows(update: Update, context: BotContext) -> list[list[Button]]:
+    """D0's buttons: the user's parcels and "another order", or just "go on without one"."""
     user = update.effective_user
     assert user is not None
     parcels = await context.services.storage.parcels.list_for_user(user.id, limit=20)
     if not parcels:
-        state = script.start(Facts())
-        _save(context, state)
-        await _show(update, context, state)
-        return ACTIVE
-    state = script.start()
-    _save(context, state)
+        return [[(_("Continue without a track number"), "dispute:d0:0")]]
     rows: list[list[Button]] = [
         [(f"📦 {_short(p.display_name)}", f"dispute:d0:{p.id}")] for p in parcels
     ]
     rows.append([(_("Another order, not in the list"), "dispute:d0:0")])
-    await _show(update, context, state, rows)
-    return ACTIVE
+    return rows
+
+
+def _parcel_facts(context: BotContext, parcel: Parcel) -> Facts:
+    """The parcel's stored facts plus the answers given in chat (shared with /whatnow)."""
+    return facts_from_parcel(parcel, today_of(context), known_answers(context, parcel.id))
 
 
 def _short(name: str, limit: int = 40) -> str:
@@ -180,7 +195,7 @@ async def start_for_parcel(update: Update, context: BotContext) -> str | int:
         await query.answer(_("I cannot find that parcel."), show_alert=True)
         return ConversationHandler.END
     await query.answer()
-    state = script.start(facts_from_parcel(parcel, today_of(context)), str(parcel.id))
+    state = script.start(_parcel_facts(context, parcel), str(parcel.id))
     _save(context, state)
     await _show(update, context, state)
     return ACTIVE
@@ -214,7 +229,24 @@ async def on_step(update: Update, context: BotContext) -> str | int | None:
         await _stale(update)
         return None
     await query.answer()
+    _remember_timer(context, state, choice)
     return await _enter(update, context, new)
+
+
+def _remember_timer(context: BotContext, state: DisputeState, choice: str) -> None:
+    """D1 / D9 answers that stay true as days pass go to the parcel's chat answers.
+
+    "Over" has no date, so it is a flag, not a made-up deadline; "finished longer ago" is a lower
+    bound (at least the 15-day window) that only grows."""
+    if not state.parcel_id:
+        return
+    known = known_answers(context, int(state.parcel_id))
+    if choice == "t_over":
+        known["timer_over"] = True
+    elif choice == "fin_old" and state.known.protection_days_left is None:
+        known["order_finished_days_ago"] = max(
+            DEFAULTS.finished_dispute_window, int(known.get("order_finished_days_ago") or 0)
+        )
 
 
 async def _pick(
@@ -236,7 +268,7 @@ async def _pick(
         await query.answer(_("I cannot find that parcel."), show_alert=True)
         return None
     await query.answer()
-    facts = facts_from_parcel(parcel, today_of(context))
+    facts = _parcel_facts(context, parcel)
     return await _enter(update, context, script.pick_parcel(state, facts, str(parcel.id)))
 
 
@@ -318,6 +350,8 @@ def _typed_expected(app: Application) -> filters.MessageFilter:  # type: ignore[
             step = raw.get("step") if isinstance(raw, dict) else None
             if step == Step.PICK.value:
                 return True
+            if step == Step.TIMER_ASK.value:
+                return parse_number(message.text) is not None
             if step in (Step.AMOUNT.value, Step.CHECKIN.value, Step.OUTCOME.value):
                 return _parse_amount(message.text) is not None
             return False
@@ -330,8 +364,18 @@ async def on_typed(update: Update, context: BotContext) -> str | int | None:
     state = _load(context)
     if message is None or message.text is None or state is None:
         return None
+    if state.current is Step.TIMER_ASK:
+        return await _typed_timer(update, context, state, message.text)
     if state.current is Step.PICK:
+        user = update.effective_user
+        assert user is not None
         analysis = analyze(message.text.strip())
+        parcel = await context.services.storage.parcels.get_by_number(
+            user.id, analysis.number or message.text.strip()
+        )
+        if parcel is not None and parcel.is_active:
+            facts = _parcel_facts(context, parcel)
+            return await _enter(update, context, script.pick_parcel(state, facts, str(parcel.id)))
         try:
             fmt: NumberFormat | None = NumberFormat(analysis.verdict.value)
         except ValueError:
@@ -345,6 +389,25 @@ async def on_typed(update: Update, context: BotContext) -> str | int | None:
         new = script.set_amount(state, amount)
     except (InvalidChoice, ValueError):
         return None
+    return await _enter(update, context, new)
+
+
+async def _typed_timer(
+    update: Update, context: BotContext, state: DisputeState, text: str
+) -> str | int | None:
+    """D1 answered with the days left, as the order page shows them: remember the deadline."""
+    number = parse_number(text)
+    if number is None:
+        return None
+    days_left = int(number)
+    new = script.set_timer_days(state, days_left)
+    user = update.effective_user
+    if state.parcel_id and user is not None:
+        deadline = today_of(context) + timedelta(days=days_left)
+        await context.services.storage.parcels.update_facts(
+            user.id, int(state.parcel_id), protection_deadline=deadline
+        )
+        known_answers(context, int(state.parcel_id)).pop("timer_over", None)
     return await _enter(update, context, new)
 
 

@@ -40,7 +40,7 @@ def help_text() -> str:
 async def show_help(update: Update, context: BotContext) -> None:
     if update.callback_query:
         await update.callback_query.answer()
-    await edit_or_send(update, context, help_text(), keyboard([[(_("⬅️ Menu"), "menu:main")]]))
+    await edit_or_send(update, context, help_text(), keyboard([[(_("⬅️ Main menu"), "menu:main")]]))
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

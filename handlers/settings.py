@@ -11,7 +11,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from bot.app import BotContext
 from bot.i18n import N_, _, current_language
 from bot.parsing import format_minutes, parse_quiet_hours
-from bot.timezones import PRESETS, describe, parse_timezone
+from bot.timezones import PRESETS, display_name, parse_timezone
 from handlers.common import Button, edit_or_send, esc, keyboard, send_html
 from handlers.parcels import AwaitingFilter, clear_awaiting, set_awaiting
 from storage import User
@@ -33,7 +33,7 @@ def _quiet_text(user: User | None) -> str:
 def _tz_text(context: BotContext, user: User | None) -> str:
     if user is None or not user.timezone:
         return _("not set (times are shown in UTC)")
-    return esc(describe(user.timezone, context.services.clock.now()))
+    return esc(display_name(user.timezone, context.services.clock.now()))
 
 
 async def settings_view(context: BotContext, user_id: int) -> tuple[str, list[list[Button]]]:
@@ -114,7 +114,7 @@ async def _save_timezone(update: Update, context: BotContext, user_id: int, name
     local = format_time(now, "HH:mm", locale=current_language())
     text, rows = await settings_view(context, user_id)
     head = _("✅ Time zone set: {zone}. Your local time now is {time}.").format(
-        zone=esc(describe(name, now)), time=local
+        zone=esc(display_name(name, now)), time=local
     )
     await send_html(update, context, f"{head}\n\n{text}", keyboard(rows))
 
@@ -123,6 +123,13 @@ async def ask_quiet(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     await query.answer()
+    user = await context.services.storage.users.get(query.from_user.id)
+    if user is not None and user.timezone:
+        where = _("Times are in your time zone, {zone}.").format(
+            zone=esc(display_name(user.timezone, context.services.clock.now()))
+        )
+    else:
+        where = _("Your time zone is not set, so times are in UTC: set it first.")
     rows: list[list[Button]] = [
         [
             (f"{format_minutes(s)}–{format_minutes(e)}", f"settings:qset:{s}-{e}")
@@ -138,7 +145,7 @@ async def ask_quiet(update: Update, context: BotContext) -> None:
         _("🌙 During quiet hours I hold news back until morning. Pick hours, or type them "
           "like “23:00-08:00”.")
         + "\n"
-        + _("Times are in your time zone; set it first if you have not."),
+        + where,
         keyboard(rows),
     )  # fmt: skip
 

@@ -114,15 +114,15 @@ def facts_from_parcel(parcel: Parcel, today: date, known: dict[str, Any] | None 
     )
     price = parcel.price_amount if parcel.price_currency in (None, "USD") else None
     number = parcel.real_number or parcel.number
+    left = (parcel.protection_deadline - today).days if parcel.protection_deadline else None
     return Facts(
         days_since_shipped=(today - parcel.shipped_on).days if parcel.shipped_on else None,
         tracking=tracking,
         stalled_days=quiet,
         number_format=_format_of(number, parcel.kind),
         price_usd=price,
-        protection_days_left=(
-            (parcel.protection_deadline - today).days if parcel.protection_deadline else None
-        ),
+        protection_days_left=left,
+        timer_over=True if left is None and known.get("timer_over") else None,
         seller_contacted=known.get("seller_contacted"),
         seller_contacted_days_ago=(
             (today - parcel.seller_contacted_on).days if parcel.seller_contacted_on else None
@@ -152,6 +152,11 @@ def _known(context: BotContext, parcel_id: int) -> dict[str, Any]:
     return store.setdefault(str(parcel_id), {})
 
 
+def known_answers(context: BotContext, parcel_id: int) -> dict[str, Any]:
+    """The parcel's answers that have no column (the dispute helper shares them)."""
+    return _known(context, parcel_id)
+
+
 # --- questions ---------------------------------------------------------------------------------
 
 _DAY_CHOICES = (3, 7, 10, 15, 20, 30)
@@ -169,7 +174,7 @@ _QUESTION_BUTTONS: dict[str, list[tuple[str, str]]] = {
     ],
     "price_usd": [(N_("under $5"), "3"), (N_("$5-10"), "7.5"), (N_("over $10"), "20")],
     "protection_days_left": [
-        (N_("It is over"), "-1"),
+        (N_("It is over"), "over"),
         *((str(n), str(n)) for n in (2, 6, 10, 20, 30)),
         (N_("more"), "45"),
     ],
@@ -239,7 +244,7 @@ def _question_text(name: str, index: int) -> str:
         hint = "\n" + _("Press a button or type a number.")
     elif name == "number_format":
         hint = ""
-    return _("❓ Question {n} of at most {max}:").format(n=index, max=MAX_QUESTIONS) + (
+    return _("❓ Question {n} of {max}:").format(n=index, max=MAX_QUESTIONS) + (
         "\n" + esc(fact_question(name)) + hint
     )
 
@@ -513,6 +518,11 @@ def _parse_number(text: str) -> float | None:
     return -value if text.strip().startswith("-") else value
 
 
+def parse_number(text: str) -> float | None:
+    """A typed number of days or dollars ("17", "17 дн.", "$5"), or None."""
+    return _parse_number(text)
+
+
 async def _answer_button(update: Update, context: BotContext, code: str, value: str) -> None:
     query = update.callback_query
     assert query is not None
@@ -567,6 +577,11 @@ async def _remember(
     elif name == "paid_with_paypal":
         value = raw == "yes"
         known[name] = value
+    elif name == "protection_days_left" and raw == "over":
+        # Over, but since when is unknown: a flag, not a made-up deadline (the finish date is
+        # the next question, and decides between a dispute and AliExpress support).
+        name, value = "timer_over", True
+        known["timer_over"] = True
     elif name in ("seller_contacted", "dispute_open") and raw == "no":
         value = False
         known[name] = False
@@ -586,6 +601,10 @@ async def _remember(
             elif name == "protection_days_left":
                 value = n
                 columns["protection_deadline"] = today + timedelta(days=n)
+            elif name == "order_finished_days_ago" and pid is not None:
+                # The order finishes when the timer ends: a deadline keeps counting as days pass.
+                value = max(0, n)
+                columns["protection_deadline"] = today - timedelta(days=value)
             elif name == "seller_contacted":
                 name, value = "seller_contacted_days_ago", max(0, n)
                 columns["seller_contacted_on"] = today - timedelta(days=value)

@@ -162,7 +162,7 @@ def _dispute(f: Facts) -> bool:
 
 
 def _timer(f: Facts) -> int | None:
-    return None if _dispute(f) else f.protection_days_left
+    return None if _dispute(f) else f.timer_left
 
 
 def _seller_problem(f: Facts, t: Timelines) -> str | None:
@@ -307,7 +307,7 @@ def _dispute_refused(c: Ctx) -> Outcome:
 
 def _dispute_asked_cancel(c: Ctx) -> Outcome:
     f = c.facts
-    if f.protection_days_left is not None and f.protection_days_left <= 0:
+    if f.timer_left is not None and f.timer_left <= 0:
         why = _(
             "Never cancel now: the protection time is over, so a cancelled dispute closes the "
             "order in the seller's favour and it cannot be reopened."
@@ -380,11 +380,17 @@ def _dispute_wait(c: Ctx) -> Outcome:
 
 def _timer_expired(c: Ctx) -> Outcome:
     f, t = c.facts, c.t
-    left = f.protection_days_left or 0
-    finished = f.order_finished_days_ago if f.order_finished_days_ago is not None else -left
+    finished = f.finished_days_ago
     situation = _("The buyer-protection time is over; the order is closed.")
     letter: str | None = None
-    if finished < t.finished_dispute_window:
+    if finished is None:
+        # "It is over" without a date: say both branches of D9 rather than guess.
+        why = _(
+            "If the order finished less than {days} ago, a dispute is still possible: open it "
+            "now. If it finished longer ago, contact AliExpress support."
+        ).format(days=days(t.finished_dispute_window))
+        letter = _dispute_letter(c)
+    elif finished < t.finished_dispute_window:
         why = _(
             "A dispute is still possible within {days} after the order finished: open it now."
         ).format(days=days(t.finished_dispute_window))
@@ -394,6 +400,11 @@ def _timer_expired(c: Ctx) -> Outcome:
     if f.paid_with_paypal:
         why += " " + _(
             "You paid with PayPal, so you can also open a PayPal claim within {days} of the "
+            "payment."
+        ).format(days=days(t.paypal_claim))
+    elif f.paid_with_paypal is None:
+        why += " " + _(
+            "If you paid with PayPal, you can also open a PayPal claim within {days} of the "
             "payment."
         ).format(days=days(t.paypal_claim))
     return Outcome(Action.TIMER_EXPIRED, situation, why + " " + _trust_page(), None, letter)
@@ -915,6 +926,10 @@ def _unknown(facts: Facts, name: str) -> bool:
         return facts.contacted is None
     if name == "dispute_open":
         return facts.in_dispute is None
+    if name == "protection_days_left":
+        return facts.timer_left is None
+    if name == "order_finished_days_ago":
+        return facts.finished_days_ago is None
     return bool(getattr(facts, name) is None)
 
 

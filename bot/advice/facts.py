@@ -57,6 +57,8 @@ class Facts:
     number_format: NumberFormat | None = None
     price_usd: float | None = None  # order total
     protection_days_left: int | None = None  # negative: the timer ended that many days ago
+    # The buyer says the timer is over but not since when (no date: nothing to count from).
+    timer_over: bool | None = None
     seller_contacted: bool | None = None
     seller_contacted_days_ago: int | None = None
     dispute_open: bool | None = None
@@ -72,6 +74,21 @@ class Facts:
         if self.seller_contacted_days_ago is not None:
             return True
         return self.seller_contacted
+
+    @property
+    def timer_left(self) -> int | None:
+        """Days left on the timer; -1 stands for "over, since an unknown day"."""
+        if self.protection_days_left is not None:
+            return self.protection_days_left
+        return -1 if self.timer_over else None
+
+    @property
+    def finished_days_ago(self) -> int | None:
+        """Days since the order finished, when known (the timer's end finishes the order)."""
+        if self.order_finished_days_ago is not None:
+            return self.order_finished_days_ago
+        left = self.protection_days_left
+        return -left if left is not None and left < 0 else None
 
     @property
     def in_dispute(self) -> bool | None:

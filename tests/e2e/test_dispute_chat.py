@@ -13,6 +13,7 @@ from tests.support.app import BotHarness
 
 
 async def open_for(bot: BotHarness, user: SimulatedUser, **facts: Any) -> int:
+    facts.setdefault("protection_deadline", ago(bot, -40))  # a known timer: D1 has no question
     pid = await add_parcel(
         bot, user.id, "RB123456785CN", "en", price_amount=20.0, price_currency="USD", **facts
     )
@@ -202,8 +203,11 @@ async def test_checkin_after_five_days(bot: BotHarness, answer: str, expected: s
 async def test_russian_walkthrough_and_typed_dispute_question(bot: BotHarness) -> None:
     user = bot.user(language_code="ru")
     replies = await user.send("хочу открыть спор")
-    assert replies[0].text == "Вы получили посылку?"
+    assert "трек-номер" in replies[0].text
     assert replies[0].buttons[-1][-1] == "✖️ Отмена"
+    await user.press("Продолжить без трек-номера")
+    await user.press("Не знаю")
+    assert user.last_reply().text == "Вы получили посылку?"
     await user.press("Нет")
     await user.press("Отмена")
     assert "отменено" in user.last_reply().text
@@ -227,6 +231,8 @@ async def test_typed_number_at_pick_and_early_answer(bot: BotHarness) -> None:
     await add_parcel(bot, user.id, "RB123456785CN")
     await user.send("/dispute")
     await user.send("LP00123456789012")
+    assert "buyer-protection timer" in user.last_reply().text
+    await user.press("I don't know")
     assert "Did you receive" in user.last_reply().text
     await user.press("No, I did not receive it")
     await user.press("No tracking information")

@@ -88,6 +88,8 @@ async def test_dispute_cancel_offers_the_menu(bot: BotHarness) -> None:
 async def test_partial_refund_share_reaches_the_text_without_a_price(bot: BotHarness) -> None:
     user = bot.user()
     await user.send("/dispute")
+    await user.press("Continue without a track number")
+    await user.press("I don't know")
     await user.press("Yes, but something is wrong")
     await user.press("Poor quality")
     await user.press("Keep it: partial refund")

@@ -55,7 +55,9 @@ def walk(state: DisputeState, *codes: str) -> DisputeState:
     ("facts", "step"),
     [
         (None, Step.PICK),
-        (Facts(), Step.RECEIVED),
+        (Facts(), Step.TIMER_ASK),
+        (Facts(timer_over=True), Step.EXPIRED),
+        (Facts(protection_days_left=30), Step.RECEIVED),
         (Facts(protection_days_left=-1), Step.EXPIRED),
         (Facts(protection_days_left=0, tracking=Tracking.MOVING), Step.RECEIVED),
         (Facts(protection_days_left=4, tracking=Tracking.MOVING), Step.RECEIVED),
@@ -237,6 +239,7 @@ def test_choice_codes_are_callback_safe_and_labels_translate() -> None:
 def test_every_step_is_reachable_and_renders() -> None:
     facts_list = [
         None,
+        Facts(),
         UNTRACKED,
         Facts(protection_days_left=6, tracking=Tracking.MOVING),
         Facts(protection_days_left=-20, paid_with_paypal=True),
@@ -257,6 +260,8 @@ def test_every_step_is_reachable_and_renders() -> None:
             frontier.append(pick_parcel(s, UNTRACKED))
         if s.current is Step.AMOUNT:
             frontier.append(set_amount(s, 3))
+        if s.current is Step.TIMER_ASK:
+            frontier.append(script.set_timer_days(s, 6))
         for c in choices(s):
             frontier.append(next_step(s, c.code, today=TODAY))
         frontier.append(next_step(s, CANCEL))
@@ -273,7 +278,7 @@ def test_russian_texts_but_english_dispute_message() -> None:
 
 def test_partial_share_without_a_known_total_is_written_as_a_percentage() -> None:
     state = script.start(Facts())
-    for choice in ("recv_yes", "p_quality", "keep", "amt_25"):
+    for choice in ("t_unknown", "recv_yes", "p_quality", "keep", "amt_25"):
         state = script.next_step(state, choice)
     assert state.amount is None and state.share == 0.25
     assert "partial refund of 25% of the order total" in script.dispute_message(state)

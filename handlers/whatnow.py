@@ -296,6 +296,10 @@ async def _advance(update: Update, context: BotContext, session: dict[str, Any])
         todo = [name for name in todo if name != "number_format"]
         if _known(context, parcel.id).get("round_done") and not session.get("asked"):
             todo = []  # asked once already: answer right away with what is known
+    if facts.timer_over and "order_finished_days_ago" in todo:
+        # Right after "it is over": when it ended decides between a dispute and support.
+        todo.remove("order_finished_days_ago")
+        todo.insert(0, "order_finished_days_ago")
     if todo and len(session.get("asked", [])) < MAX_QUESTIONS:
         name = todo[0]
         session["asking"] = name

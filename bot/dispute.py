@@ -83,7 +83,7 @@ AMOUNT_SHARES: dict[str, float] = {"amt_25": 0.25, "amt_50": 0.5, "amt_75": 0.75
 CHOICES: dict[Step, tuple[Choice, ...]] = {
     Step.PICK: (),
     Step.TIMER_ASK: (
-        Choice("t_over", N_("It is over"), Step.EXPIRED),
+        Choice("t_over", N_("The timer is over"), Step.EXPIRED),
         Choice("t_soon", N_("Less than 7 days left"), Step.TIMER),
         Choice("t_more", N_("More than 7 days left"), Step.RECEIVED),
         Choice("t_unknown", N_("I don't know"), Step.RECEIVED),

@@ -22,10 +22,13 @@ async def test_unknown_timer_is_asked_and_over_leads_to_d9_and_is_remembered(
     await user.send("/dispute")
     await user.press("RB123456785CN")
     assert "buyer-protection timer" in user.last_reply().text
-    assert {"It is over", "Less than 7 days left", "More than 7 days left", "I don't know"} <= set(
-        labels(user)
-    )
-    await user.press("It is over")
+    assert {
+        "The timer is over",
+        "Less than 7 days left",
+        "More than 7 days left",
+        "I don't know",
+    } <= set(labels(user))
+    await user.press("The timer is over")
     assert "protection timer is over" in user.last_reply().text
     await user.press("It finished longer ago")
     assert "AliExpress support" in user.last_reply().text

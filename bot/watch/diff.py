@@ -21,6 +21,7 @@ class Change:
     new_events: tuple[TrackEvent, ...]  # not stored before, newest first
     push: str | None  # PUSH_* or None
     new_keys: tuple[str, ...] = ()  # their keys, same order (computed once: hashing costs)
+    new_times: tuple[int | None, ...] = ()  # their unix times, same order (computed once too)
     pushed: tuple[TrackEvent, ...] = ()  # the events the push talks about, newest first
     status: str = Status.NOT_FOUND
     status_changed: bool = False
@@ -45,14 +46,18 @@ def detect_change(
     seen: set[str] = set()
     new: list[TrackEvent] = []
     new_keys: list[str] = []
+    new_times: list[int | None] = []
+    newest: int | None = None
     for ev in result.events:  # newest first
+        t = _ts(ev)
+        if t is not None and (newest is None or t > newest):
+            newest = t
         key = ev.key
         if key not in known_keys and key not in seen:
             seen.add(key)
             new.append(ev)
             new_keys.append(key)
-    times = [t for t in (_ts(e) for e in result.events) if t is not None]
-    newest = max(times) if times else None
+            new_times.append(t)
     latest_event_at = max(filter(None, (last_event_at, newest)), default=None)
     new_status = str(result.status)
     if new_status == Status.NOT_FOUND and status != Status.NOT_FOUND:
@@ -69,20 +74,20 @@ def detect_change(
             pushed_at = newest
     else:
         fresh = [
-            e
-            for e in new
-            if (t := _ts(e)) is not None
-            and (last_pushed_event_at is None or t > last_pushed_event_at)
+            (e, t)
+            for e, t in zip(new, new_times, strict=True)
+            if t is not None and (last_pushed_event_at is None or t > last_pushed_event_at)
         ]
         if fresh:
             push = PUSH_EVENTS
-            pushed = tuple(fresh)
-            pushed_at = max(filter(None, (last_pushed_event_at, _ts(fresh[0]), *map(_ts, fresh))))
+            pushed = tuple(e for e, _ in fresh)
+            pushed_at = max(filter(None, (last_pushed_event_at, *(t for _, t in fresh))))
         elif status_changed and new_status != Status.NOT_FOUND:
             push = PUSH_STATUS
     return Change(
         new_events=tuple(new),
         new_keys=tuple(new_keys),
+        new_times=tuple(new_times),
         push=push,
         pushed=pushed,
         status=new_status,

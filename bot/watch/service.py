@@ -11,6 +11,7 @@ import asyncio
 import logging
 import random
 import time
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -71,6 +72,7 @@ class _Plan:
     updates: list[dict[str, Any]] = field(default_factory=list)
     archive: list[int] = field(default_factory=list)
     outcomes: dict[int, CheckOutcome] = field(default_factory=dict)
+    checks: Counter[tuple[str, str]] = field(default_factory=Counter)  # (source, result) → n
 
 
 def _event_payload(event: TrackEvent) -> dict[str, Any]:
@@ -82,11 +84,11 @@ def _event_payload(event: TrackEvent) -> dict[str, Any]:
     }
 
 
-def _new_event(event: TrackEvent, source: str, key: str) -> NewEvent:
+def _new_event(event: TrackEvent, source: str, key: str, occurred_at: int | None) -> NewEvent:
     return NewEvent(
         event_key=key,
         source=source,
-        occurred_at=None if event.time is None else int(event.time.timestamp()),
+        occurred_at=occurred_at,
         status=None if event.status is None else str(event.status),
         location=event.location or None,
         description=event.description,
@@ -213,6 +215,9 @@ class Watcher:
                 self._plan_failure(p, outcome, now, plan, stats)
             else:
                 self._plan_result(p, outcome, known.get(p.id, set()), now, plan, stats, notify)
+        for (source, result), n in plan.checks.items():  # once per batch, not per parcel
+            metrics.CHECKS.labels(source, result).inc(n)
+        plan.checks.clear()
         stats.diff_seconds += time.perf_counter() - t0
         t0 = time.perf_counter()
         # One transaction, sent to the database thread in one trip (see executemany_batch).
@@ -232,7 +237,7 @@ class Watcher:
         self, p: Parcel, failure: NumberFailure, now: int, plan: _Plan, stats: PassStats
     ) -> None:
         stats.failed += 1
-        metrics.CHECKS.labels(failure.source, "failed").inc()
+        plan.checks[failure.source, "failed"] += 1
         failures = p.check_failures + 1
         retry = self.cadence.retry_after_failure(failures, now, rng=self.rng)
         if failure.retry_at is not None:
@@ -253,7 +258,7 @@ class Watcher:
     ) -> None:
         stats.checked += 1
         found = result.status != "not_found"
-        metrics.CHECKS.labels(result.source, "found" if found else "not_found").inc()
+        plan.checks[result.source, "found" if found else "not_found"] += 1
         change = detect_change(
             result,
             known_keys=known,
@@ -263,8 +268,8 @@ class Watcher:
         )
         stats.new_events += len(change.new_events)
         plan.events.extend(
-            (p.id, _new_event(e, result.source, k))
-            for e, k in zip(change.new_events, change.new_keys, strict=True)
+            (p.id, _new_event(e, result.source, k, t))
+            for e, k, t in zip(change.new_events, change.new_keys, change.new_times, strict=True)
         )
         status_changed_at = now if change.status_changed else p.status_changed_at
         name = p.display_name

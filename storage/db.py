@@ -11,6 +11,11 @@ The transaction that the current task holds is kept in a context variable. Insid
 of ``db`` (and therefore every repository method) run on that transaction instead of waiting for the
 lock they could never get; a nested ``db.transaction()`` becomes a SAVEPOINT. Only the task that
 opened the transaction joins it: a task spawned from inside it waits for the lock like anyone else.
+
+Every ``await`` on aiosqlite is a round trip through the worker thread and back through the event
+loop; when the loop is busy (the watcher parsing answers) each trip waits, and with the lock held
+everyone waits. Hot bulk writes therefore use ``db.executemany_batch``: several statements, one
+transaction (or savepoint), one trip.
 """
 
 from __future__ import annotations

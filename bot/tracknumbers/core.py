@@ -192,6 +192,11 @@ def _looks_like_number(token: str) -> bool:
     return len(token) >= _UNKNOWN_MIN_LEN and len(_DIGIT_RE.findall(token)) >= _UNKNOWN_MIN_DIGITS
 
 
+# Formats too loose to decide a segmentation against a strong one: digits-only shapes and the
+# low-prior catch-alls.
+_WEAK_PRIOR = 0.2
+_WEAK_IDS = frozenset(f.id for f in FORMATS if f.broad or f.prior < _WEAK_PRIOR)
+
 # (start, end, compact number, readings) of one number found in a run.
 _Segment = tuple[int, int, str, list[_Reading]]
 
@@ -222,10 +227,13 @@ def _segment_run(norm: str, run_start: int, run_end: int) -> list[_Segment]:
             gap[i] = 1.0  # a short letter prefix or suffix such as "LX 123" or "... CN"
     best = [0.0] * (n + 1)
     choice: list[_Segment | None] = [None] * (n + 1)
+    # Tokens that are a number on their own by a strong format (filled as i goes down).
+    strong = [False] * n
     for i in range(n - 1, -1, -1):
         best_i = best[i + 1] - gap[i]
         joined = ""
         digits = False
+        spans_strong = False
         for j in range(i, n):
             token = texts[j]
             if has_digit[j]:
@@ -235,11 +243,24 @@ def _segment_run(norm: str, run_start: int, run_end: int) -> list[_Segment]:
             joined += token
             if len(joined) > MAX_LEN:
                 break
+            if j > i and strong[j]:
+                spans_strong = True
             if not digits or len(joined) < MIN_LEN:
                 continue
             readings = _classify(joined)
+            if j == i:
+                if readings and not all([r[0].id in _WEAK_IDS for r in readings]):
+                    strong[i] = spans_strong = True
+            elif spans_strong and readings:
+                # A weak catch-all shape (DHL eCommerce's 10-39 alphanumerics) must not glue a
+                # complete number to its neighbours ("LX…CN ok", or three numbers in a list).
+                readings = [r for r in readings if r[0].id not in _WEAK_IDS]
             if readings:
                 score = max([r[4] for r in readings])
+                if score < _UNKNOWN_SCORE and j == i and _looks_like_number(joined):
+                    # A known shape that fails (an S10 look-alike with a wrong check digit and
+                    # no country) is still at least as much a number as an unknown token.
+                    score = _UNKNOWN_SCORE
             elif j == i and _looks_like_number(joined):
                 score = _UNKNOWN_SCORE
             else:
@@ -370,7 +391,7 @@ def _interpretation(number: str, r: _Reading) -> tuple[Interpretation, float]:
             None,
             notes_bad if invalid else notes_ok,
             False,
-            (number, fmt, None, None, False),
+            (number, fmt, None, None, False, False),
         )
         return interp, weights[check]
     svc, cc = extra
@@ -398,7 +419,7 @@ def _interpretation(number: str, r: _Reading) -> tuple[Interpretation, float]:
             None,
             notes,
             False,
-            (number, fmt, post_url, carrier_name, not invalid and cc != "RU"),
+            (number, fmt, post_url, carrier_name, not invalid and cc != "RU", cc == "CN"),
         )
     elif mode == _PRIVATE:
         prior = 0.75
@@ -417,7 +438,7 @@ def _interpretation(number: str, r: _Reading) -> tuple[Interpretation, float]:
             None,
             (_NOTE_WRONG_CHECK, _NOTE_PRIVATE) if invalid else (_NOTE_PRIVATE,),
             True,
-            (number, fmt, None, carrier_name, False),
+            (number, fmt, None, carrier_name, False, True),  # Yanwen: Chinese
         )
     else:
         prior = 0.3
@@ -436,7 +457,7 @@ def _interpretation(number: str, r: _Reading) -> tuple[Interpretation, float]:
             None,
             (_NOTE_WRONG_CHECK, _NOTE_NOT_COUNTRY) if invalid else (_NOTE_NOT_COUNTRY,),
             False,
-            (number, None, None, None, False),
+            (number, None, None, None, False, False),
         )
     return interp, prior * _CHECK_FACTOR[check]
 
@@ -457,7 +478,7 @@ def _unknown(number: str, reserved: bool) -> Interpretation:
         None,
         (_NOTE_RESERVED,) if reserved else (),
         False,
-        (number, None, None, None, False),
+        (number, None, None, None, False, False),
     )
 
 

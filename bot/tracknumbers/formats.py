@@ -41,7 +41,7 @@ class Format:
     # No distinctive letters: collides with other shapes, so never trusted on its own.
     broad: bool = False
     url: str | None = None  # the carrier's own tracking page, "{n}" = number
-    cainiao: bool = False  # also tracked on Cainiao's global site
+    cainiao: bool = False  # also tracked on Cainiao's global site (China-origin carriers)
     russian_post: bool = False  # also tracked by Russian Post (bound for Russia)
     kind: Kind = Kind.CARRIER
     note: str | None = None
@@ -121,29 +121,31 @@ FORMATS: tuple[Format, ...] = (
     ),
     Format(
         "yunexpress", "yunexpress", "YunExpress", r"YT\d{16}", (18, 18), T.INTERNATIONAL, 0.8,
-        url="https://www.yuntrack.com/parcelTracking?id={n}",
+        url="https://www.yuntrack.com/parcelTracking?id={n}", cainiao=True,
     ),
     Format(
         "yto_domestic", "yto", N_("YTO Express (domestic China)"), r"Y[TK]\d{13,16}", (15, 18),
-        T.LOCAL_ONLY, 0.15, note=_NOTE_LOCAL,
+        T.LOCAL_ONLY, 0.15, cainiao=True, note=_NOTE_LOCAL,
     ),
     Format(
         "4px", "4px", "4PX", r"4PX[0-9A-Z]{16}", (19, 19), T.INTERNATIONAL, 0.8,
-        url="https://track.4px.com/#/result/0/{n}",
+        url="https://track.4px.com/#/result/0/{n}", cainiao=True,
     ),
     Format(
         "4px_p", "4px", "4PX", r"P000000\d{6}", (13, 13), T.UNKNOWN, 0.5,
-        url="https://track.4px.com/#/result/0/{n}",
+        url="https://track.4px.com/#/result/0/{n}", cainiao=True,
     ),
     Format(
         "sf_express_12", "sf_express", "SF Express", r"\d{12}", (12, 12), T.LOCAL_ONLY, 0.3,
-        broad=True, note=_NOTE_LOCAL,
+        broad=True, cainiao=True, note=_NOTE_LOCAL,
     ),
     Format(
         "sf_express_sf", "sf_express", "SF Express", r"SF\d{13}", (15, 15), T.INTERNATIONAL, 0.8,
+        cainiao=True,
     ),
     Format(
         "jt_express", "jt_express", "J&T Express", r"JNTCU\d{10}YQ", (17, 17), T.UNKNOWN, 0.5,
+        cainiao=True,
     ),
     Format(
         "sky56", "sky56", "Sky56 (PostNL)", r"NL\d{14}", (16, 16), T.INTERNATIONAL, 0.7,
@@ -165,7 +167,7 @@ FORMATS: tuple[Format, ...] = (
         T.ORIGIN_ONLY, 0.7, url="https://boxberry.ru/tracking-page?id={n}",
     ),
     Format(
-        "cdek", "cdek", "CDEK", r"1\d{9}", (10, 10), T.ORIGIN_ONLY, 0.35, broad=True,
+        "cdek", "cdek", N_("CDEK"), r"1\d{9}", (10, 10), T.ORIGIN_ONLY, 0.35, broad=True,
         url="https://www.cdek.ru/ru/tracking?order_id={n}",
     ),
     # --- Couriers of the public tracking_number_data set (last mile, express) -----------------
@@ -178,8 +180,8 @@ FORMATS: tuple[Format, ...] = (
         T.INTERNATIONAL, 0.4,
     ),
     Format(
-        "canada_post", "canada_post", "Canada Post", r"(?P<serial>\d{15})(?P<check>\d)", (16, 16),
-        T.ORIGIN_ONLY, 0.5, checksum="mod10", params=_MOD10_31, broad=True,
+        "canada_post", "canada_post", N_("Canada Post"), r"(?P<serial>\d{15})(?P<check>\d)",
+        (16, 16), T.ORIGIN_ONLY, 0.5, checksum="mod10", params=_MOD10_31, broad=True,
         url="https://www.canadapost-postescanada.ca/track-reperage/en#/search?searchFor={n}",
         note=_NOTE_LAST_MILE,
     ),

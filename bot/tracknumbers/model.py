@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from bot.i18n import N_
+
 if TYPE_CHECKING:
     from bot.tracknumbers.formats import Format
 
@@ -32,8 +34,11 @@ class CheckDigit(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    name: str
+    name: str  # English msgid (brand names have no translation); translated when shown
     url: str
+
+
+RUSSIAN_POST_INBOUND = N_("Russian Post (parcels to Russia)")
 
 
 def _track17(number: str) -> Link:
@@ -41,7 +46,11 @@ def _track17(number: str) -> Link:
 
 
 def _russian_post(number: str) -> Link:
-    return Link("Russian Post", f"https://www.pochta.ru/tracking?barcode={number}")
+    return Link(RUSSIAN_POST_INBOUND, f"https://www.pochta.ru/tracking?barcode={number}")
+
+
+def _cainiao(number: str) -> Link:
+    return Link("Cainiao", f"https://global.cainiao.com/newDetail.htm?mailNoList={number}")
 
 
 def build_links(
@@ -50,13 +59,18 @@ def build_links(
     post_url: str | None = None,
     post_name: str | None = None,
     russian_post: bool = False,
+    cainiao: bool = False,
 ) -> tuple[Link, ...]:
-    """Where to track ``number`` read as ``fmt`` (``None``: a shape we only guess at)."""
+    """Where to track ``number`` read as ``fmt`` (``None``: a shape we only guess at).
+
+    ``cainiao``: the number was issued in China (S10 …CN, Yanwen's suffixes), so Cainiao's
+    global tracker, where AliExpress parcels live, shows it even though the format row says no.
+    """
     links = [_track17(number)]
     if fmt is None:
         return tuple(links)
-    if fmt.cainiao:
-        links.append(Link("Cainiao", f"https://global.cainiao.com/detail.htm?mailNoList={number}"))
+    if fmt.cainiao or cainiao:
+        links.append(_cainiao(number))
     if fmt.url:
         links.append(Link(fmt.name, fmt.url.replace("{n}", number)))
     if post_url and post_name:
@@ -66,6 +80,10 @@ def build_links(
     if russian_post:
         links.append(_russian_post(number))
     return tuple(links)
+
+
+# The arguments of ``build_links``, kept until the links are first needed.
+LinkArgs = tuple[str, "Format | None", "str | None", "str | None", bool, bool]
 
 
 class Interpretation:
@@ -107,7 +125,7 @@ class Interpretation:
     notes: tuple[str, ...]  # English msgids explaining this reading
     private_suffix: bool
     _links: tuple[Link, ...] | None
-    _link_args: tuple[str, Format | None, str | None, str | None, bool] | None
+    _link_args: LinkArgs | None
 
     def __init__(
         self,
@@ -125,7 +143,7 @@ class Interpretation:
         links: tuple[Link, ...] | None,
         notes: tuple[str, ...] = (),
         private_suffix: bool = False,
-        link_args: tuple[str, Format | None, str | None, str | None, bool] | None = None,
+        link_args: LinkArgs | None = None,
     ) -> None:
         """``links`` given, or ``None`` and ``link_args`` for ``build_links`` (lazy)."""
         self.kind = kind
@@ -202,7 +220,7 @@ class Interpretation:
             "expected_check_digit": self.expected_check_digit,
             "trackability": str(self.trackability),
             "confidence": self.confidence,
-            "links": [{"name": link.name, "url": link.url} for link in self.links],
+            "links": [{"name": _(link.name), "url": link.url} for link in self.links],
         }
 
 

@@ -25,6 +25,7 @@ from bot.tracknumbers.model import (
 TELEGRAM_LIMIT = 4096
 _MAX_LINKS = 5
 _MAX_ALTERNATIVES = 4
+_MIN_ALTERNATIVE = 0.1  # below this, an alternative to a check-digit-valid reading is not shown
 
 _VERDICT_ICON = {
     Trackability.INTERNATIONAL: "✅",
@@ -63,12 +64,12 @@ def _who(interp: Interpretation) -> str:
         country = s10.country_name(interp.issuing_country, current_language())
         if interp.carrier_name:
             return _("{post} ({country})").format(
-                post=html.escape(interp.carrier_name), country=html.escape(country)
+                post=html.escape(_(interp.carrier_name)), country=html.escape(country)
             )
         return _("the national post of {country}").format(country=html.escape(country))
     if interp.private_suffix and interp.carrier_name:
         return _("{carrier} (its own number in the postal format)").format(
-            carrier=html.escape(interp.carrier_name)
+            carrier=html.escape(_(interp.carrier_name))
         )
     if interp.carrier_name:
         return html.escape(_(interp.carrier_name))
@@ -91,21 +92,24 @@ def _headline(interp: Interpretation) -> str:
     return _("possibly {who}, {percent}").format(who=who, percent=pct)
 
 
-def _links(analysis: Analysis) -> list[Link]:
+def _alternatives(analysis: Analysis) -> tuple[Interpretation, ...]:
+    """The alternatives worth a line in chat (all of them stay in the JSON)."""
+    alternatives = analysis.alternatives
+    if alternatives and analysis.best.check_digit is CheckDigit.VALID:
+        # Next to a reading whose check digit holds, a few-percent guess is noise.
+        alternatives = tuple([a for a in alternatives if a.confidence >= _MIN_ALTERNATIVE])
+    return alternatives
+
+
+def _links(best: Interpretation, alternatives: Sequence[Interpretation]) -> list[Link]:
     seen: set[str] = set()
     links: list[Link] = []
-    for interp in analysis.interpretations:
+    for interp in (best, *alternatives):
         for link in interp.links:
             if link.url not in seen:
                 seen.add(link.url)
                 links.append(link)
     return links[:_MAX_LINKS]
-
-
-def _link_name(link: Link) -> str:
-    if link.name == "Russian Post":
-        return _("Russian Post (parcels to Russia)")
-    return link.name
 
 
 def render_block(index: int | None, analysis: Analysis) -> str:
@@ -148,16 +152,17 @@ def render_block(index: int | None, analysis: Analysis) -> str:
             )
             + "</i>"
         )
-    if analysis.alternatives:
+    alternatives = _alternatives(analysis)
+    if alternatives:
         alts = "; ".join(
             _("{who}, {percent}").format(who=_who(alt), percent=_percent(alt.confidence))
-            for alt in analysis.alternatives[:_MAX_ALTERNATIVES]
+            for alt in alternatives[:_MAX_ALTERNATIVES]
         )
         lines.append(_("Could also be: {list}").format(list=alts))
-    links = _links(analysis)
+    links = _links(best, alternatives)
     if links:
         anchors = " · ".join(
-            f'<a href="{html.escape(link.url, quote=True)}">{html.escape(_link_name(link))}</a>'
+            f'<a href="{html.escape(link.url, quote=True)}">{html.escape(_(link.name))}</a>'
             for link in links
         )
         lines.append(_("Track it: {links}").format(links=anchors))

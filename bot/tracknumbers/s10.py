@@ -115,27 +115,30 @@ def service_class(code: str) -> ServiceClass:
 @dataclass(frozen=True, slots=True)
 class Post:
     slug: str
-    name: str
+    name: str  # English msgid or brand, translated when shown
     url: str | None = None  # "{n}" is replaced by the number; None when we know no stable URL
 
 
-# Issuing posts with a name we show; other ISO countries get "post_<cc>" and "the national
-# post of <country>". URLs only where the post has a stable deep link or tracking page.
+# Issuing posts with a name we show (an English msgid where Russian has its own name; brands
+# stay as they are); other ISO countries get "post_<cc>" and "the national post of <country>".
+# URLs only where the post has a stable deep link or tracking page.
 POSTS: dict[str, Post] = {
-    "CN": Post("china_post", "China Post"),
-    "RU": Post("russian_post", "Russian Post", "https://www.pochta.ru/tracking?barcode={n}"),
-    "SG": Post("singapore_post", "Singapore Post", "https://www.singpost.com/track-items"),
+    "CN": Post("china_post", N_("China Post")),
+    "RU": Post("russian_post", N_("Russian Post"), "https://www.pochta.ru/tracking?barcode={n}"),
+    "SG": Post("singapore_post", N_("Singapore Post"), "https://www.singpost.com/track-items"),
     "NL": Post("postnl", "PostNL"),
     "HK": Post(
-        "hongkong_post", "Hongkong Post", "https://www.hongkongpost.hk/en/mail_tracking/index.html"
+        "hongkong_post",
+        N_("Hongkong Post"),
+        "https://www.hongkongpost.hk/en/mail_tracking/index.html",
     ),
-    "LV": Post("latvijas_pasts", "Latvijas Pasts"),
-    "LT": Post("lietuvos_pastas", "Lietuvos paštas"),
+    "LV": Post("latvijas_pasts", N_("Latvijas Pasts")),
+    "LT": Post("lietuvos_pastas", N_("Lietuvos paštas")),
     "EE": Post("omniva", "Omniva"),
     "FI": Post("posti", "Posti", "https://www.posti.fi/fi/seuranta#/lahetys/{n}"),
-    "SE": Post("postnord_se", "PostNord Sweden"),
-    "DK": Post("postnord_dk", "PostNord Denmark"),
-    "NO": Post("posten_norge", "Posten Norge"),
+    "SE": Post("postnord_se", N_("PostNord Sweden")),
+    "DK": Post("postnord_dk", N_("PostNord Denmark")),
+    "NO": Post("posten_norge", N_("Posten Norge")),
     "GB": Post(
         "royal_mail",
         "Royal Mail",
@@ -144,36 +147,38 @@ POSTS: dict[str, Post] = {
     "US": Post("usps", "USPS", "https://tools.usps.com/go/TrackConfirmAction?tLabels={n}"),
     "CA": Post(
         "canada_post",
-        "Canada Post",
+        N_("Canada Post"),
         "https://www.canadapost-postescanada.ca/track-reperage/en#/search?searchFor={n}",
     ),
-    "AU": Post("australia_post", "Australia Post"),
+    "AU": Post("australia_post", N_("Australia Post")),
     "DE": Post("deutsche_post", "Deutsche Post"),
     "FR": Post("la_poste", "La Poste"),
     "ES": Post("correos", "Correos"),
     "IT": Post("poste_italiane", "Poste Italiane"),
     "BE": Post("bpost", "bpost"),
-    "CH": Post("swiss_post", "Swiss Post"),
-    "AT": Post("austrian_post", "Österreichische Post"),
-    "PL": Post("poczta_polska", "Poczta Polska"),
-    "CZ": Post("ceska_posta", "Česká pošta"),
-    "UA": Post("ukrposhta", "Ukrposhta", "https://track.ukrposhta.ua/tracking_UA.html?barcode={n}"),
-    "BY": Post("belpost", "Belpost"),
-    "KZ": Post("kazpost", "Kazpost"),
-    "UZ": Post("uzpost", "Uzbekiston pochtasi"),
+    "CH": Post("swiss_post", N_("Swiss Post")),
+    "AT": Post("austrian_post", N_("Österreichische Post")),
+    "PL": Post("poczta_polska", N_("Poczta Polska")),
+    "CZ": Post("ceska_posta", N_("Česká pošta")),
+    "UA": Post(
+        "ukrposhta", N_("Ukrposhta"), "https://track.ukrposhta.ua/tracking_UA.html?barcode={n}"
+    ),
+    "BY": Post("belpost", N_("Belpost")),
+    "KZ": Post("kazpost", N_("Kazpost")),
+    "UZ": Post("uzpost", N_("Uzbekiston pochtasi")),
     "JP": Post(
         "japan_post",
-        "Japan Post",
+        N_("Japan Post"),
         "https://trackings.post.japanpost.jp/services/srv/search/direct?reqCodeNo1={n}&locale=en",
     ),
-    "KR": Post("korea_post", "Korea Post"),
-    "TW": Post("chunghwa_post", "Chunghwa Post"),
-    "MY": Post("pos_malaysia", "Pos Malaysia"),
-    "TH": Post("thailand_post", "Thailand Post"),
-    "IL": Post("israel_post", "Israel Post"),
+    "KR": Post("korea_post", N_("Korea Post")),
+    "TW": Post("chunghwa_post", N_("Chunghwa Post")),
+    "MY": Post("pos_malaysia", N_("Pos Malaysia")),
+    "TH": Post("thailand_post", N_("Thailand Post")),
+    "IL": Post("israel_post", N_("Israel Post")),
     "TR": Post("ptt", "PTT"),
     "BR": Post("correios_brazil", "Correios"),
-    "IN": Post("india_post", "India Post"),
+    "IN": Post("india_post", N_("India Post")),
 }
 
 # Suffixes that are not countries but a carrier's own S10-shaped numbers.

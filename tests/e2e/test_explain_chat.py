@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.emulator.models import StoredMessage
 from tests.support.app import BotHarness
 
 
@@ -66,6 +67,60 @@ async def test_garbage_goes_to_the_fallback(bot: BotHarness) -> None:
     user = bot.user(language_code="en")
     replies = await user.send("asdf ;; 12 ## $$$")
     assert "did not understand" in replies[0].text
+
+
+def _links(reply: StoredMessage) -> list[tuple[str, str]]:
+    """(visible name, url) of each link in a reply (entity offsets count UTF-16 units)."""
+    units = reply.text.encode("utf-16-le")
+    return [
+        (units[2 * e["offset"] : 2 * (e["offset"] + e["length"])].decode("utf-16-le"), e["url"])
+        for e in reply.entities
+        if e["type"] == "text_link"
+    ]
+
+
+async def test_link_names_are_russian_in_a_russian_chat(bot: BotHarness) -> None:
+    user = bot.user(language_code="ru")
+    # A domestic Russian Post number (check digit 1) and a China Post ePacket number.
+    replies = await user.send("трек 12345678901231 и LX299455986CN")
+    text = "\n".join(r.text for r in replies)
+    names = [name for r in replies for name, _url in _links(r)]
+    assert "Почта России (внутренний)" in names
+    assert "Почта России (посылки в Россию)" in names
+    assert "Russian Post" not in text and "China Post" not in text
+    assert "Cainiao" in names and "17TRACK" in names
+
+
+async def test_china_post_number_gets_cainiao_and_no_noise(bot: BotHarness) -> None:
+    user = bot.user(language_code="en")
+    replies = await user.send("LX299455986CN")
+    assert _links(replies[0]) == [
+        ("17TRACK", "https://t.17track.net/en#nums=LX299455986CN"),
+        ("Cainiao", "https://global.cainiao.com/newDetail.htm?mailNoList=LX299455986CN"),
+        (
+            "Russian Post (parcels to Russia)",
+            "https://www.pochta.ru/tracking?barcode=LX299455986CN",
+        ),
+    ]
+    assert "Could also be" not in replies[0].text and "DHL" not in replies[0].text
+
+
+async def test_wrong_check_digit_in_a_sentence_is_a_typo_not_dhl(bot: BotHarness) -> None:
+    user = bot.user(language_code="en")
+    replies = await user.send("track LX000000000CN pls")
+    text = replies[0].text
+    assert text.startswith("LX000000000CN\n❌ Probably a typo or a fake number")
+    assert "a correct number would have 5 there" in text
+    assert "Tracked internationally" not in text
+    assert replies[0].button_data("👁 Watch this parcel") == "watch:add:LX000000000CN"
+
+
+async def test_every_number_of_a_full_message_is_counted(bot: BotHarness) -> None:
+    user = bot.user(language_code="en")
+    # 285 numbers with wrong check digits: 3,989 characters, all of them counted.
+    numbers = " ".join(f"LX{n:08d}{(_s10(n) + 1) % 10}CN" for n in range(10000000, 10000285))
+    replies = await user.send(numbers)
+    assert replies[0].text.startswith("I found 285 numbers and explain the first 20; 265 more")
 
 
 def _s10(serial: int) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.tracknumbers import (
@@ -266,3 +268,132 @@ def test_json_has_the_stable_fields() -> None:
 def test_format_ids_are_unique() -> None:
     ids = [f.id for f in FORMATS]
     assert len(ids) == len(set(ids))
+
+
+# --- QA regressions ---------------------------------------------------------------------------
+
+_CAINIAO = "https://global.cainiao.com/newDetail.htm?mailNoList="
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "LX299455986CN",  # China Post ePacket
+        "RI937765505CN",
+        "LP00068434402473",  # Cainiao shapes
+        "S000011731855",
+        "AECA1234567890RU2",
+        "YT2229521272164446",  # YunExpress
+        "UR848385766YP",  # Yanwen
+        "4PX1234567890ABCDEF",  # 4PX
+        "P000000123456",
+        "SF1234567890123",  # other China carriers
+        "JNTCU1234567890YQ",
+    ],
+)
+def test_china_origin_numbers_link_to_cainiao_global(number: str) -> None:
+    urls = [link.url for link in analyze(number).best.links]
+    assert urls[0] == f"https://t.17track.net/en#nums={number}"
+    assert f"{_CAINIAO}{number}" in urls
+
+
+def test_numbers_issued_outside_china_do_not_link_to_cainiao() -> None:
+    for number in ("RB123456785GB", "RS804446736NL", "RF427233044SG"):
+        assert not any(link.url.startswith(_CAINIAO) for link in analyze(number).best.links)
+
+
+def test_china_post_number_links_cainiao_and_russian_post_for_parcels_to_russia() -> None:
+    best = analyze("LX299455986CN").best
+    assert [link.url for link in best.links] == [
+        "https://t.17track.net/en#nums=LX299455986CN",
+        f"{_CAINIAO}LX299455986CN",
+        "https://www.pochta.ru/tracking?barcode=LX299455986CN",
+    ]
+
+
+def test_link_names_are_msgids_or_brands() -> None:
+    """Every link name a chat can show is translated in explain.po, or is a brand."""
+    from babel.messages.pofile import read_po
+
+    from bot.tracknumbers.model import RUSSIAN_POST_INBOUND
+    from bot.tracknumbers.s10 import POSTS
+
+    brands = {
+        "17TRACK", "Cainiao", "YunExpress", "4PX", "Boxberry", "Royal Mail", "USPS", "Posti",
+        "DHL Express", "DHL eCommerce", "DPD", "FedEx Express", "FedEx Ground", "GOFO Express",
+        "Landmark Global", "Old Dominion Freight Line", "OnTrac", "Purolator", "Spee-Dee Delivery",
+        "UPS", "Yodel", "Canpar",
+    }  # fmt: skip
+    po = Path(__file__).resolve().parents[2] / "locales/ru/LC_MESSAGES/explain.po"
+    with po.open("rb") as fp:
+        translated = {m.id for m in read_po(fp) if m.id and m.string}
+    names = {RUSSIAN_POST_INBOUND, "17TRACK", "Cainiao"}
+    names |= {f.name for f in FORMATS if f.url}
+    names |= {post.name for post in POSTS.values() if post.url}
+    assert {name for name in names if name not in brands} <= translated
+    assert "Russian Post (domestic)" in translated
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "LX000000000CN",
+        "track LX000000000CN pls",  # a short word after it used to be glued on
+        "LX000000000CN ok?",
+        "lx 000-000-000 cn",
+        "номер LX000000000CN ок",
+        "LX000000000CN YT3737282453600456",
+    ],
+)
+def test_wrong_s10_check_digit_is_not_overridden_by_a_weak_reading(text: str) -> None:
+    a = find_numbers(text).items[0]
+    assert a.number == "LX000000000CN"
+    assert a.verdict is Trackability.INVALID
+    assert (a.best.kind, a.best.check_digit, a.best.expected_check_digit) == (
+        Kind.S10,
+        CheckDigit.INVALID,
+        "5",
+    )
+
+
+@pytest.mark.parametrize("country", ["CN", "GB", "YP", "XX"])
+def test_every_service_with_a_wrong_check_digit_is_invalid(country: str) -> None:
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    for service in (a + b for a in letters if a not in "JKSTW" for b in letters):
+        number = f"{service}12345678{(int(s10('12345678')) + 1) % 10}{country}"
+        for text in (number, f"see {number} ok"):
+            a = find_numbers(text).items[0]
+            assert (a.number, a.verdict) == (number, Trackability.INVALID), text
+
+
+def _wrong_s10(service: str, i: int) -> str:
+    serial = f"{i:08d}"
+    return f"{service}{serial}{(int(s10(serial)) + 1) % 10}CN"
+
+
+@pytest.mark.parametrize("separator", [" ", ", ", "\n", " - "])
+def test_every_number_of_a_long_list_is_counted(separator: str) -> None:
+    # 285 numbers fill a 4,000-character message; a weak shape used to swallow them by threes.
+    numbers = [_wrong_s10("LX", 10_000_000 + 7 * i) for i in range(285)]
+    found = find_numbers(separator.join(numbers))
+    assert found.total_found == 285
+    assert [a.number for a in find_numbers(separator.join(numbers), limit=300).items] == numbers
+
+
+def test_a_list_cut_mid_number_counts_the_whole_ones_and_the_fragment() -> None:
+    numbers = [_wrong_s10("LX", 10_000_000 + i) for i in range(300)]
+    text = " ".join(numbers)[:4000]  # what a 4,000-character paste of 300 numbers holds
+    found = find_numbers(text, limit=300)
+    whole = [a.number for a in found.items if len(a.number) == 13]
+    assert whole == numbers[:285]
+    assert found.total_found == 286  # and the cut-off "LX10000285", explained on its own
+    assert found.items[-1].number == "LX10000285"
+
+
+def test_a_weak_shape_does_not_join_neighbouring_numbers() -> None:
+    found = find_numbers("LX000002426CN YT3737282453600456 LX00")
+    assert [a.number for a in found.items] == ["LX000002426CN", "YT3737282453600456"]
+    # Typed in groups, a DHL eCommerce number is still put together.
+    assert [a.number for a in find_numbers("GM 2 9 5 117 32 25 1 7 44 9 4").items] == [
+        "GM2951173225174494"
+    ]

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from bot.i18n import use_language
 from bot.tracknumbers import analyze, find_numbers
-from bot.tracknumbers.checksums import s10
+from bot.tracknumbers.checksums import russian_post, s10
 from bot.tracknumbers.render import (
     TELEGRAM_LIMIT,
     explain_main,
@@ -181,10 +181,71 @@ def test_russian_catalog_is_complete_and_placeholders_match() -> None:
         strs = message.string if isinstance(message.string, tuple) else (message.string,)
         assert all(strs), message.id
         for translated in strs:
-            assert _placeholders(translated) == _placeholders(ids[-1]), message.id
+            assert _placeholders(str(translated)) == _placeholders(str(ids[-1])), message.id
     used = {
         msg[2] if isinstance(msg[2], str) else msg[2][0]
         for msg in extract_from_dir(str(ROOT / "bot/tracknumbers"))
     }
     missing = {m for m in used if m not in catalog}
     assert not missing
+
+
+# --- QA regressions ---------------------------------------------------------------------------
+
+_ANCHOR = re.compile(r'<a href="([^"]*)">([^<]*)</a>')
+
+
+def _anchors(message: str) -> list[tuple[str, str]]:
+    return [(url, name) for url, name in _ANCHOR.findall(message)]
+
+
+def test_link_names_are_localized_in_russian() -> None:
+    rpo = "1234567890123" + russian_post("1234567890123")
+    text = f"{rpo} RB123456785RU LX299455986CN 1234567890 RB123456785CA"
+    with use_language("ru"):
+        messages = render_chat(find_numbers(text))
+    names = [name for message in messages for _url, name in _anchors(message)]
+    assert "Почта России (внутренний)" in names
+    assert "Почта России" in names  # the issuing post of an RU number
+    assert "Почта России (посылки в Россию)" in names
+    assert "СДЭК" in names and "Почта Канады" in names
+    assert {"17TRACK", "Cainiao"} <= set(names)  # brands stay
+    assert not any("Post" in name for name in names), names
+    assert "Почта Китая (Китай)" in "".join(messages)  # the headline, too
+
+
+def test_china_post_number_answer_links() -> None:
+    (msg,) = render_chat(find_numbers("LX299455986CN"))
+    assert [name for _url, name in _anchors(msg)] == [
+        "17TRACK",
+        "Cainiao",
+        "Russian Post (parcels to Russia)",
+    ]
+    assert "https://global.cainiao.com/newDetail.htm?mailNoList=LX299455986CN" in msg
+
+
+def test_small_alternatives_to_a_valid_check_digit_are_left_out_of_the_chat() -> None:
+    found = find_numbers("LX299455986CN")
+    (msg,) = render_chat(found)
+    assert "Could also be" not in msg and "DHL" not in msg
+    # The JSON keeps them.
+    alternatives = found.items[0].to_json()["alternatives"]
+    assert [(alt["format"], alt["confidence"]) for alt in alternatives] == [("dhl_ecommerce", 0.07)]
+    # Without a check digit to vouch for the best reading, a 10% alternative stays.
+    (yt,) = render_chat(find_numbers("YT2229521272164446"))
+    assert "Could also be: YTO Express (domestic China), 10%" in yt
+
+
+@pytest.mark.parametrize("text", ["LX000000000CN", "track LX000000000CN pls", "LX000000000CN ok"])
+def test_wrong_check_digit_beats_a_weak_reading_in_the_answer(text: str) -> None:
+    (msg,) = render_chat(find_numbers(text))
+    assert msg.startswith("<code>LX000000000CN</code>")
+    assert "❌ <b>Probably a typo or a fake number</b>" in msg
+    assert "would have <code>5</code> there" in msg
+    assert "✅" not in msg
+
+
+def test_header_counts_every_number_of_a_long_list() -> None:
+    numbers = [f"LX{i:08d}{(int(s10(f'{i:08d}')) + 1) % 10}CN" for i in range(285)]
+    messages = render_chat(find_numbers(" ".join(numbers)))
+    assert messages[0].startswith("I found 285 numbers and explain the first 20; 265 more")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from bot.i18n import N_
 from bot.tracknumbers import s10
@@ -20,6 +20,7 @@ from bot.tracknumbers.formats import DISPATCH, FORMATS, MAX_LEN, MIN_LEN, Format
 from bot.tracknumbers.model import (
     Analysis,
     CheckDigit,
+    Facts,
     FoundNumbers,
     Interpretation,
     Kind,
@@ -39,6 +40,7 @@ _VALID = CheckDigit.VALID
 _INVALID = CheckDigit.INVALID
 _NONE = CheckDigit.NONE
 _CHECK_FACTOR = {_VALID: 1.0, _NONE: 0.7, _INVALID: 0.35}
+_TRACK_UNKNOWN = Trackability.UNKNOWN
 
 _NOTE_WRONG_CHECK = N_(
     "The check digit does not match: a typo or an invented number. Compare it with the order "
@@ -66,18 +68,85 @@ class Reading(NamedTuple):
     score: float
 
 
-# The same five facts as a plain tuple (built for every candidate, so no class on the hot path),
-# plus what explaining it needs: (service, country) for S10, ``_CarrierFacts`` otherwise.
-_Reading = tuple[Format, re.Match[str], CheckDigit, "str | None", float, Any]
+# One candidate reading as a plain tuple (built for every candidate, so no class on the hot
+# path): segmentation score, format, verdict, expected digit, the shared facts, the S10 service
+# (code and class), the weight for confidence, and the trackability.
+_Reading = tuple[
+    float,
+    Format,
+    CheckDigit,
+    "str | None",
+    Facts,
+    "str | None",
+    "s10.ServiceClass | None",
+    float,
+    Trackability,
+]
+_Test = Callable[[str], "_Reading | None"]
+
+_RESERVED_FIRST = s10.RESERVED_FIRST
+_S10_FORMAT = next(f for f in FORMATS if f.kind is Kind.S10)
 
 
-# --- S10 country suffixes -------------------------------------------------------------------
+# --- shared facts -----------------------------------------------------------------------------
 
-_ISO, _PRIVATE, _NOT_COUNTRY = 0, 1, 2
-# (kind of suffix, carrier, carrier name, post URL) by the last two letters.
-_CcInfo = tuple[int, "str | None", "str | None", "str | None"]
+
+def _weights(prior: float) -> dict[CheckDigit, float]:
+    return {check: prior * factor for check, factor in _CHECK_FACTOR.items()}
+
+
+def _carrier_facts(fmt: Format) -> Facts:
+    note = (fmt.note,) if fmt.note else ()
+    return Facts(
+        Kind.CARRIER,
+        fmt.id,
+        fmt.carrier,
+        fmt.name,
+        None,
+        fmt.trackability,
+        note,
+        (_NOTE_WRONG_CHECK, *note),
+        link_format=fmt,
+    )
+
+
+# S10 service indicators: (class, weight if the check digit holds, weight if not).
+_SvcInfo = tuple[s10.ServiceClass, float, float]
+
+
+def _svc_info(cls: s10.ServiceClass) -> _SvcInfo:
+    weights = _weights(0.95 if cls.trackability is not Trackability.UNKNOWN else 0.6)
+    return cls, weights[_VALID], weights[_INVALID]
+
+
+_SVC_UNASSIGNED = _svc_info(s10.UNASSIGNED)
+_SVC_INFO: dict[str, _SvcInfo] = {code: _svc_info(cls) for code, cls in s10.SERVICE_BY_CODE.items()}
+
+# S10 suffixes: (facts, score valid, score invalid, is an ISO country, weight valid, invalid).
+_CcInfo = tuple[Facts, float, float, bool, float, float]
 _CC_INFO: dict[str, _CcInfo] = {}
-_NOT_COUNTRY_INFO: _CcInfo = (_NOT_COUNTRY, None, None, None)
+_NOT_COUNTRY_WEIGHTS = _weights(0.3)
+_NOT_COUNTRY_INFO: _CcInfo = (
+    Facts(
+        Kind.UNKNOWN,
+        "s10",
+        None,
+        None,
+        None,
+        Trackability.UNKNOWN,
+        (_NOTE_NOT_COUNTRY,),
+        (_NOTE_WRONG_CHECK, _NOTE_NOT_COUNTRY),
+    ),
+    3.0,
+    1.0,
+    False,
+    _NOT_COUNTRY_WEIGHTS[_VALID],
+    _NOT_COUNTRY_WEIGHTS[_INVALID],
+)
+_UNKNOWN_FACTS = Facts(Kind.UNKNOWN, None, None, None, None, Trackability.UNKNOWN, (), ())
+_RESERVED_FACTS = Facts(
+    Kind.UNKNOWN, None, None, None, None, Trackability.UNKNOWN, (_NOTE_RESERVED,), ()
+)
 
 
 def _cc_info() -> dict[str, _CcInfo]:
@@ -85,79 +154,128 @@ def _cc_info() -> dict[str, _CcInfo]:
     if not _CC_INFO:
         for cc in s10.iso_countries():
             post = s10.POSTS.get(cc)
-            if post is not None:
-                _CC_INFO[cc] = (_ISO, post.slug, post.name, post.url)
-            else:
-                _CC_INFO[cc] = (_ISO, f"post_{cc.lower()}", None, None)
+            slug, name, url = (
+                (post.slug, post.name, post.url) if post else (f"post_{cc.lower()}", None, None)
+            )
+            facts = Facts(
+                Kind.S10,
+                "s10",
+                slug,
+                name,
+                cc,
+                Trackability.UNKNOWN,  # the service class decides
+                (),
+                (_NOTE_WRONG_CHECK,),
+                link_format=_S10_FORMAT,
+                post_url=url,
+                post_name=name,
+                russian_post=cc != "RU",
+                cainiao=cc == "CN",
+            )
+            _CC_INFO[cc] = (facts, 10.0, 5.0, True, 0.0, 0.0)
+        private = _weights(0.75)
         for cc, (carrier, name) in s10.PRIVATE_SUFFIXES.items():
-            _CC_INFO[cc] = (_PRIVATE, carrier, name, None)
+            facts = Facts(
+                Kind.S10,
+                f"s10_{carrier}",
+                carrier,
+                name,
+                None,
+                Trackability.INTERNATIONAL,
+                (_NOTE_PRIVATE,),
+                (_NOTE_WRONG_CHECK, _NOTE_PRIVATE),
+                private_suffix=True,
+                link_format=_S10_FORMAT,
+                post_name=name,
+                cainiao=True,  # every private suffix we know is a Chinese carrier's (Yanwen)
+            )
+            _CC_INFO[cc] = (facts, 10.0, 5.0, False, private[_VALID], private[_INVALID])
     return _CC_INFO
 
 
-# Per carrier format: notes when the check digit is fine / wrong, and the weight by verdict.
-_CarrierFacts = tuple[tuple[str, ...], tuple[str, ...], dict[CheckDigit, float]]
-_Test = Callable[[str], "_Reading | None"]
-
-_RESERVED_FIRST = s10.RESERVED_FIRST
-
-
-def _carrier_facts(fmt: Format) -> _CarrierFacts:
-    note = (fmt.note,) if fmt.note else ()
-    weights = {check: fmt.prior * factor for check, factor in _CHECK_FACTOR.items()}
-    return note, (_NOTE_WRONG_CHECK, *note), weights
+# --- per-format tests -------------------------------------------------------------------------
 
 
 def _make_test(fmt: Format) -> _Test:
     """``fmt`` as one function: number -> reading or ``None``, its constants bound once."""
     fullmatch = fmt.regex.fullmatch
     check_fn = checker(fmt.checksum, fmt.params) if fmt.checksum else None
-    prefix_match = fmt.prefix_re.match if fmt.prefix_re is not None else None
-    prefix = fmt.serial_prefix[1] if fmt.serial_prefix else ""
-
-    def verdict(m: re.Match[str]) -> tuple[CheckDigit, str | None]:
-        if check_fn is None:
-            return _NONE, None
-        serial, digit = m.group("serial", "check")
-        if prefix_match is not None and prefix_match(serial):
-            serial = prefix + serial
-        want = check_fn(serial)
-        return (_VALID if want == digit else _INVALID), want
 
     if fmt.kind is Kind.S10:
+        assert check_fn is not None and fmt.prefix_re is None
+        s10_check = check_fn
+        invalid = Trackability.INVALID
 
         def test_s10(number: str) -> _Reading | None:
             m = fullmatch(number)
             if m is None:
                 return None
-            svc, cc = m.group("svc", "cc")
+            svc, serial, digit, cc = m.group("svc", "serial", "check", "cc")
             if svc[0] in _RESERVED_FIRST:
                 return None  # never an S10 number
-            check, want = verdict(m)
-            known = cc in (_CC_INFO or _cc_info())
-            score = (10.0 if known else 3.0) if check is _VALID else (5.0 if known else 1.0)
-            return fmt, m, check, want, score, (svc, cc)
+            want = s10_check(serial)
+            facts, score_ok, score_bad, iso, w_ok, w_bad = (_CC_INFO or _cc_info()).get(
+                cc, _NOT_COUNTRY_INFO
+            )
+            if iso:
+                cls, w_ok, w_bad = _SVC_INFO.get(svc, _SVC_UNASSIGNED)
+                if want == digit:
+                    return score_ok, fmt, _VALID, want, facts, svc, cls, w_ok, cls.trackability
+                return score_bad, fmt, _INVALID, want, facts, svc, cls, w_bad, invalid
+            if want == digit:
+                return score_ok, fmt, _VALID, want, facts, None, None, w_ok, facts.trackability
+            return score_bad, fmt, _INVALID, want, facts, None, None, w_bad, invalid
 
         return test_s10
 
     facts = _carrier_facts(fmt)
+    weights = _weights(fmt.prior)
     # Segmentation score by verdict; a broad (digits-only) shape with a wrong check is no reading.
     scores = (
         {_VALID: 6.0, _NONE: 4.0, _INVALID: None}
         if fmt.broad
         else {_VALID: 8.0, _NONE: 6.0, _INVALID: 3.0}
     )
+    # The whole reading by verdict, minus the expected digit (``None`` when it is no reading).
+    tails: dict[CheckDigit, tuple[float, Facts, None, None, float, Trackability] | None] = {}
+    for check, score in scores.items():
+        track = Trackability.INVALID if check is _INVALID else fmt.trackability
+        tails[check] = None if score is None else (score, facts, None, None, weights[check], track)
 
-    def test_carrier(number: str) -> _Reading | None:
+    if check_fn is None:
+        tail_none = tails[_NONE]
+        assert tail_none is not None
+        score_none, _f, _s, _c, weight_none, track_none = tail_none
+
+        def test_plain(number: str) -> _Reading | None:
+            if fullmatch(number) is None:
+                return None
+            return score_none, fmt, _NONE, None, facts, None, None, weight_none, track_none
+
+        return test_plain
+
+    prefix_match = fmt.prefix_re.match if fmt.prefix_re is not None else None
+    prefix = fmt.serial_prefix[1] if fmt.serial_prefix else ""
+    tail_ok, tail_bad = tails[_VALID], tails[_INVALID]
+
+    def test_checked(number: str) -> _Reading | None:
         m = fullmatch(number)
         if m is None:
             return None
-        check, want = verdict(m)
-        score = scores[check]
-        if score is None:
+        serial, digit = m.group("serial", "check")
+        if prefix_match is not None and prefix_match(serial):
+            serial = prefix + serial
+        want = check_fn(serial)
+        if want == digit:
+            assert tail_ok is not None
+            score, f, svc, cls, weight, track = tail_ok
+            return score, fmt, _VALID, want, f, svc, cls, weight, track
+        if tail_bad is None:
             return None
-        return fmt, m, check, want, score, facts
+        score, f, svc, cls, weight, track = tail_bad
+        return score, fmt, _INVALID, want, f, svc, cls, weight, track
 
-    return test_carrier
+    return test_checked
 
 
 _TESTS = {id(f): _make_test(f) for f in FORMATS}
@@ -185,7 +303,12 @@ def classify(number: str) -> list[Reading]:
     """Every format whose shape ``number`` (compact) has, with a score for segmentation."""
     if not number.isascii() or not number.isupper():
         number = normalize(number)  # the hot path only ever sees normalised numbers
-    return [Reading(*r[:5]) for r in _classify(number)]
+    out: list[Reading] = []
+    for r in _classify(number):
+        match = r[1].regex.fullmatch(number)
+        assert match is not None
+        out.append(Reading(r[1], match, r[2], r[3], r[0]))
+    return out
 
 
 def _looks_like_number(token: str) -> bool:
@@ -249,14 +372,14 @@ def _segment_run(norm: str, run_start: int, run_end: int) -> list[_Segment]:
                 continue
             readings = _classify(joined)
             if j == i:
-                if readings and not all([r[0].id in _WEAK_IDS for r in readings]):
+                if readings and not all([r[1].id in _WEAK_IDS for r in readings]):
                     strong[i] = spans_strong = True
             elif spans_strong and readings:
                 # A weak catch-all shape (DHL eCommerce's 10-39 alphanumerics) must not glue a
                 # complete number to its neighbours ("LX…CN ok", or three numbers in a list).
-                readings = [r for r in readings if r[0].id not in _WEAK_IDS]
+                readings = [r for r in readings if r[1].id not in _WEAK_IDS]
             if readings:
-                score = max([r[4] for r in readings])
+                score = max([r[0] for r in readings])
                 if score < _UNKNOWN_SCORE and j == i and _looks_like_number(joined):
                     # A known shape that fails (an S10 look-alike with a wrong check digit and
                     # no country) is still at least as much a number as an unknown token.
@@ -370,118 +493,6 @@ def _round2(x: float) -> float:
     return (i + 1 if frac > 0.5 else i) / 100
 
 
-def _interpretation(number: str, r: _Reading) -> tuple[Interpretation, float]:
-    fmt, _m, check, want, _score, extra = r
-    invalid = check is _INVALID
-    expected = want if invalid else None
-    if fmt.kind is not Kind.S10:
-        notes_ok, notes_bad, weights = extra
-        interp = Interpretation(
-            Kind.CARRIER,
-            fmt.id,
-            fmt.carrier,
-            fmt.name,
-            None,
-            None,
-            None,
-            check,
-            expected,
-            Trackability.INVALID if invalid else fmt.trackability,
-            0.0,
-            None,
-            notes_bad if invalid else notes_ok,
-            False,
-            (number, fmt, None, None, False, False),
-        )
-        return interp, weights[check]
-    svc, cc = extra
-    mode, carrier, carrier_name, post_url = (_CC_INFO or _cc_info()).get(cc, _NOT_COUNTRY_INFO)
-    if mode == _ISO:
-        cls = s10.SERVICE_BY_CODE.get(svc, s10.UNASSIGNED)
-        note = cls.note
-        if note:
-            notes: tuple[str, ...] = (_NOTE_WRONG_CHECK, note) if invalid else (note,)
-        else:
-            notes = (_NOTE_WRONG_CHECK,) if invalid else ()
-        prior = 0.95 if cls.trackability is not Trackability.UNKNOWN else 0.6
-        interp = Interpretation(
-            Kind.S10,
-            "s10",
-            carrier,
-            carrier_name,
-            svc,
-            cls.meaning,
-            cc,
-            check,
-            expected,
-            Trackability.INVALID if invalid else cls.trackability,
-            0.0,
-            None,
-            notes,
-            False,
-            (number, fmt, post_url, carrier_name, not invalid and cc != "RU", cc == "CN"),
-        )
-    elif mode == _PRIVATE:
-        prior = 0.75
-        interp = Interpretation(
-            Kind.S10,
-            f"s10_{carrier}",
-            carrier,
-            carrier_name,
-            None,
-            None,
-            None,
-            check,
-            expected,
-            Trackability.INVALID if invalid else Trackability.INTERNATIONAL,
-            0.0,
-            None,
-            (_NOTE_WRONG_CHECK, _NOTE_PRIVATE) if invalid else (_NOTE_PRIVATE,),
-            True,
-            (number, fmt, None, carrier_name, False, True),  # Yanwen: Chinese
-        )
-    else:
-        prior = 0.3
-        interp = Interpretation(
-            Kind.UNKNOWN,
-            "s10",
-            None,
-            None,
-            None,
-            None,
-            None,
-            check,
-            expected,
-            Trackability.INVALID if invalid else Trackability.UNKNOWN,
-            0.0,
-            None,
-            (_NOTE_WRONG_CHECK, _NOTE_NOT_COUNTRY) if invalid else (_NOTE_NOT_COUNTRY,),
-            False,
-            (number, None, None, None, False, False),
-        )
-    return interp, prior * _CHECK_FACTOR[check]
-
-
-def _unknown(number: str, reserved: bool) -> Interpretation:
-    return Interpretation(
-        Kind.UNKNOWN,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        _NONE,
-        None,
-        Trackability.UNKNOWN,
-        0.0,
-        None,
-        (_NOTE_RESERVED,) if reserved else (),
-        False,
-        (number, None, None, None, False, False),
-    )
-
-
 _RESERVED_S10 = re.compile(r"[JKSTW][A-Z]\d{9}[A-Z]{2}")
 
 
@@ -489,19 +500,34 @@ def _weight(pair: tuple[Interpretation, float]) -> float:
     return -pair[1]
 
 
+def _interpretation(number: str, r: _Reading) -> Interpretation:
+    check = r[2]
+    return Interpretation(
+        r[4], number, check, r[3] if check is _INVALID else None, r[8], r[5], r[6]
+    )
+
+
 def _explain(raw: str, number: str, readings: Sequence[_Reading]) -> Analysis:
     if not readings:
-        best = _unknown(number, _RESERVED_S10.fullmatch(number) is not None)
-        return Analysis(raw, number, best, (), Trackability.UNKNOWN)
+        reserved = _RESERVED_S10.fullmatch(number) is not None
+        best = Interpretation(
+            _RESERVED_FACTS if reserved else _UNKNOWN_FACTS, number, _NONE, None, _TRACK_UNKNOWN
+        )
+        return Analysis(raw, number, best, (), _TRACK_UNKNOWN)
     if len(readings) == 1:
-        best, weight = _interpretation(number, readings[0])
+        r = readings[0]
+        best = _interpretation(number, r)
+        weight = r[7]
         best.confidence = _round2(weight / max(1.0, weight))
         return Analysis(raw, number, best, (), best.trackability)
-    scored = [_interpretation(number, r) for r in readings]
     # Competing readings share the probability mass; a lone weak reading keeps its low prior.
-    total = max(1.0, sum([w for _, w in scored]))
-    for interp, weight in scored:
+    total = max(1.0, sum([r[7] for r in readings]))
+    scored: list[tuple[Interpretation, float]] = []
+    for r in readings:
+        interp = _interpretation(number, r)
+        weight = r[7]
         interp.confidence = _round2(weight / total)
+        scored.append((interp, weight))
     scored.sort(key=_weight)
     best = scored[0][0]
     return Analysis(raw, number, best, tuple([i for i, _ in scored[1:]]), best.trackability)

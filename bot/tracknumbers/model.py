@@ -10,6 +10,7 @@ from bot.i18n import N_
 
 if TYPE_CHECKING:
     from bot.tracknumbers.formats import Format
+    from bot.tracknumbers.s10 import ServiceClass
 
 
 class Trackability(StrEnum):
@@ -82,50 +83,29 @@ def build_links(
     return tuple(links)
 
 
-# The arguments of ``build_links``, kept until the links are first needed.
-LinkArgs = tuple[str, "Format | None", "str | None", "str | None", bool, bool]
+class Facts:
+    """What a format (or an S10 suffix kind) says, shared by every reading of it.
 
-
-class Interpretation:
-    """One reading of a number: which format, what it says, how sure we are.
-
-    ``links`` are built on first access (from the number and the format): every field that
-    decides the reading is set when it is made, the URLs only when an answer shows them.
+    Built once per format row and per S10 suffix kind when the tables load; an ``Interpretation``
+    points at one instead of copying a dozen fields for every number.
     """
 
     __slots__ = (
-        "_link_args",
-        "_links",
+        "cainiao",
         "carrier",
         "carrier_name",
-        "check_digit",
-        "confidence",
-        "expected_check_digit",
         "format_id",
         "issuing_country",
         "kind",
-        "notes",
+        "link_format",
+        "notes_bad",
+        "notes_ok",
+        "post_name",
+        "post_url",
         "private_suffix",
-        "service_code",
-        "service_meaning",
+        "russian_post",
         "trackability",
     )
-
-    kind: Kind
-    format_id: str | None
-    carrier: str | None
-    carrier_name: str | None
-    service_code: str | None
-    service_meaning: str | None  # English msgid; translated when rendered
-    issuing_country: str | None
-    check_digit: CheckDigit
-    expected_check_digit: str | None
-    trackability: Trackability
-    confidence: float
-    notes: tuple[str, ...]  # English msgids explaining this reading
-    private_suffix: bool
-    _links: tuple[Link, ...] | None
-    _link_args: LinkArgs | None
 
     def __init__(
         self,
@@ -133,41 +113,132 @@ class Interpretation:
         format_id: str | None,
         carrier: str | None,
         carrier_name: str | None,
-        service_code: str | None,
-        service_meaning: str | None,
         issuing_country: str | None,
-        check_digit: CheckDigit,
-        expected_check_digit: str | None,
         trackability: Trackability,
-        confidence: float,
-        links: tuple[Link, ...] | None,
-        notes: tuple[str, ...] = (),
+        notes_ok: tuple[str, ...],
+        notes_bad: tuple[str, ...],
         private_suffix: bool = False,
-        link_args: LinkArgs | None = None,
+        link_format: Format | None = None,
+        post_url: str | None = None,
+        post_name: str | None = None,
+        russian_post: bool = False,
+        cainiao: bool = False,
     ) -> None:
-        """``links`` given, or ``None`` and ``link_args`` for ``build_links`` (lazy)."""
         self.kind = kind
         self.format_id = format_id
         self.carrier = carrier
         self.carrier_name = carrier_name
-        self.service_code = service_code
-        self.service_meaning = service_meaning
         self.issuing_country = issuing_country
+        self.trackability = trackability  # when the check digit holds (or there is none)
+        self.notes_ok = notes_ok
+        self.notes_bad = notes_bad  # with a wrong check digit
+        self.private_suffix = private_suffix
+        self.link_format = link_format
+        self.post_url = post_url
+        self.post_name = post_name
+        self.russian_post = russian_post  # link Russian Post when the check digit holds
+        self.cainiao = cainiao
+
+
+class Interpretation:
+    """One reading of a number: which format, what it says, how sure we are.
+
+    Decided per number when it is made: the check-digit verdict (and the digit we expected), the
+    service class, trackability and confidence. The format's fixed facts (carrier, names, notes)
+    are read through ``Facts``; the link URLs are built on first access.
+    """
+
+    __slots__ = (
+        "_cls",
+        "_facts",
+        "_links",
+        "_number",
+        "check_digit",
+        "confidence",
+        "expected_check_digit",
+        "service_code",
+        "trackability",
+    )
+
+    service_code: str | None
+    check_digit: CheckDigit
+    expected_check_digit: str | None
+    trackability: Trackability
+    confidence: float
+    _links: tuple[Link, ...] | None
+
+    def __init__(
+        self,
+        facts: Facts,
+        number: str,
+        check_digit: CheckDigit,
+        expected_check_digit: str | None,
+        trackability: Trackability,
+        service_code: str | None = None,
+        service_class: ServiceClass | None = None,
+        confidence: float = 0.0,
+    ) -> None:
+        self._facts = facts
+        self._number = number
         self.check_digit = check_digit
         self.expected_check_digit = expected_check_digit
         self.trackability = trackability
+        self.service_code = service_code
+        self._cls = service_class
         self.confidence = confidence
-        self.notes = notes
-        self.private_suffix = private_suffix
-        self._links = links
-        self._link_args = link_args
+        self._links = None
+
+    @property
+    def kind(self) -> Kind:
+        return self._facts.kind
+
+    @property
+    def format_id(self) -> str | None:
+        return self._facts.format_id
+
+    @property
+    def carrier(self) -> str | None:
+        return self._facts.carrier
+
+    @property
+    def carrier_name(self) -> str | None:
+        return self._facts.carrier_name
+
+    @property
+    def service_meaning(self) -> str | None:
+        """English msgid; translated when rendered."""
+        return self._cls.meaning if self._cls is not None else None
+
+    @property
+    def issuing_country(self) -> str | None:
+        return self._facts.issuing_country
+
+    @property
+    def private_suffix(self) -> bool:
+        return self._facts.private_suffix
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """English msgids explaining this reading."""
+        facts = self._facts
+        notes = facts.notes_bad if self.check_digit is CheckDigit.INVALID else facts.notes_ok
+        if self._cls is not None and self._cls.note:
+            notes = (*notes, self._cls.note)
+        return notes
 
     @property
     def links(self) -> tuple[Link, ...]:
         links = self._links
         if links is None:
-            assert self._link_args is not None
-            links = self._links = build_links(*self._link_args)
+            f = self._facts
+            links = self._links = build_links(
+                self._number,
+                f.link_format,
+                f.post_url,
+                f.post_name,
+                f.russian_post and self.check_digit is not CheckDigit.INVALID,
+                f.cainiao,
+            )
         return links
 
     def _fields(self) -> tuple[Any, ...]:

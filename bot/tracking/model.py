@@ -63,10 +63,13 @@ class TrackEvent:
     location: str = ""
     code: str = ""  # the source's raw status code for this event ("" if none)
     status: Status | None = None  # mapped from `code`; None when the code is unknown or absent
+    # The stable identity, computed once: dedupe, diff and storage all ask for it.
+    key: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def key(self) -> str:
-        return event_key(self.time, self.location, self.code, self.description)
+    def __post_init__(self) -> None:
+        object.__setattr__(
+            self, "key", event_key(self.time, self.location, self.code, self.description)
+        )
 
 
 def _sort_time(ev: TrackEvent) -> float:

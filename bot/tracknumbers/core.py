@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from itertools import accumulate
 from typing import NamedTuple
 
 from bot.i18n import N_
@@ -26,7 +27,7 @@ from bot.tracknumbers.model import (
     Kind,
     Trackability,
 )
-from bot.tracknumbers.normalize import RUN_RE, TOKEN_RE, compact, normalize
+from bot.tracknumbers.normalize import RUN_RE, compact, normalize
 
 DEFAULT_LIMIT = 20
 _DIGIT_RE = re.compile(r"\d")
@@ -82,7 +83,6 @@ _Reading = tuple[
     float,
     Trackability,
 ]
-_Test = Callable[[str], "_Reading | None"]
 
 _RESERVED_FIRST = s10.RESERVED_FIRST
 _S10_FORMAT = next(f for f in FORMATS if f.kind is Kind.S10)
@@ -193,40 +193,51 @@ def _cc_info() -> dict[str, _CcInfo]:
     return _CC_INFO
 
 
-# --- per-format tests -------------------------------------------------------------------------
+# --- per-bucket matchers ----------------------------------------------------------------------
+#
+# The formats worth trying for one (length, first character) are matched by one regex: each
+# format's pattern sits in its own ``(?=(...)\Z)`` lookahead (or the empty branch), so a single C
+# call tells which formats match and captures their groups. Per format, a handler turns the group
+# tuple into a reading; a format without a checksum has one constant reading.
+
+_Groups = tuple["str | None", ...]
+_Handler = Callable[[_Groups], "_Reading | None"]
+# (index of the format's whole group, constant reading or None, handler or None)
+_Step = tuple[int, "_Reading | None", "_Handler | None"]
 
 
-def _make_test(fmt: Format) -> _Test:
-    """``fmt`` as one function: number -> reading or ``None``, its constants bound once."""
-    fullmatch = fmt.regex.fullmatch
+def _make_step(fmt: Format, index: dict[str, int], tag: str) -> _Step:
+    """``fmt`` inside a bucket regex whose groups are named ``tag`` + the format's group name."""
+    whole = index[tag]
     check_fn = checker(fmt.checksum, fmt.params) if fmt.checksum else None
 
     if fmt.kind is Kind.S10:
         assert check_fn is not None and fmt.prefix_re is None
         s10_check = check_fn
         invalid = Trackability.INVALID
+        i_svc, i_serial = index[tag + "svc"], index[tag + "serial"]
+        i_check, i_cc = index[tag + "check"], index[tag + "cc"]
 
-        def test_s10(number: str) -> _Reading | None:
-            m = fullmatch(number)
-            if m is None:
-                return None
-            svc, serial, digit, cc = m.group("svc", "serial", "check", "cc")
+        def s10_reading(g: _Groups) -> _Reading | None:
+            svc = g[i_svc]
+            assert svc is not None
             if svc[0] in _RESERVED_FIRST:
                 return None  # never an S10 number
-            want = s10_check(serial)
+            want = s10_check(g[i_serial])  # type: ignore[arg-type]
             facts, score_ok, score_bad, iso, w_ok, w_bad = (_CC_INFO or _cc_info()).get(
-                cc, _NOT_COUNTRY_INFO
+                g[i_cc],  # type: ignore[arg-type]
+                _NOT_COUNTRY_INFO,
             )
             if iso:
                 cls, w_ok, w_bad = _SVC_INFO.get(svc, _SVC_UNASSIGNED)
-                if want == digit:
+                if want == g[i_check]:
                     return score_ok, fmt, _VALID, want, facts, svc, cls, w_ok, cls.trackability
                 return score_bad, fmt, _INVALID, want, facts, svc, cls, w_bad, invalid
-            if want == digit:
+            if want == g[i_check]:
                 return score_ok, fmt, _VALID, want, facts, None, None, w_ok, facts.trackability
             return score_bad, fmt, _INVALID, want, facts, None, None, w_bad, invalid
 
-        return test_s10
+        return whole, None, s10_reading
 
     facts = _carrier_facts(fmt)
     weights = _weights(fmt.prior)
@@ -236,67 +247,126 @@ def _make_test(fmt: Format) -> _Test:
         if fmt.broad
         else {_VALID: 8.0, _NONE: 6.0, _INVALID: 3.0}
     )
-    # The whole reading by verdict, minus the expected digit (``None`` when it is no reading).
-    tails: dict[CheckDigit, tuple[float, Facts, None, None, float, Trackability] | None] = {}
-    for check, score in scores.items():
+
+    def tail(check: CheckDigit) -> tuple[float, float, Trackability] | None:
+        score = scores[check]
+        if score is None:
+            return None
         track = Trackability.INVALID if check is _INVALID else fmt.trackability
-        tails[check] = None if score is None else (score, facts, None, None, weights[check], track)
+        return score, weights[check], track
 
     if check_fn is None:
-        tail_none = tails[_NONE]
-        assert tail_none is not None
-        score_none, _f, _s, _c, weight_none, track_none = tail_none
-
-        def test_plain(number: str) -> _Reading | None:
-            if fullmatch(number) is None:
-                return None
-            return score_none, fmt, _NONE, None, facts, None, None, weight_none, track_none
-
-        return test_plain
+        plain = tail(_NONE)
+        assert plain is not None
+        score, weight, track = plain
+        return whole, (score, fmt, _NONE, None, facts, None, None, weight, track), None
 
     prefix_match = fmt.prefix_re.match if fmt.prefix_re is not None else None
     prefix = fmt.serial_prefix[1] if fmt.serial_prefix else ""
-    tail_ok, tail_bad = tails[_VALID], tails[_INVALID]
+    i_serial, i_check = index[tag + "serial"], index[tag + "check"]
+    tail_ok, tail_bad = tail(_VALID), tail(_INVALID)
+    assert tail_ok is not None
+    score_ok, weight_ok, track_ok = tail_ok
 
-    def test_checked(number: str) -> _Reading | None:
-        m = fullmatch(number)
-        if m is None:
-            return None
-        serial, digit = m.group("serial", "check")
+    def checked_reading(g: _Groups) -> _Reading | None:
+        serial = g[i_serial]
+        assert serial is not None
         if prefix_match is not None and prefix_match(serial):
             serial = prefix + serial
         want = check_fn(serial)
-        if want == digit:
-            assert tail_ok is not None
-            score, f, svc, cls, weight, track = tail_ok
-            return score, fmt, _VALID, want, f, svc, cls, weight, track
+        if want == g[i_check]:
+            return score_ok, fmt, _VALID, want, facts, None, None, weight_ok, track_ok
         if tail_bad is None:
             return None
-        score, f, svc, cls, weight, track = tail_bad
-        return score, fmt, _INVALID, want, f, svc, cls, weight, track
+        score, weight, track = tail_bad
+        return score, fmt, _INVALID, want, facts, None, None, weight, track
 
-    return test_checked
+    return whole, None, checked_reading
 
 
-_TESTS = {id(f): _make_test(f) for f in FORMATS}
-# Length, then first character -> the formats worth trying (in table order).
-_BY_LEN: list[dict[str, tuple[_Test, ...]]] = [{} for _ in range(MAX_LEN + 1)]
+_GROUP_RE = re.compile(r"\(\?P<(\w+)>")
+_Bucket = Callable[[str], "list[_Reading]"]
+
+
+def _make_bucket(fmts: Sequence[Format]) -> _Bucket:
+    """All of ``fmts`` (in table order) as one function: number -> readings."""
+    parts = []
+    for k, fmt in enumerate(fmts):
+        pattern = _GROUP_RE.sub(rf"(?P<f{k}_\1>", fmt.pattern)
+        parts.append(f"(?P<f{k}_>{pattern})")
+    if len(fmts) == 1:
+        regex = re.compile(parts[0])
+    else:
+        regex = re.compile("".join(f"(?:(?={part}\\Z)|)" for part in parts))
+    index = {name: i - 1 for name, i in regex.groupindex.items()}  # into ``groups()``
+    steps = tuple(_make_step(fmt, index, f"f{k}_") for k, fmt in enumerate(fmts))
+
+    if len(fmts) == 1:
+        fullmatch = regex.fullmatch
+        ((_whole, const, handler),) = steps
+        if const is not None:
+
+            def one_plain(number: str) -> list[_Reading]:
+                return [const] if fullmatch(number) is not None else []
+
+            return one_plain
+        assert handler is not None
+
+        def one_checked(number: str) -> list[_Reading]:
+            m = fullmatch(number)
+            if m is None:
+                return []
+            reading = handler(m.groups())
+            return [] if reading is None else [reading]
+
+        return one_checked
+
+    match = regex.match
+
+    def many(number: str) -> list[_Reading]:
+        m = match(number)
+        assert m is not None  # every branch may be empty
+        g = m.groups()
+        readings: list[_Reading] = []
+        for whole, const, handler in steps:
+            if g[whole] is not None:
+                if const is not None:
+                    readings.append(const)
+                else:
+                    assert handler is not None
+                    reading = handler(g)
+                    if reading is not None:
+                        readings.append(reading)
+        return readings
+
+    return many
+
+
+def _no_readings(number: str) -> list[_Reading]:
+    return []
+
+
+# Formats too loose to decide a segmentation against a strong one: digits-only shapes and the
+# low-prior catch-alls.
+_WEAK_PRIOR = 0.2
+_WEAK_IDS = frozenset(f.id for f in FORMATS if f.broad or f.prior < _WEAK_PRIOR)
+
+# Length, then first character -> the bucket (``_BY_LEN``); ``_BY_LEN_STRONG`` leaves the weak
+# formats out (segments that span a number of their own never take a weak reading).
+_BY_LEN: list[dict[str, _Bucket]] = [{} for _ in range(MAX_LEN + 1)]
+_BY_LEN_STRONG: list[dict[str, _Bucket]] = [{} for _ in range(MAX_LEN + 1)]
 for (_n, _ch), _fmts in DISPATCH.items():
-    _BY_LEN[_n][_ch] = tuple(_TESTS[id(f)] for f in _fmts)
+    _BY_LEN[_n][_ch] = _make_bucket(_fmts)
+    _strong = [f for f in _fmts if f.id not in _WEAK_IDS]
+    if _strong:
+        _BY_LEN_STRONG[_n][_ch] = _make_bucket(_strong)
 
 
 def _classify(number: str) -> list[_Reading]:
     """``classify`` over a normalised (ASCII, upper-case, compact) number, as plain tuples."""
-    readings: list[_Reading] = []
     if len(number) > MAX_LEN:
-        return readings
-    bucket = _BY_LEN[len(number)].get(number[:1])
-    if bucket is not None:
-        for test in bucket:
-            reading = test(number)
-            if reading is not None:
-                readings.append(reading)
-    return readings
+        return []
+    return _BY_LEN[len(number)].get(number[:1], _no_readings)(number)
 
 
 def classify(number: str) -> list[Reading]:
@@ -315,11 +385,6 @@ def _looks_like_number(token: str) -> bool:
     return len(token) >= _UNKNOWN_MIN_LEN and len(_DIGIT_RE.findall(token)) >= _UNKNOWN_MIN_DIGITS
 
 
-# Formats too loose to decide a segmentation against a strong one: digits-only shapes and the
-# low-prior catch-alls.
-_WEAK_PRIOR = 0.2
-_WEAK_IDS = frozenset(f.id for f in FORMATS if f.broad or f.prior < _WEAK_PRIOR)
-
 # (start, end, compact number, readings) of one number found in a run.
 _Segment = tuple[int, int, str, list[_Reading]]
 
@@ -334,14 +399,14 @@ def _segment_run(norm: str, run_start: int, run_end: int) -> list[_Segment]:
         if readings or _looks_like_number(token):
             return [(run_start, run_end, token, readings)]
         return []
-    tokens = [m.span() for m in TOKEN_RE.finditer(norm, run_start, run_end)]
-    n = len(tokens)
-    texts = [norm[s:e] for s, e in tokens]
+    parts = _split_separators(token)  # token, separator, token, ... (a run starts and ends
+    texts = parts[0::2]  # with a token, and its separators are 1-3 of " .-")
+    n = len(texts)
     has_digit = [not t.isalpha() for t in texts]  # tokens are [A-Z0-9]+
     # Cost of cutting between two tokens one separator apart (they likely form one number).
     gap = [0.0] * n
-    for i in range(n - 1):
-        if tokens[i + 1][0] - tokens[i][1] != 1:
+    for i, sep in enumerate(parts[1::2]):
+        if len(sep) != 1:
             continue
         left_digit, right_digit = has_digit[i], has_digit[i + 1]
         if left_digit and right_digit:
@@ -349,9 +414,11 @@ def _segment_run(norm: str, run_start: int, run_end: int) -> list[_Segment]:
         elif (left_digit and len(texts[i + 1]) <= 3) or (right_digit and len(texts[i]) <= 3):
             gap[i] = 1.0  # a short letter prefix or suffix such as "LX 123" or "... CN"
     best = [0.0] * (n + 1)
-    choice: list[_Segment | None] = [None] * (n + 1)
+    # (last token, number, readings) of the best segment starting at each token.
+    choice: list[tuple[int, str, list[_Reading]] | None] = [None] * (n + 1)
     # Tokens that are a number on their own by a strong format (filled as i goes down).
     strong = [False] * n
+    by_len, by_len_strong = _BY_LEN, _BY_LEN_STRONG
     for i in range(n - 1, -1, -1):
         best_i = best[i + 1] - gap[i]
         joined = ""
@@ -364,20 +431,23 @@ def _segment_run(norm: str, run_start: int, run_end: int) -> list[_Segment]:
             elif len(token) > 3:
                 break  # a word, never part of a number
             joined += token
-            if len(joined) > MAX_LEN:
+            size = len(joined)
+            if size > MAX_LEN:
                 break
             if j > i and strong[j]:
                 spans_strong = True
-            if not digits or len(joined) < MIN_LEN:
+            if not digits or size < MIN_LEN:
                 continue
-            readings = _classify(joined)
             if j == i:
+                readings = by_len[size].get(joined[0], _no_readings)(joined)
                 if readings and not all([r[1].id in _WEAK_IDS for r in readings]):
                     strong[i] = spans_strong = True
-            elif spans_strong and readings:
+            elif spans_strong:
                 # A weak catch-all shape (DHL eCommerce's 10-39 alphanumerics) must not glue a
                 # complete number to its neighbours ("LX…CN ok", or three numbers in a list).
-                readings = [r for r in readings if r[1].id not in _WEAK_IDS]
+                readings = by_len_strong[size].get(joined[0], _no_readings)(joined)
+            else:
+                readings = by_len[size].get(joined[0], _no_readings)(joined)
             if readings:
                 score = max([r[0] for r in readings])
                 if score < _UNKNOWN_SCORE and j == i and _looks_like_number(joined):
@@ -391,21 +461,25 @@ def _segment_run(norm: str, run_start: int, run_end: int) -> list[_Segment]:
             total = score - _SEGMENT_COST - gap[j] + best[j + 1]
             if total >= best_i:  # ties go to the segment, and to the longer one
                 best_i = total
-                choice[i] = (tokens[i][0], tokens[j][1], joined, readings)
+                choice[i] = (j, joined, readings)
         best[i] = best_i
     out: list[_Segment] = []
+    offsets: list[int] | None = None
     i = 0
     while i < n:
         seg = choice[i]
         if seg is None:
             i += 1
             continue
-        out.append(seg)
-        while i < n and tokens[i][0] < seg[1]:
-            i += 1
+        if offsets is None:
+            offsets = list(accumulate(map(len, parts), initial=run_start))
+        j, number, readings = seg
+        out.append((offsets[2 * i], offsets[2 * j + 1], number, readings))
+        i = j + 1
     return out
 
 
+_split_separators = re.compile(r"([ .\-]+)").split
 _find_digit = re.compile(r"[0-9]").search
 _match_run = RUN_RE.match
 _SEPARATOR_CHARS = frozenset(" .-")

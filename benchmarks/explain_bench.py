@@ -4,10 +4,13 @@ Both sides get the same 100,000 mixed inputs (valid and invalid S10 numbers, car
 free text with noise), all distinct (checked below), one call per input string:
 
 - parcel-scout: ``find_numbers(text)``: normalises the text, finds every candidate number in it
-  (spaced, lower-case, look-alike letters), and for each one builds every interpretation with its
-  regex match, check-digit verdict (and the expected digit), trackability and confidence. Link
-  URLs are built on first access (``Interpretation.links``), so they are not in this figure; the
-  "materialised" line below adds them and the JSON of every answer.
+  (spaced, lower-case, look-alike letters; runs of tokens are segmented by a small DP), and for
+  each one matches every format of its (length, first character) bucket in one regex call, then
+  builds every interpretation with its check-digit verdict (and the expected digit), S10 service
+  class, trackability and confidence. The format's fixed facts (carrier, names, notes) are shared
+  ``Facts`` the interpretation points at, read on access; link URLs are built on first access
+  (``Interpretation.links``), so they are not in this figure; the "materialised" line below adds
+  them and the JSON of every answer.
 - tracking-numbers: ``get_tracking_number(text)``, its documented API: ``fullmatch`` of each of its
   18 definitions against the whole string, stopping at the first valid one (courier, checksum,
   URL). It has no extraction: given free text it rejects it after the 18 failed matches, so on

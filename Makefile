@@ -50,7 +50,7 @@ extract: $(DEVSTAMP)
 	@$(BIN)/python -m bot.i18n_check
 
 bench: $(DEVSTAMP)
-	@for b in benchmarks/*_bench.py; do echo "== $$b"; $(BIN)/python $$b; done
+	@for b in benchmarks/*_bench.py; do echo "== $$b"; PYTHONPATH=. $(BIN)/python $$b; done
 
 clean:
 	rm -rf $(VENV) locales/*/LC_MESSAGES/*.mo

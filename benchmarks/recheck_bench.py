@@ -153,6 +153,9 @@ async def main(args: argparse.Namespace) -> None:
         target=_serve_fake, args=(args.latency, child), daemon=True
     )
     fake.start()
+    if not parent.poll(30):  # the child died (e.g. an import error): say so, don't hang
+        fake.kill()
+        raise SystemExit("recheck_bench: the fake Cainiao did not start (run from the repo root)")
     url = parent.recv()
     try:
         with tempfile.TemporaryDirectory() as tmp:

@@ -11,6 +11,7 @@ from telegram.error import BadRequest, Forbidden
 
 from bot.app import BotContext
 from bot.i18n import _, normalize_language, set_language
+from bot.watch import texts
 
 log = logging.getLogger(__name__)
 
@@ -94,9 +95,17 @@ async def edit_or_send(
     text: str,
     markup: InlineKeyboardMarkup | None = None,
 ) -> None:
-    """Answer a button press by editing its message; fall back to a new message."""
+    """Answer a button press by editing its message; fall back to a new message.
+
+    A push (a watch message) is never edited: it is news the user may want to read again.
+    """
     query = update.callback_query
-    if query is not None and query.message is not None and len(text) <= TELEGRAM_TEXT_LIMIT:
+    if (
+        query is not None
+        and isinstance(query.message, Message)
+        and len(text) <= TELEGRAM_TEXT_LIMIT
+        and not is_push(query.message)
+    ):
         try:
             await query.edit_message_text(text, reply_markup=markup)
             return
@@ -105,6 +114,16 @@ async def edit_or_send(
                 return
             log.info("edit failed (%s); sending a new message", exc)
     await send_html(update, context, text, markup)
+
+
+def is_push(message: Message) -> bool:
+    """A message the watcher sent (its keyboard carries the push timeline button)."""
+    markup = message.reply_markup
+    return markup is not None and any(
+        isinstance(b.callback_data, str) and b.callback_data.startswith(texts.PUSH_TIMELINE)
+        for row in markup.inline_keyboard
+        for b in row
+    )
 
 
 def esc(value: object) -> str:

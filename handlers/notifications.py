@@ -71,7 +71,7 @@ def quiet_until(user: User, now: int) -> int | None:
     """End of the user's quiet hours as unix seconds if ``now`` falls inside them, else None."""
     if user.quiet_start is None or user.quiet_end is None or user.quiet_start == user.quiet_end:
         return None
-    zone = texts.user_zone(user.timezone, user.language)
+    zone = texts.user_zone(user.timezone)
     local = datetime.fromtimestamp(now, UTC).astimezone(zone)
     minute = local.hour * 60 + local.minute
     start, end = user.quiet_start, user.quiet_end
@@ -103,9 +103,10 @@ async def _send_one(
         await storage.outbox.reschedule(item.id, hold)
         stats.held += 1
         return
-    zone = texts.user_zone(user.timezone, user.language)
+    zone = texts.user_zone(user.timezone)
     with use_language(user.language):
-        text, rows = texts.render(item.kind, item.payload, item.parcel_id, zone)
+        today = datetime.fromtimestamp(now, UTC).astimezone(zone).date()
+        text, rows = texts.render(item.kind, item.payload, item.parcel_id, zone, today)
     markup = keyboard(rows) if rows else None
     await pacer.wait()
     try:

@@ -799,6 +799,7 @@ async def _delete_confirmed(update: Update, context: BotContext, parcel: Parcel)
 _ACTIONS = {
     "view": _view,
     "timeline": _timeline,
+    "tlpush": _timeline,  # the push's button (see handlers.common.is_push)
     "rename": _rename,
     "facts": _facts,
     "fship": _ask_ship,

@@ -362,6 +362,46 @@ for (_n, _ch), _fmts in DISPATCH.items():
         _BY_LEN_STRONG[_n][_ch] = _make_bucket(_strong)
 
 
+# Broad formats whose failed check digit is still reported (Russian Post's 14 digits): by
+# length, (format, full match, checksum, the wrong-check reading without its expected digit).
+_WrongCheck = tuple[
+    Format, "Callable[[str], re.Match[str] | None]", "Callable[[str], str]", _Reading
+]
+_WRONG_CHECK: dict[int, list[_WrongCheck]] = {}
+for _fmt in FORMATS:
+    if _fmt.report_wrong_check:
+        assert _fmt.checksum is not None
+        _bad = (
+            3.0,
+            _fmt,
+            _INVALID,
+            None,
+            _carrier_facts(_fmt),
+            None,
+            None,
+            _weights(_fmt.prior)[_INVALID],
+            Trackability.INVALID,
+        )
+        for _len in range(_fmt.length[0], _fmt.length[1] + 1):
+            _WRONG_CHECK.setdefault(_len, []).append(
+                (_fmt, _fmt.regex.fullmatch, checker(_fmt.checksum, _fmt.params), _bad)
+            )
+
+
+def _with_wrong_checks(number: str, readings: Sequence[_Reading]) -> Sequence[_Reading]:
+    """``readings`` plus the wrong-check readings of ``report_wrong_check`` formats, when no
+    reading has a check digit that holds (segmentation never sees these)."""
+    extra: list[_Reading] = []
+    for fmt, fullmatch, check_fn, bad in _WRONG_CHECK.get(len(number), ()):
+        m = fullmatch(number)
+        if m is None or any(r[1] is fmt or r[2] is _VALID for r in readings):
+            continue
+        want = check_fn(m["serial"])
+        if want != m["check"]:
+            extra.append((*bad[:3], want, *bad[4:]))
+    return [*extra, *readings] if extra else readings
+
+
 def _classify(number: str) -> list[_Reading]:
     """``classify`` over a normalised (ASCII, upper-case, compact) number, as plain tuples."""
     if len(number) > MAX_LEN:
@@ -582,6 +622,8 @@ def _interpretation(number: str, r: _Reading) -> Interpretation:
 
 
 def _explain(raw: str, number: str, readings: Sequence[_Reading]) -> Analysis:
+    if len(number) in _WRONG_CHECK:
+        readings = _with_wrong_checks(number, readings)
     if not readings:
         reserved = _RESERVED_S10.fullmatch(number) is not None
         best = Interpretation(

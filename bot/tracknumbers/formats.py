@@ -40,6 +40,9 @@ class Format:
     serial_prefix: tuple[str, str] | None = None
     # No distinctive letters: collides with other shapes, so never trusted on its own.
     broad: bool = False
+    # Broad, yet the reading a user most likely means: a whole number of this shape whose check
+    # digit fails is reported as a typo (not silently left to a weak catch-all shape).
+    report_wrong_check: bool = False
     url: str | None = None  # the carrier's own tracking page, "{n}" = number
     cainiao: bool = False  # also tracked on Cainiao's global site (China-origin carriers)
     russian_post: bool = False  # also tracked by Russian Post (bound for Russia)
@@ -154,7 +157,7 @@ FORMATS: tuple[Format, ...] = (
     Format(
         "russian_post_rpo", "russian_post", N_("Russian Post (domestic)"),
         r"(?P<serial>\d{13})(?P<check>\d)", (14, 14), T.ORIGIN_ONLY, 0.7, checksum="russian_post",
-        broad=True, url="https://www.pochta.ru/tracking?barcode={n}",
+        broad=True, report_wrong_check=True, url="https://www.pochta.ru/tracking?barcode={n}",
         note=N_("A domestic Russian Post number: it is tracked on the Russian Post site."),
     ),
     Format(

@@ -289,6 +289,7 @@ class Watcher:
                     kind=texts.KIND_EVENTS,
                     dedupe_key=f"ev:{p.id}:{change.pushed[0].key}",
                     payload={"name": name, "status": change.status,
+                             "changed": change.status_changed,
                              "events": [_event_payload(e) for e in shown],
                              "more": len(change.pushed) - len(shown)},
                 )  # fmt: skip

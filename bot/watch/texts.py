@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.i18n import N_, _, ngettext
+from babel.dates import format_date, format_datetime
+
+from bot.i18n import N_, _, current_language, ngettext
+from bot.timezones import zone as named_zone
 
 KIND_FIRST = "watch.first"
 KIND_EVENTS = "watch.events"
@@ -73,36 +75,38 @@ def meaning(status: str) -> str:
     return _(msgid) if msgid else ""
 
 
-def user_zone(timezone: str | None, language: str) -> ZoneInfo:
-    """The user's zone; unset: by language (ru → Moscow), else UTC."""
-    name = timezone or ("Europe/Moscow" if language == "ru" else "UTC")
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+def user_zone(timezone: str | None) -> tzinfo:
+    """The user's zone, UTC when unset: the rule /settings states and the parcel card uses."""
+    return named_zone(timezone)
 
 
-def fmt_time(value: int | None, zone: ZoneInfo) -> str:
+def fmt_time(value: int | None, zone: tzinfo) -> str:
+    """An event's time in the user's zone and language, as on the parcel card."""
     if value is None:
         return _("time unknown")
     local = datetime.fromtimestamp(value, UTC).astimezone(zone)
-    return local.strftime("%Y-%m-%d %H:%M")
+    return format_datetime(local, "d MMM y, HH:mm", locale=current_language())
 
 
 def esc(value: object) -> str:
     return html.escape(str(value), quote=False)
 
 
+# A push's timeline button; handlers.common.edit_or_send never edits a message carrying it, so
+# what a button of a push opens comes below the push instead of erasing it.
+PUSH_TIMELINE = "parcel:tlpush:"
+
+
 def buttons(parcel_id: int | None) -> list[list[tuple[str, str]]]:
     if parcel_id is None:
         return []
     return [
-        [(_("🕓 Timeline"), f"parcel:timeline:{parcel_id}")],
+        [(_("🕓 Timeline"), f"{PUSH_TIMELINE}{parcel_id}")],
         [(_("🧭 What should I do now?"), f"whatnow:p:{parcel_id}")],
     ]
 
 
-def _event_line(event: Mapping[str, Any], zone: ZoneInfo) -> str:
+def _event_line(event: Mapping[str, Any], zone: tzinfo) -> str:
     parts = [fmt_time(event.get("t"), zone)]
     if event.get("loc"):
         parts.append(esc(event["loc"]))
@@ -115,10 +119,33 @@ def _header(payload: Mapping[str, Any]) -> str:
     return f"📦 <b>{esc(payload.get('name') or payload.get('number') or '?')}</b>"
 
 
+def _protection_line(days: int, deadline: date | None) -> str:
+    when = esc(format_date(deadline, "long", locale=current_language())) if deadline else "?"
+    if days < 0:
+        return _("⏳ Buyer protection has ended ({date}).").format(date=when)
+    if days == 0:
+        return _("⏳ Buyer protection ends today ({date}).").format(date=when)
+    if days == 1:
+        return _("⏳ Buyer protection ends tomorrow ({date}).").format(date=when)
+    return ngettext(
+        "⏳ Buyer protection ends in {n} day ({date}).",
+        "⏳ Buyer protection ends in {n} days ({date}).",
+        days,
+    ).format(n=days, date=when)
+
+
 def render(
-    kind: str, payload: Mapping[str, Any], parcel_id: int | None, zone: ZoneInfo
+    kind: str,
+    payload: Mapping[str, Any],
+    parcel_id: int | None,
+    zone: tzinfo,
+    today: date | None = None,
 ) -> tuple[str, list[list[tuple[str, str]]]]:
-    """HTML text (≤ 4096) and button rows for one outbox item, in the current language."""
+    """HTML text (≤ 4096) and button rows for one outbox item, in the current language.
+
+    ``today`` (the user's date when the message goes out) recounts the days a reminder names:
+    it may have waited for the end of quiet hours since it was queued.
+    """
     status = str(payload.get("status") or "")
     lines = [_header(payload)]
     if kind == KIND_FIRST:
@@ -137,7 +164,12 @@ def render(
             )
         lines.append(meaning(status))
     elif kind == KIND_EVENTS:
-        lines.append(_("New status: {status}").format(status=esc(status_label(status))))
+        # Older rows lack "changed": new events under the same status are not a new status.
+        label = esc(status_label(status))
+        if payload.get("changed"):
+            lines.append(_("New status: {status}").format(status=label))
+        else:
+            lines.append(_("New events, same status: {status}").format(status=label))
         events = list(payload.get("events") or [])
         for event in events[:MAX_EVENTS_SHOWN]:
             lines.append(_event_line(event, zone))
@@ -179,22 +211,26 @@ def render(
         else:
             lines.append(_("Pauses happen between countries; if it lasts, ask the seller."))
     elif kind == KIND_PROTECTION:
+        raw = payload.get("deadline")
+        deadline = date.fromisoformat(raw) if raw else None
         days = int(payload.get("days_left") or 0)
-        deadline = payload.get("deadline")
-        when = date.fromisoformat(deadline).isoformat() if deadline else "?"
-        lines.append(
-            ngettext(
-                "⏳ Buyer protection ends in {n} day ({date}).",
-                "⏳ Buyer protection ends in {n} days ({date}).",
-                days,
-            ).format(n=days, date=esc(when))
-        )
-        lines.append(
-            _(
-                "Not delivered yet: ask the seller to extend protection, "
-                "or open a dispute before then."
+        if deadline is not None and today is not None:
+            days = (deadline - today).days
+        lines.append(_protection_line(days, deadline))
+        if days >= 0:
+            lines.append(
+                _(
+                    "Not delivered yet: ask the seller to extend protection, "
+                    "or open a dispute before then."
+                )
             )
-        )
+        else:
+            lines.append(
+                _(
+                    "If it has not arrived, check your order page: "
+                    "if a dispute can still be opened, open it now."
+                )
+            )
     else:
         lines.append(esc(payload.get("text") or ""))
     text = "\n".join(line for line in lines if line)

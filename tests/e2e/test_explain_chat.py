@@ -128,3 +128,14 @@ def _s10(serial: int) -> int:
     total = sum(int(d) * w for d, w in zip(f"{serial:08d}", weights, strict=True))
     check = 11 - total % 11
     return {10: 0, 11: 5}.get(check, check)
+
+
+async def test_wrong_russian_post_check_digit_is_a_typo_in_russian(bot: BotHarness) -> None:
+    """QA: a bare 14-digit number failing Russian Post's check read "✅ possibly DHL eCommerce"."""
+    user = bot.user(language_code="ru")
+    replies = await user.send("80085412345678")
+    text = replies[0].text
+    assert "✅" not in text
+    assert "❌ Скорее всего, опечатка" in text
+    assert "Почта России" in text
+    assert "в правильном номере на её месте стояла бы 9" in text

@@ -13,7 +13,9 @@ async def test_list_view_timeline_rename_archive_delete_in_russian(bot: BotHarne
     storage = bot.services.storage
     await user.send("/add RR123456785CN")
     replies = await user.send("/list")
-    assert "слежу за 1" in replies[-1].text
+    # QA: "слежу за 1" (за кем?) and "Слежу за Чехол" (wrong case) read badly.
+    assert "на отслеживании: 1" in replies[-1].text
+    assert any("Слежу за посылкой RR123456785CN" in (m.text or "") for m in user.messages)
     parcel = (await storage.parcels.list_for_user(user.id))[0]
     await storage.users.set_timezone(user.id, "Europe/Moscow")
     when = int(datetime(2026, 10, 30, 21, 30, tzinfo=UTC).timestamp())

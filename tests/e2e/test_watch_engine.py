@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 from typing import TYPE_CHECKING
+
+from babel.dates import format_datetime
 
 from bot.emulator.users import SimulatedUser
 from tests.fakes.tracking_servers import Fail, FakeEvent, RPOperation
@@ -44,7 +46,7 @@ async def test_first_check_one_message_then_one_per_new_events(tracked: TrackedB
     first = user.messages[-1]
     assert "Now tracking" in (first.text or "")
     assert "Headphones <b>" in (first.text or "")  # escaped on the wire, shown as text
-    assert first.button_data("🕓 Timeline") == f"parcel:timeline:{pid}"
+    assert first.button_data("🕓 Timeline") == f"parcel:tlpush:{pid}"
     assert first.button_data("🧭 What should I do now?") == f"whatnow:p:{pid}"
 
     # Two new events between checks: ONE message naming both.
@@ -180,13 +182,60 @@ async def test_russian_user_gets_russian_text_and_moscow_time(tracked: TrackedBo
     t = tracked
     now = t.bot.clock.now()
     t.cainiao.set_events(NUMBER, [FakeEvent(now - timedelta(hours=2), "Departed", "LH_DEPART")])
-    user = await t.user(2002, language="ru")
+    user = await t.user(2002, language="ru", timezone="Europe/Moscow")
     await t.add_parcel(user.id, NUMBER)
     await t.tick()
     text = bot_texts(user)[-1]
     local = (now - timedelta(hours=2) + timedelta(hours=3)).strftime("%H:%M")
     assert local in text
-    assert "Отслеживаю" in text
+    assert "Слежу за посылкой" in text
+
+
+async def test_push_and_timeline_show_the_same_time_when_no_zone_is_set(
+    tracked: TrackedBot,
+) -> None:
+    """QA: with no zone set, a Russian user's push said Moscow time while the timeline (and
+    /settings: "times are in UTC") used UTC. One rule now: UTC until the user sets a zone."""
+    t = tracked
+    now = t.bot.clock.now()
+    when = now - timedelta(hours=2)
+    t.cainiao.set_events(NUMBER, [FakeEvent(when, "Departed", "LH_DEPART")])
+    user = await t.user(2003, language="ru")
+    await t.add_parcel(user.id, NUMBER)
+    await t.tick()
+    push = bot_texts(user)[-1]
+    shown = format_datetime(when.astimezone(UTC), "d MMM y, HH:mm", locale="ru")  # as the card
+    assert shown in push
+    await user.press("🕓 История")
+    texts = bot_texts(user)
+    assert texts[-2] == push  # the push stays; the timeline comes below it
+    assert "события отслеживания" in texts[-1] and shown in texts[-1]
+
+
+async def test_buttons_of_a_push_answer_below_it(tracked: TrackedBot) -> None:
+    """QA: "What should I do now?" on a push replaced the push's text with the first question."""
+    t = tracked
+    user, _pid = await _start_tracking(t)
+    await t.tick()
+    push = bot_texts(user)[-1]
+    await user.press("🧭 What should I do now?")
+    texts = bot_texts(user)
+    assert push in texts and texts[-1] != push
+    assert texts[0] == push  # still the push, not edited into the answer
+
+
+async def test_same_status_events_do_not_claim_a_new_status(tracked: TrackedBot) -> None:
+    """QA: every event push said "New status: in transit" though the status had not moved."""
+    t = tracked
+    user, _pid = await _start_tracking(t)
+    await t.tick()
+    now = t.bot.clock.advance(hours=9)
+    t.cainiao.add_event(NUMBER, FakeEvent(now - timedelta(hours=1), "Departed", "LH_DEPART"))
+    mark = user.mark()
+    await t.tick()
+    text = user.replies_since(mark)[-1].text
+    assert "New events, same status: in transit" in text
+    assert "New status" not in text
 
 
 async def test_429_and_5xx_are_retried_400_dropped(tracked: TrackedBot) -> None:

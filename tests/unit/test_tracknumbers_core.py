@@ -15,6 +15,7 @@ from bot.tracknumbers import (
     find_numbers,
 )
 from bot.tracknumbers.checksums import russian_post, s10
+from bot.tracknumbers.render import render_block
 from bot.tracknumbers.s10 import SERVICE_BY_CODE, service_class
 
 
@@ -170,7 +171,27 @@ def test_russian_post_14_digit_check() -> None:
     reading = next(i for i in a.interpretations if i.format_id == "russian_post_rpo")
     assert reading.check_digit is CheckDigit.VALID
     bad = body + str((int(russian_post(body)) + 1) % 10)
-    assert all(i.format_id != "russian_post_rpo" for i in analyze(bad).interpretations)
+    # A wrong check digit is reported as one (a typo), not left to DHL eCommerce's catch-all.
+    wrong = analyze(bad)
+    assert wrong.best.format_id == "russian_post_rpo"
+    assert wrong.best.check_digit is CheckDigit.INVALID
+    assert wrong.best.expected_check_digit == russian_post(body)
+    assert wrong.verdict is Trackability.INVALID
+
+
+def test_wrong_russian_post_check_digit_is_not_a_confident_dhl_number() -> None:
+    """QA: a 14-digit number failing Russian Post's check showed "✅ possibly DHL eCommerce"."""
+    text = render_block(None, analyze("80085412345678"))
+    assert "✅" not in text
+    assert text.count("❌") == 1
+    assert "Russian Post" in text and "Check digit: wrong" in text
+    # In a sentence too, and a valid one keeps its reading without a wrong-check twin.
+    found = find_numbers("трек 80085412345678 пришёл").items
+    assert [a.best.check_digit for a in found] == [CheckDigit.INVALID]
+    body = "8008541234567"
+    good = analyze(body + russian_post(body))
+    assert [i.format_id for i in good.interpretations].count("russian_post_rpo") == 1
+    assert good.best.check_digit is CheckDigit.VALID
 
 
 def test_collisions_are_reported_with_confidences_summing_to_at_most_one() -> None:

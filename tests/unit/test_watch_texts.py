@@ -1,0 +1,49 @@
+"""Push texts (bot/watch/texts.py): what a reminder or an event push says, in both languages."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.i18n import use_language
+from bot.watch import texts
+
+UTC_ZONE = texts.user_zone(None)
+PAYLOAD = {"name": "Phone case", "days_left": 3, "deadline": "2026-12-01"}
+
+
+def _protection(today: date, language: str = "en") -> str:
+    with use_language(language):
+        text, _rows = texts.render(texts.KIND_PROTECTION, PAYLOAD, 1, UTC_ZONE, today)
+    return text
+
+
+def test_protection_reminder_counts_days_on_the_day_it_is_sent() -> None:
+    """QA: "ends in 0 days", a count frozen at queue time (quiet hours delay it), ISO dates."""
+    assert "ends in 3 days (December 1, 2026)" in _protection(date(2026, 11, 28))
+    assert "ends tomorrow (December 1, 2026)" in _protection(date(2026, 11, 30))
+    assert "ends today (December 1, 2026)" in _protection(date(2026, 12, 1))
+    assert "0 days" not in _protection(date(2026, 12, 1))
+    over = _protection(date(2026, 12, 2))
+    assert "has ended" in over and "extend protection" not in over
+
+
+def test_protection_reminder_in_russian() -> None:
+    assert "через 3 дня (1 декабря 2026\u202fг.)" in _protection(date(2026, 11, 28), "ru")
+    assert "заканчивается завтра" in _protection(date(2026, 11, 30), "ru")
+    assert "заканчивается сегодня" in _protection(date(2026, 12, 1), "ru")
+    assert "2026-12-01" not in _protection(date(2026, 11, 28), "ru")
+
+
+def test_events_push_says_new_status_only_when_it_moved() -> None:
+    event = {"t": 1764200000, "loc": "Shenzhen", "desc": "Departed", "status": "in_transit"}
+    base = {"name": "X", "status": "in_transit", "events": [event]}
+    with use_language("ru"):
+        same, _ = texts.render(texts.KIND_EVENTS, base, 1, UTC_ZONE)
+        moved, _ = texts.render(texts.KIND_EVENTS, {**base, "changed": True}, 1, UTC_ZONE)
+    assert "Новые события, статус прежний: в пути" in same and "Новый статус" not in same
+    assert "Новый статус: в пути" in moved
+    assert "26 нояб. 2025, 23:33" in same  # the user's zone (UTC when unset), Russian month
+
+
+def test_push_timeline_button_opens_below_the_push() -> None:
+    assert texts.buttons(7)[0][0][1] == "parcel:tlpush:7"

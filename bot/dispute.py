@@ -37,6 +37,7 @@ class Step(StrEnum):
     WARNINGS = "d8"
     WAITING = "d8w"  # submitted; the chat schedules the check-in
     CHECKIN = "d8c"  # "Did the seller answer?"
+    OFFER = "d8a"  # the seller offered an amount: which? (a share of the total or typed)
     OUTCOME = "d8o"  # advice for the check-in answer
     EXPIRED = "d9"
     SUPPORT = "d9s"
@@ -79,6 +80,13 @@ CHECKIN_CHOICES: dict[str, SellerResponse] = {
     "ci_silent": SellerResponse.NONE,
 }
 AMOUNT_SHARES: dict[str, float] = {"amt_25": 0.25, "amt_50": 0.5, "amt_75": 0.75}
+OFFER_SHARES: dict[str, float] = {
+    "off_0": 0.0,
+    "off_25": 0.25,
+    "off_50": 0.5,
+    "off_75": 0.75,
+    "off_full": 1.0,
+}
 
 CHOICES: dict[Step, tuple[Choice, ...]] = {
     Step.PICK: (),
@@ -132,10 +140,17 @@ CHOICES: dict[Step, tuple[Choice, ...]] = {
     Step.WAITING: (Choice("checkin", N_("The seller answered"), Step.CHECKIN), FINISH),
     Step.CHECKIN: (
         Choice("ci_accepted", N_("Accepted"), Step.OUTCOME),
-        Choice("ci_offer", N_("Offered an amount"), Step.OUTCOME),
+        Choice("ci_offer", N_("Offered an amount"), Step.OFFER),
         Choice("ci_refused", N_("Refused"), Step.OUTCOME),
         Choice("ci_cancel", N_("Asked me to cancel"), Step.OUTCOME),
         Choice("ci_silent", N_("Silent"), Step.OUTCOME),
+    ),
+    Step.OFFER: (
+        Choice("off_0", N_("Nothing ($0)"), Step.OUTCOME),
+        Choice("off_25", N_("A quarter of the order"), Step.OUTCOME),
+        Choice("off_50", N_("Half of the order"), Step.OUTCOME),
+        Choice("off_75", N_("Three quarters of the order"), Step.OUTCOME),
+        Choice("off_full", N_("The whole order total"), Step.OUTCOME),
     ),
     Step.OUTCOME: (FINISH,),
     Step.EXPIRED: (
@@ -228,7 +243,16 @@ def pick_parcel(state: DisputeState, facts: Facts, parcel_id: str | None = None)
 
 def choices(state: DisputeState) -> tuple[Choice, ...]:
     """The step's own choices (Back and Cancel are always available too, except at the end)."""
+    if state.current is Step.OFFER and order_total(state) is None:
+        # Shares of an unknown total mean nothing: $0 (the known trick) or a typed amount.
+        return tuple(c for c in CHOICES[Step.OFFER] if c.code == "off_0")
     return CHOICES[state.current]
+
+
+def order_total(state: DisputeState) -> float | None:
+    """The order total (USD) to weigh an offer against: the parcel's price, else the claim."""
+    price = state.known.price_usd
+    return price if price is not None else state.amount
 
 
 def suggested_choice(state: DisputeState) -> str | None:
@@ -278,6 +302,11 @@ def next_step(state: DisputeState, choice: str, today: date | None = None) -> Di
         new.submitted_on = (today or date.today()).isoformat()
     elif choice in CHECKIN_CHOICES:
         new.checkin = CHECKIN_CHOICES[choice].value
+    elif choice in OFFER_SHARES:
+        total = order_total(state)
+        share = OFFER_SHARES[choice]
+        new.offer_amount = round(total * share, 2) if total is not None else 0.0
+        new.checkin = SellerResponse.OFFER.value
     elif choice == "t_over":
         new.facts = facts.replace(timer_over=True).to_dict()
     elif choice == "t_soon" and facts.tracking is not None and not _moving(facts):
@@ -307,7 +336,7 @@ def set_amount(state: DisputeState, amount: float) -> DisputeState:
     if state.current is Step.AMOUNT:
         new.amount, new.share = round(amount, 2), None
         return _goto(new, Step.TEXT)
-    if state.current in (Step.CHECKIN, Step.OUTCOME):
+    if state.current in (Step.CHECKIN, Step.OFFER, Step.OUTCOME):
         new.offer_amount = round(amount, 2)
         new.checkin = SellerResponse.OFFER.value
         return new if state.current is Step.OUTCOME else _goto(new, Step.OUTCOME)
@@ -406,6 +435,14 @@ def prompt(state: DisputeState, has_parcels: bool = True) -> str:
             "Ask for a full refund, refund only (no return): {amount}. Never ask for less than "
             "you paid."
         ).format(amount=_usd(state.amount))
+    if step is Step.OFFER:
+        total = order_total(state)
+        if total is None:
+            return _("How much does the seller offer? Type the amount in USD.")
+        return _(
+            "How much does the seller offer? Pick a share of the order total ({total}) or type "
+            "the amount in USD."
+        ).format(total=_usd(total))
     if step is Step.OUTCOME:
         advice = checkin_advice(state)
         return advice.situation + "\n" + advice.why
@@ -574,7 +611,7 @@ def checkin_advice(state: DisputeState, today: date | None = None) -> Advice:
         dispute_open_days=opened,
         seller_response=response,
         offer_amount=state.offer_amount,
-        price_usd=state.amount if state.amount is not None else facts.price_usd,
+        price_usd=order_total(state),
     )
     return advise(asked, today=day)
 

@@ -60,6 +60,9 @@ TIMEOUT_SECONDS = 30 * 60
 REMINDER_KIND = "dispute_checkin"
 _STATE = "dispute"  # user_data key: DisputeState.to_dict() of the walk-through in progress
 _LAST = "dispute_last"  # user_data key: the last submitted dispute without a parcel
+# user_data key: clock time (epoch seconds) of the last step. ptb does not persist its timeout
+# jobs, so after a restart this is what still closes a walk-through left alone too long.
+_AT = "dispute_at"
 _STEP_DATA = re.compile(r"^dispute:(d\w+):(\w+)$")
 _AMOUNT = re.compile(r"^\s*\$?\s*(\d{1,6}(?:[.,]\d{1,2})?)\s*(?:\$|usd)?\s*$", re.IGNORECASE)
 
@@ -81,8 +84,36 @@ def _save(context: BotContext, state: DisputeState | None) -> None:
     assert data is not None
     if state is None:
         data.pop(_STATE, None)
+        data.pop(_AT, None)
     else:
         data[_STATE] = state.to_dict()
+        data[_AT] = context.services.clock.now().timestamp()
+
+
+def _expired(context: BotContext) -> bool:
+    """The walk-through was left alone longer than the timeout (also across a restart)."""
+    data = context.user_data
+    at = data.get(_AT) if data is not None else None
+    if not isinstance(at, int | float):
+        return False
+    return context.services.clock.now().timestamp() - at > TIMEOUT_SECONDS
+
+
+_TIMEOUT_TEXT = N_(
+    "⌛ The dispute helper closed after a long pause. Nothing is lost on the order "
+    "page; send /dispute to start again."
+)
+
+
+async def _close_expired(update: Update, context: BotContext) -> int:
+    """An update for a walk-through whose timeout passed while the bot was down."""
+    _save(context, None)
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+        with contextlib.suppress(BadRequest):  # the old buttons must not stay pressable
+            await update.callback_query.edit_message_reply_markup(None)
+    await send_html(update, context, esc(_(_TIMEOUT_TEXT)))
+    return ConversationHandler.END
 
 
 def _parse_amount(text: str) -> float | None:
@@ -217,6 +248,8 @@ async def on_step(update: Update, context: BotContext) -> str | int | None:
     assert query is not None and query.data is not None
     match = _STEP_DATA.match(query.data)
     state = _load(context)
+    if state is not None and _expired(context):
+        return await _close_expired(update, context)
     if match is None or state is None or state.step != match.group(1):
         await _stale(update)
         return None
@@ -352,7 +385,12 @@ def _typed_expected(app: Application) -> filters.MessageFilter:  # type: ignore[
                 return True
             if step == Step.TIMER_ASK.value:
                 return parse_number(message.text) is not None
-            if step in (Step.AMOUNT.value, Step.CHECKIN.value, Step.OUTCOME.value):
+            if step in (
+                Step.AMOUNT.value,
+                Step.CHECKIN.value,
+                Step.OFFER.value,
+                Step.OUTCOME.value,
+            ):
                 return _parse_amount(message.text) is not None
             return False
 
@@ -364,6 +402,8 @@ async def on_typed(update: Update, context: BotContext) -> str | int | None:
     state = _load(context)
     if message is None or message.text is None or state is None:
         return None
+    if _expired(context):
+        return await _close_expired(update, context)
     if state.current is Step.TIMER_ASK:
         return await _typed_timer(update, context, state, message.text)
     if state.current is Step.PICK:
@@ -421,13 +461,7 @@ async def on_timeout(update: object, context: BotContext) -> None:
         profile = await context.services.storage.users.get(update.effective_user.id)
         language = profile.language if profile else language
     with use_language(language):
-        await context.bot.send_message(
-            update.effective_chat.id,
-            _(
-                "⌛ The dispute helper closed after a long pause. Nothing is lost on the order "
-                "page; send /dispute to start again."
-            ),
-        )
+        await context.bot.send_message(update.effective_chat.id, esc(_(_TIMEOUT_TEXT)))
 
 
 # --- check-in (after the seller's five days), outside the conversation --------------------------
@@ -449,23 +483,21 @@ def checkin_message(reminder: Reminder, parcel: Parcel | None) -> tuple[str, lis
     return text, checkin_rows(parcel.id if parcel else 0)
 
 
-async def on_checkin(update: Update, context: BotContext) -> None:
+async def _checkin_state(
+    update: Update, context: BotContext, pid: int
+) -> tuple[DisputeState, Parcel | None] | None:
+    """The check-in step of the dispute on parcel ``pid`` (0: the last one without a parcel)."""
     query = update.callback_query
-    assert query is not None and query.data is not None
+    assert query is not None
     user = update.effective_user
     assert user is not None
-    parts = query.data.split(":")
-    if len(parts) not in (3, 4) or not parts[2].isdigit():
-        await _stale(update)
-        return
-    pid = int(parts[2])
     today = today_of(context)
     parcel: Parcel | None = None
     if pid:
         parcel = await context.services.storage.parcels.get_owned(user.id, pid)
         if parcel is None:
             await query.answer(_("I cannot find that parcel."), show_alert=True)
-            return
+            return None
         facts = facts_from_parcel(parcel, today)
         state = DisputeState(
             step=Step.CHECKIN.value,
@@ -477,7 +509,40 @@ async def on_checkin(update: Update, context: BotContext) -> None:
     else:
         raw: dict[str, Any] = (context.user_data or {}).get(_LAST) or {}
         state = DisputeState.from_dict(raw) if raw else DisputeState()
-        state.step = Step.CHECKIN.value
+        state.step, state.history = Step.CHECKIN.value, []
+    return state, parcel
+
+
+async def checkin_offer(update: Update, context: BotContext) -> str | int:
+    """The seller offered an amount: ask which one inside the walk-through (buttons or typed),
+    so the advice can weigh it (a $0 refund, a share of the total, a demanded return)."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    found = await _checkin_state(update, context, int(query.data.split(":")[2]))
+    if found is None:
+        return ConversationHandler.END
+    await query.answer()
+    state = script.next_step(found[0], "ci_offer", today_of(context))
+    _save(context, state)
+    await _show(update, context, state)
+    return ACTIVE
+
+
+async def on_checkin(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    user = update.effective_user
+    assert user is not None
+    parts = query.data.split(":")
+    if len(parts) not in (3, 4) or not parts[2].isdigit():
+        await _stale(update)
+        return
+    pid = int(parts[2])
+    today = today_of(context)
+    found = await _checkin_state(update, context, pid)
+    if found is None:
+        return
+    state, parcel = found
     if len(parts) == 3:
         await query.answer()
         await edit_or_send(update, context, esc(script.prompt(state)), keyboard(checkin_rows(pid)))
@@ -518,6 +583,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
                 CommandHandler("dispute", start),
                 CallbackQueryHandler(start, pattern=r"^dispute:start$"),
                 CallbackQueryHandler(start_for_parcel, pattern=r"^dispute:p:\d+$"),
+                CallbackQueryHandler(checkin_offer, pattern=r"^dispute:ci:\d+:ci_offer$"),
                 MessageHandler(
                     filters.TEXT & ~filters.COMMAND & IntentFilter(Intent.DISPUTE), start
                 ),

@@ -82,6 +82,25 @@ STATUS_LABELS = {
 }
 
 
+# One or two words for the /list buttons (the full label is in the parcel view).
+STATUS_WORDS = {
+    "not_found": N_("not found"),
+    "info_received": N_("label created"),
+    "in_transit": N_("in transit"),
+    "in_customs": N_("customs"),
+    "arrived_destination": N_("arrived"),
+    "out_for_delivery": N_("delivering"),
+    "available_for_pickup": N_("pickup"),
+    "delivered": N_("delivered"),
+    "delivery_failed": N_("failed"),
+    "returning": N_("returning"),
+    "returned": N_("returned"),
+    "exception": N_("problem"),
+    "expired": N_("expired"),
+}
+LIST_LABEL_MAX = 40
+
+
 def status_line(status: str) -> str:
     label = STATUS_LABELS.get(status)
     return f"{STATUS_EMOJI.get(status, '📦')} {_(label) if label else esc(status)}"
@@ -403,10 +422,14 @@ async def list_callback(update: Update, context: BotContext) -> None:
 
 
 def _list_label(parcel: Parcel) -> str:
+    """Emoji, name and a status word; the name is cut so the button stays short."""
+    word = STATUS_WORDS.get(parcel.status)
+    suffix = f" · {_(word)}" if word else ""
+    room = max(12, LIST_LABEL_MAX - 2 - len(suffix))
     name = parcel.display_name
-    if len(name) > 30:
-        name = name[:29] + "…"
-    return f"{STATUS_EMOJI.get(parcel.status, '📦')} {name}"
+    if len(name) > room:
+        name = name[: room - 1] + "…"
+    return f"{STATUS_EMOJI.get(parcel.status, '📦')} {name}{suffix}"
 
 
 async def list_view(

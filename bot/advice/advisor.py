@@ -288,6 +288,19 @@ def _dispute_offer(c: Ctx) -> Outcome:
             "Pressing accept agrees to the amount and to any return the seller demands. Check both "
             "on the dispute page; if it is not what you want, reject it and keep the dispute open."
         )
+        if f.offer_amount is not None and f.price_usd is not None and f.price_usd > 0:
+            if f.offer_amount >= f.price_usd:
+                why = _(
+                    "That covers the whole order total. Before pressing accept, check on the "
+                    "dispute page that no return is demanded: accepting agrees to it too."
+                )
+            else:
+                why = _(
+                    "That is {percent} of the order total. If the item never arrived, you are owed "
+                    "all of it: reject the offer and keep the dispute open. If you keep the item, "
+                    "accept only an amount you are happy with, and check that no return is "
+                    "demanded."
+                ).format(percent=f"{round(100 * f.offer_amount / f.price_usd)}%")
     return Outcome(Action.CHECK_OFFER, situation, why, 1)
 
 

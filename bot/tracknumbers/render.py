@@ -101,10 +101,25 @@ def _alternatives(analysis: Analysis) -> tuple[Interpretation, ...]:
     return alternatives
 
 
+# 17TRACK's page languages among those the bot speaks; others get its English page.
+_TRACK17_LANGUAGES = frozenset({"en", "ru"})
+_TRACK17_PREFIX = "https://t.17track.net/en#"
+
+
+def localized_url(url: str, language: str) -> str:
+    """The link in the reader's language where the site has one (17TRACK: ``/ru``)."""
+    lang = language.split("-")[0].lower()
+    if url.startswith(_TRACK17_PREFIX) and lang in _TRACK17_LANGUAGES:
+        return f"https://t.17track.net/{lang}#" + url[len(_TRACK17_PREFIX) :]
+    return url
+
+
 def _links(best: Interpretation, alternatives: Sequence[Interpretation]) -> list[Link]:
     seen: set[str] = set()
     links: list[Link] = []
     for interp in (best, *alternatives):
+        if interp.check_digit is CheckDigit.INVALID:
+            continue  # a reading judged a typo or fake: tracking sites would only mislead
         for link in interp.links:
             if link.url not in seen:
                 seen.add(link.url)
@@ -161,8 +176,10 @@ def render_block(index: int | None, analysis: Analysis) -> str:
         lines.append(_("Could also be: {list}").format(list=alts))
     links = _links(best, alternatives)
     if links:
+        language = current_language()
         anchors = " · ".join(
-            f'<a href="{html.escape(link.url, quote=True)}">{html.escape(_(link.name))}</a>'
+            f'<a href="{html.escape(localized_url(link.url, language), quote=True)}">'
+            f"{html.escape(_(link.name))}</a>"
             for link in links
         )
         lines.append(_("Track it: {links}").format(links=anchors))

@@ -173,7 +173,7 @@ async def test_crafted_parcel_of_another_user_is_refused(bot: BotHarness) -> Non
     ("answer", "expected"),
     [
         ("Accepted", "accepted your dispute"),
-        ("Offered an amount", "counter-offer"),
+        ("Offered an amount", "refund of $0.00"),
         ("Refused", "refused your dispute"),
         ("Asked me to cancel", "asks you to cancel"),
         ("Silent", "did not answer the dispute"),
@@ -193,6 +193,10 @@ async def test_checkin_after_five_days(bot: BotHarness, answer: str, expected: s
     fired = user.replies_since(mark)
     assert len(fired) == 1 and "Did the seller answer your dispute" in fired[0].text
     await user.press(answer)
+    if answer == "Offered an amount":
+        assert "How much does the seller offer" in user.last_reply().text
+        await user.press("Nothing ($0)")
+        assert "known trick" in "\n".join(m.text for m in user.messages[-2:])
     assert expected in "\n".join(m.text for m in user.messages[-2:])
     if answer == "Refused":
         assert "I do not accept the refusal" in letter_of(user).text
@@ -243,3 +247,70 @@ async def test_typed_number_at_pick_and_early_answer(bot: BotHarness) -> None:
     assert "Did the seller answer the dispute?" in user.last_reply().text
     await user.press("Refused")
     assert "I do not accept the refusal" in letter_of(user).text
+
+
+async def test_timeout_holds_after_a_restart(bot: BotHarness) -> None:
+    """ptb does not persist timeout jobs: a stale walk-through is closed on its next update."""
+    user = bot.user()
+    await open_for(bot, user)
+    await user.press("No, I did not receive it")
+    await bot.restart()
+    bot.clock.advance(minutes=31)
+    mark = user.mark()
+    await user.press("Held at customs")
+    replies = user.replies_since(mark)
+    assert replies and "closed after a long pause" in replies[-1].text
+    assert not any("Ask for a full refund" in m.text for m in replies)
+    await user.press_data(user.last_reply(), "dispute:d3:r_customs")
+    assert "closed" in (bot.emulator.callback_answers[-1].text or "")
+    # A fresh walk-through after that works as usual.
+    await user.send("/dispute")
+    assert "Which parcel" in user.last_reply().text
+
+
+async def test_restart_within_the_timeout_still_resumes(bot: BotHarness) -> None:
+    user = bot.user()
+    await open_for(bot, user)
+    await user.press("No, I did not receive it")
+    await bot.restart()
+    bot.clock.advance(minutes=29)
+    await user.press("Held at customs")
+    assert "Ask for a full refund" in user.last_reply().text
+
+
+async def test_checkin_offer_asks_the_amount_typed_or_a_share(bot: BotHarness) -> None:
+    """QA: "Offered an amount" gave only general advice; now the amount is asked and weighed."""
+    user = bot.user()
+    pid = await open_for(bot, user, shipped_on=ago(bot, 25))
+    await user.press("No, I did not receive it")
+    await user.press("No tracking information")
+    await user.press("Full refund, no return")
+    await submit(bot, user)
+    bot.clock.advance(days=5, minutes=1)
+    await run_reminders(bot)
+    await user.press("Offered an amount")
+    ask = user.last_reply()
+    assert "How much does the seller offer" in ask.text and "$20.00" in ask.text
+    assert ["Half of the order"] in ask.buttons and ["Nothing ($0)"] in ask.buttons
+    await user.send("$5")
+    text = "\n".join(m.text for m in user.messages[-2:])
+    assert "offers $5.00 of your $20.00" in text and "25% of the order total" in text
+    parcel = await bot.services.storage.parcels.get(pid)
+    assert parcel is not None and parcel.seller_response == "offer"
+    # A share button on a fresh check-in works too, and survives a restart in between.
+    await user.press_data(user.last_reply(), f"dispute:ci:{pid}:ci_offer")
+    await bot.restart()
+    await user.press("The whole order total")
+    assert "covers the whole order total" in "\n".join(m.text for m in user.messages[-2:])
+
+
+async def test_checkin_offer_in_russian(bot: BotHarness) -> None:
+    user = bot.user(language_code="ru")
+    pid = await add_parcel(
+        bot, user.id, "RB123456785CN", "ru", price_amount=20.0, price_currency="USD"
+    )
+    await user.send("/start")
+    await user.press_data(user.last_reply(), f"dispute:ci:{pid}:ci_offer")
+    assert "Сколько предлагает продавец" in user.last_reply().text
+    await user.press("Половина заказа")
+    assert "50% от суммы заказа" in "\n".join(m.text for m in user.messages[-2:])

@@ -139,3 +139,16 @@ async def test_wrong_russian_post_check_digit_is_a_typo_in_russian(bot: BotHarne
     assert "❌ Скорее всего, опечатка" in text
     assert "Почта России" in text
     assert "в правильном номере на её месте стояла бы 9" in text
+
+
+def _urls(message: StoredMessage) -> list[str]:
+    return [e["url"] for e in message.entities if e.get("type") == "text_link"]
+
+
+async def test_links_in_russian_and_none_for_a_wrong_check_digit(bot: BotHarness) -> None:
+    """QA: 17TRACK opened in English for a Russian chat; pochta.ru was offered for a typo."""
+    user = bot.user(language_code="ru")
+    (good,) = await user.send("LX299455986CN")
+    assert "https://t.17track.net/ru#nums=LX299455986CN" in _urls(good)
+    (typo,) = await user.send("80085412345678")
+    assert not any("pochta.ru" in url for url in _urls(typo))

@@ -331,3 +331,23 @@ async def test_garbage_answer_to_add_question_does_not_trap_the_user(bot: BotHar
     assert "cancelled" in user.last_reply().text
     await user.send(GOOD)
     assert await bot.services.storage.parcels.count_all(user.id) == 0
+
+
+async def test_list_buttons_carry_a_short_status_word(bot: BotHarness) -> None:
+    """QA: /list buttons showed only ❔; a word says what it means, the label stays short."""
+    user = bot.user()
+    storage = bot.services.storage
+    await user.send("/start")
+    plain = await storage.parcels.add(user.id, "LP00123456780001")
+    moving = await storage.parcels.add(user.id, "LP00123456780002")
+    await storage.parcels.update_tracking(moving.id, status="in_customs")
+    await storage.parcels.rename(user.id, plain.id, "A very long name for a phone case, blue")
+    labels = _labels((await user.send("/list"))[-1])
+    assert "🛃 LP00123456780002 · customs" in labels
+    long_label = next(label for label in labels if "A very long" in label)
+    assert long_label.startswith("❔ A very long") and long_label.endswith("… · not found")
+    assert all(len(label) <= 40 for label in labels)
+    russian = bot.user(1002, language_code="ru")
+    await russian.send("/start")
+    await storage.parcels.add(russian.id, "LP00123456780003")
+    assert "❔ LP00123456780003 · не найдена" in _labels((await russian.send("/list"))[-1])

@@ -199,6 +199,9 @@ def test_checkin_answers(code: str, action: Action) -> None:
     assert s.current is Step.CHECKIN
     later = date(2026, 11, 6)
     out = next_step(s, code, today=later)
+    if code == "ci_offer":
+        assert out.current is Step.OFFER  # which amount? (the advice depends on it)
+        out = next_step(out, "off_50", today=later)
     assert out.current is Step.OUTCOME
     advice = checkin_advice(out, later)
     assert advice.action is action
@@ -284,3 +287,31 @@ def test_partial_share_without_a_known_total_is_written_as_a_percentage() -> Non
     assert "partial refund of 25% of the order total" in script.dispute_message(state)
     typed = script.set_amount(script.back(state), 3.5)
     assert typed.share is None and "partial refund of 3.50 USD" in script.dispute_message(typed)
+
+
+@pytest.mark.parametrize(
+    ("choice", "typed", "needle"),
+    [
+        ("off_0", None, "trick"),
+        ("off_50", None, "50% of the order total"),
+        ("off_full", None, "no return is demanded"),
+        (None, 5.0, "25% of the order total"),
+    ],
+)
+def test_offer_asks_the_amount_and_weighs_it_against_the_total(
+    choice: str | None, typed: float | None, needle: str
+) -> None:
+    s = start(Facts(dispute_open_days=5, price_usd=20))
+    s = next_step(s, "ci_offer")
+    assert s.current is Step.OFFER and "$20.00" in prompt(s)
+    s = next_step(s, choice) if choice else set_amount(s, typed or 0)
+    assert s.current is Step.OUTCOME
+    advice = checkin_advice(s, TODAY)
+    assert advice.action is Action.CHECK_OFFER and needle in advice.why
+
+
+def test_offer_without_a_known_total_only_offers_zero_or_typing() -> None:
+    s = next_step(start(Facts(dispute_open_days=5)), "ci_offer")
+    assert [c.code for c in choices(s)] == ["off_0"]
+    assert "Type the amount" in prompt(s)
+    assert "$7.00" in checkin_advice(set_amount(s, 7), TODAY).situation

@@ -249,3 +249,20 @@ def test_header_counts_every_number_of_a_long_list() -> None:
     numbers = [f"LX{i:08d}{(int(s10(f'{i:08d}')) + 1) % 10}CN" for i in range(285)]
     messages = render_chat(find_numbers(" ".join(numbers)))
     assert messages[0].startswith("I found 285 numbers and explain the first 20; 265 more")
+
+
+def test_17track_link_follows_the_reader_language() -> None:
+    found = find_numbers("LX299455986CN")
+    with use_language("ru"):
+        (ru,) = render_chat(found)
+    assert '<a href="https://t.17track.net/ru#nums=LX299455986CN">17TRACK</a>' in ru
+    assert "17track.net/en#" not in ru
+
+
+def test_no_tracking_links_for_a_reading_with_a_wrong_check_digit() -> None:
+    (wrong,) = render_chat(find_numbers("80085412345678"))  # Russian Post check digit fails
+    assert "pochta.ru" not in wrong  # only the other reading (DHL eCommerce) keeps its links
+    (bad_s10,) = render_chat(find_numbers("RB123456786US"))
+    assert "<a href" not in bad_s10
+    (good,) = render_chat(find_numbers("RB123456785CN"))
+    assert "17track.net" in good

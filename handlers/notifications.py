@@ -1,6 +1,7 @@
 """The Telegram side of the watch engine: the repeating job and the outbox sender.
 
-The job runs ``watcher.run_pass()``, then ``alerts_pass()``, then drains the outbox. The sender
+The job runs ``watcher.run_pass()``, then ``alerts_pass()``, drains the outbox, then runs
+``housekeeping()`` (17TRACK numbers no parcel needs are stopped, old outbox rows purged). The sender
 renders each row in the recipient's language and time zone, holds it through their quiet hours,
 and turns Telegram's answers into outbox state: 429/5xx/timeouts → try later, 403 → the user
 blocked us (their parcels pause until they come back), 400 → give up on that message.
@@ -106,7 +107,7 @@ async def _send_one(
     zone = texts.user_zone(user.timezone)
     with use_language(user.language):
         today = datetime.fromtimestamp(now, UTC).astimezone(zone).date()
-        text, rows = texts.render(item.kind, item.payload, item.parcel_id, zone, today)
+        text, rows = texts.render(item.kind, item.payload, item.parcel_id, zone, today, now)
     markup = keyboard(rows) if rows else None
     await pacer.wait()
     try:
@@ -205,7 +206,14 @@ async def watch_job(context: BotContext) -> None:
     except Exception:
         # A broken pass must not stop the sender: what is already queued still goes out.
         log.exception("watch pass failed")
-    await drain_outbox(context.bot, services.storage, services.clock)
+    try:
+        await drain_outbox(context.bot, services.storage, services.clock)
+    finally:
+        # After the sends, which matter more; logs its own failures, retried next tick.
+        stopped, purged = await services.watcher.housekeeping()
+        if stopped or purged:
+            log.info("housekeeping: %d 17TRACK numbers stopped, %d outbox rows purged",
+                     stopped, purged)  # fmt: skip
 
 
 def register(app: Any) -> None:

@@ -56,6 +56,7 @@ class TrackingService:
         self._rng = rng
         self._session: aiohttp.ClientSession | None = None
         self._router: TrackingRouter | None = None
+        self._track17: Track17Client | None = None
 
     async def start(self) -> None:
         if self._session is not None:
@@ -78,15 +79,14 @@ class TrackingService:
                 )
             )
         if self._track17_key:
-            sources.append(
-                Track17Client(
-                    self._session,
-                    self._track17_key,
-                    self._registrations,
-                    self._track17_url,
-                    timeout=self._timeout,
-                )
+            self._track17 = Track17Client(
+                self._session,
+                self._track17_key,
+                self._registrations,
+                self._track17_url,
+                timeout=self._timeout,
             )
+            sources.append(self._track17)
         self._router = TrackingRouter(
             sources, clock=self._clock, rng=self._rng, concurrency_per_source=self._concurrency
         )
@@ -97,6 +97,7 @@ class TrackingService:
             await self._session.close()
         self._session = None
         self._router = None
+        self._track17 = None
 
     async def __aenter__(self) -> TrackingService:
         await self.start()
@@ -122,6 +123,19 @@ class TrackingService:
 
     async def track(self, queries: Sequence[str | TrackQuery]) -> dict[str, TrackOutcome]:
         return await self.router.track(queries)
+
+    @property
+    def track17_configured(self) -> bool:
+        return self._track17 is not None
+
+    async def stop_track17(self, numbers: Sequence[str]) -> list[str]:
+        """Ask 17TRACK to stop tracking ``numbers``; returns those it no longer tracks.
+
+        Raises `SourceError` when the call fails, `RuntimeError` when 17TRACK is not configured.
+        """
+        if self._track17 is None:
+            raise RuntimeError("17TRACK is not configured")
+        return await self._track17.stoptrack(numbers)
 
     def health(self) -> dict[str, SourceHealth]:
         return self.router.health()

@@ -399,6 +399,33 @@ class Track17Client:
             await self._stop_delivered(out)
         return out
 
+    async def stoptrack(self, numbers: Sequence[str]) -> list[str]:
+        """Stop tracking ``numbers`` (batched); returns those 17TRACK no longer tracks for us.
+
+        A per-number rejection (never registered, already stopped, ...) counts as stopped:
+        asking again would not change the answer. Whole-call failures raise `SourceError`;
+        numbers of the chunks stopped before it stay remembered here, so a retry skips them.
+        """
+        stopped = [n for n in dict.fromkeys(numbers) if n in self._stopped]
+        todo = [n for n in dict.fromkeys(numbers) if n not in self._stopped]
+        for i in range(0, len(todo), MAX_BATCH):
+            chunk = todo[i : i + MAX_BATCH]
+            data = await self._call("stoptrack", [{"number": n} for n in chunk])
+            accepted, rejected = self._lists(data)
+            asked = {n.upper(): n for n in chunk}
+            done = [asked.get(_text(a.get("number")).upper()) for a in accepted]
+            for entry in rejected:
+                n, code = asked.get(_text(entry.get("number")).upper()), _err_code(entry)
+                if n is None or code in _QUOTA_CODES:
+                    continue  # quota: ask again another time
+                if code != ERR_NOT_REGISTERED:
+                    log.info("17TRACK stoptrack rejected %s: %s", n, _err_message(entry) or code)
+                done.append(n)
+            got = [n for n in done if n is not None]
+            self._stopped.update(got)
+            stopped.extend(got)
+        return stopped
+
     async def _stop_delivered(self, out: Mapping[str, TrackOutcome]) -> None:
         done = [
             n
@@ -406,14 +433,11 @@ class Track17Client:
             if isinstance(r, TrackResult) and r.is_final and n not in self._stopped
         ]
         for i in range(0, len(done), MAX_BATCH):
-            chunk = done[i : i + MAX_BATCH]
             try:
-                await self._call("stoptrack", [{"number": n} for n in chunk])
+                await self.stoptrack(done[i : i + MAX_BATCH])
             except (SourceUnavailable, RateLimited) as exc:
                 # best effort: 17TRACK auto-stops 15 days after delivery anyway
                 log.warning("17TRACK stoptrack failed: %s", exc)
-                continue
-            self._stopped.update(chunk)
 
 
 def _renumber(res: TrackResult, number: str) -> TrackResult:

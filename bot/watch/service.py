@@ -14,23 +14,30 @@ import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import time as time_of_day
 from typing import Any
 
 from bot import metrics
 from bot.clock import Clock
+from bot.tracking.errors import SourceError
 from bot.tracking.model import NumberFailure, TrackEvent, TrackOutcome, TrackResult
 from bot.tracking.router import TrackQuery
 from bot.tracking.service import TrackingService
 from bot.watch import texts
 from bot.watch.cadence import DAY, DEFAULT_CADENCE, STALL_STATUSES, Cadence
 from bot.watch.diff import PUSH_EVENTS, PUSH_FIRST, PUSH_STATUS, detect_change
+from bot.watch.registrations import TRACK17
 from storage import UNSET, NewEvent, Parcel, Storage, ts
 
 log = logging.getLogger(__name__)
 
 LEASE_SECONDS = 600
 PROTECTION_REMINDERS = (3, 7)  # days before the deadline, most urgent first
+REMINDER_HOUR = 10  # protection reminders go out from this local hour of their day
+ORPHAN_BATCH = 200  # 17TRACK registrations stopped per tick at most
+OUTBOX_KEEP = 14 * DAY  # sent/failed outbox rows are deleted after this
+PURGE_EVERY = 3600
 
 
 @dataclass(slots=True)
@@ -117,6 +124,7 @@ class Watcher:
         self.rng = rng or random.Random()
         self.last_pass_at: datetime | None = None
         self._pass_lock = asyncio.Lock()
+        self._purged_at: int | None = None
 
     def _now(self) -> int:
         return ts(self.clock.now())
@@ -313,11 +321,12 @@ class Watcher:
         if archive is not None and notify:
             plan.archive.append(p.id)
             if archive == "silent":
-                days = (now - (last_event_at or p.created_at)) // DAY
+                since = last_event_at or p.created_at
                 plan.outbox.append(
                     {"user_id": p.user_id, "parcel_id": p.id, "kind": texts.KIND_ARCHIVED,
                      "dedupe_key": f"arch:{p.id}:{now // DAY}",
-                     "payload": {"name": name, "reason": archive, "days": days}}
+                     "payload": {"name": name, "reason": archive, "days": (now - since) // DAY,
+                                 "since": since}}
                 )  # fmt: skip
         next_check = self.cadence.next_check(
             change.status, now, created_at=p.created_at, last_event_at=last_event_at,
@@ -409,29 +418,46 @@ class Watcher:
                 item = await self.storage.outbox.enqueue(
                     p.user_id,
                     texts.KIND_STALL,
-                    {"name": p.display_name, "status": p.status, "days": days},
+                    # "since" lets the sender recount the days if the alert waits (quiet hours)
+                    {"name": p.display_name, "status": p.status, "days": days,
+                     "since": p.last_event_at},
                     parcel_id=p.id,
                     dedupe_key=f"stall:{p.id}:{p.last_event_at}",
                     now=now,
-                )
+                )  # fmt: skip
                 await self.storage.parcels.update_tracking(
                     p.id, stall_alerted_at=now, claimed_until=UNSET, now=now
                 )
             queued += item is not None
-        today = datetime.fromtimestamp(now, UTC).date()
-        horizon = today + timedelta(days=max(PROTECTION_REMINDERS))
+        return queued + await self._protection_reminders(now)
+
+    async def _protection_reminders(self, now: int) -> int:
+        """Each reminder is due at REMINDER_HOUR on its day in the user's zone (UTC when unset):
+        the deadline is a date on the user's calendar, which may not be UTC's today."""
+        queued = 0
+        utc_today = datetime.fromtimestamp(now, UTC).date()
+        # Zones run up to a day ahead of UTC: look one day further.
+        horizon = utc_today + timedelta(days=max(PROTECTION_REMINDERS) + 1)
+        zones: dict[int, tzinfo] = {}
         for p in await self.storage.parcels.protection_due(horizon):
             assert p.protection_deadline is not None
+            if p.user_id not in zones:
+                user = await self.storage.users.get(p.user_id)
+                zones[p.user_id] = texts.user_zone(user.timezone if user else None)
+            zone = zones[p.user_id]
+            today = datetime.fromtimestamp(now, UTC).astimezone(zone).date()
             days_left = (p.protection_deadline - today).days
-            if days_left < 0:
+            if days_left < 0 or days_left > max(PROTECTION_REMINDERS):
                 continue
             threshold = next(d for d in PROTECTION_REMINDERS if days_left <= d)
-            deadline_ts = ts(datetime.combine(p.protection_deadline, datetime.min.time(), UTC))
+            due_at = local_morning(p.protection_deadline - timedelta(days=threshold), zone)
+            if now < due_at:
+                continue  # its day has come, its morning not yet
             async with self.storage.db.transaction():
                 reminder = await self.storage.reminders.schedule(
                     p.user_id,
                     f"watch.protection{threshold}",
-                    deadline_ts - threshold * DAY,
+                    due_at,
                     {"deadline": p.protection_deadline.isoformat()},
                     parcel_id=p.id,
                     now=now,
@@ -439,7 +465,7 @@ class Watcher:
                 if reminder is None:
                     continue  # told already
                 await self.storage.reminders.mark_fired(reminder, now=now)
-                await self.storage.outbox.enqueue(
+                item = await self.storage.outbox.enqueue(
                     p.user_id,
                     texts.KIND_PROTECTION,
                     {"name": p.display_name, "days_left": days_left,
@@ -448,5 +474,50 @@ class Watcher:
                     dedupe_key=f"prot{threshold}:{p.id}:{p.protection_deadline.isoformat()}",
                     now=now,
                 )  # fmt: skip
-            queued += 1
+            queued += item is not None
         return queued
+
+    # ------------------------------------------------------------------ housekeeping
+
+    async def housekeeping(self) -> tuple[int, int]:
+        """Stop 17TRACK numbers no active parcel needs; purge old outbox rows (hourly).
+
+        Returns (numbers stopped, outbox rows purged). Failures are logged, retried next tick.
+        """
+        stopped = purged = 0
+        try:
+            stopped = await self.stop_orphans()
+        except Exception:
+            log.exception("stopping orphaned 17TRACK registrations failed")
+        now = self._now()
+        if self._purged_at is None or now - self._purged_at >= PURGE_EVERY:
+            try:
+                purged = await self.storage.outbox.purge_done(now - OUTBOX_KEEP)
+                self._purged_at = now
+            except Exception:
+                log.exception("purging the outbox failed")
+        return stopped, purged
+
+    async def stop_orphans(self, limit: int = ORPHAN_BATCH) -> int:
+        """Numbers registered with 17TRACK whose parcels are all archived or deleted cost
+        quota for nothing: stop them there and mark them stopped here."""
+        if not self.tracking.track17_configured:
+            return 0
+        numbers = await self.storage.registrations.orphans(TRACK17, limit)
+        if not numbers:
+            return 0
+        try:
+            stopped = await self.tracking.stop_track17(numbers)
+        except SourceError as exc:
+            log.warning("17TRACK stoptrack of %d orphaned numbers failed: %s", len(numbers), exc)
+            return 0
+        now = self._now()
+        async with self.storage.db.transaction():
+            for number in stopped:
+                await self.storage.registrations.mark_stopped(TRACK17, number, now=now)
+        return len(stopped)
+
+
+def local_morning(day: date, zone: tzinfo, hour: int = REMINDER_HOUR) -> int:
+    """``hour``:00 of ``day`` in ``zone`` as unix seconds."""
+    return ts(datetime.combine(day, time_of_day(hour), zone))

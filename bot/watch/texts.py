@@ -15,6 +15,7 @@ from babel.dates import format_date, format_datetime
 
 from bot.i18n import N_, _, current_language, ngettext
 from bot.timezones import zone as named_zone
+from bot.watch.cadence import DAY
 
 KIND_FIRST = "watch.first"
 KIND_EVENTS = "watch.events"
@@ -134,17 +135,28 @@ def _protection_line(days: int, deadline: date | None) -> str:
     ).format(n=days, date=when)
 
 
+def _days_since(payload: Mapping[str, Any], now: int | None, default: int) -> int:
+    """Whole days from the payload's "since" (unix seconds) to ``now``; rows queued before
+    "since" existed, or rendered without ``now``, keep the count frozen when queued."""
+    since = payload.get("since")
+    if now is not None and isinstance(since, int) and not isinstance(since, bool):
+        return max(0, (now - since) // DAY)
+    return int(payload.get("days") or default)
+
+
 def render(
     kind: str,
     payload: Mapping[str, Any],
     parcel_id: int | None,
     zone: tzinfo,
     today: date | None = None,
+    now: int | None = None,
 ) -> tuple[str, list[list[tuple[str, str]]]]:
     """HTML text (≤ 4096) and button rows for one outbox item, in the current language.
 
-    ``today`` (the user's date when the message goes out) recounts the days a reminder names:
-    it may have waited for the end of quiet hours since it was queued.
+    ``today`` (the user's date when the message goes out) and ``now`` (unix seconds, then)
+    recount the days a reminder, a stall alert or an archive notice names: it may have waited
+    for the end of quiet hours (or a retry) since it was queued.
     """
     status = str(payload.get("status") or "")
     lines = [_header(payload)]
@@ -188,7 +200,7 @@ def render(
         if payload.get("reason") == "delivered":
             lines.append(_("Delivered, so I stopped watching it and moved it to the archive."))
         else:
-            days = int(payload.get("days") or 60)
+            days = _days_since(payload, now, 60)
             lines.append(
                 ngettext(
                     "No news for {n} day: I stopped watching it and moved it to the archive.",
@@ -198,7 +210,7 @@ def render(
             )
             lines.append(_("If it has not arrived, ask the seller or open a dispute."))
     elif kind == KIND_STALL:
-        days = int(payload.get("days") or 7)
+        days = _days_since(payload, now, 7)
         lines.append(
             ngettext(
                 "No new tracking event for {n} day (status: {status}).",

@@ -254,3 +254,37 @@ def test_webhook_stopped_without_track_info() -> None:
     sign = hashlib.sha256(raw + b"/" + KEY.encode()).hexdigest()
     push = parse_17track_push(raw, KEY, sign)
     assert (push.event, push.number, push.result) == ("TRACKING_STOPPED", N, None)
+
+
+async def test_stoptrack_batches_and_counts_rejections_as_stopped(
+    fake: Fake17Track, session: aiohttp.ClientSession
+) -> None:
+    numbers = [f"RB{i:09d}CN" for i in range(45)]
+    fake.registered.update(numbers[:44])  # the last one 17TRACK never heard of
+    fake.reject[numbers[0]] = (-18019906, "only numbers being tracked can be stopped")
+    c = client(session, fake)
+    stopped = await c.stoptrack(numbers)
+    assert sorted(stopped) == sorted(numbers)
+    assert len(fake.calls("stoptrack")) == 2
+    assert fake.stopped == set(numbers[1:44])
+    assert await c.stoptrack(numbers[:3]) == numbers[:3]  # remembered: not asked again
+    assert len(fake.calls("stoptrack")) == 2
+
+
+async def test_stoptrack_quota_rejection_is_asked_again(
+    fake: Fake17Track, session: aiohttp.ClientSession
+) -> None:
+    fake.registered.update([N, "RB000000001CN"])
+    fake.reject[N] = (-18019908, "quota")
+    c = client(session, fake)
+    assert await c.stoptrack([N, "RB000000001CN"]) == ["RB000000001CN"]
+    del fake.reject[N]
+    assert await c.stoptrack([N]) == [N]
+
+
+async def test_stoptrack_whole_call_failure_raises(
+    fake: Fake17Track, session: aiohttp.ClientSession
+) -> None:
+    fake.request_error = (-1, "busy")
+    with pytest.raises(SourceUnavailable):
+        await client(session, fake).stoptrack([N])

@@ -47,3 +47,25 @@ def test_events_push_says_new_status_only_when_it_moved() -> None:
 
 def test_push_timeline_button_opens_below_the_push() -> None:
     assert texts.buttons(7)[0][0][1] == "parcel:tlpush:7"
+
+
+def _render(kind: str, payload: dict[str, object], now: int | None) -> str:
+    with use_language("en"):
+        text, _rows = texts.render(kind, payload, 1, UTC_ZONE, None, now)
+    return text
+
+
+def test_stall_alert_and_archive_notice_count_days_when_sent() -> None:
+    """A row queued with "days" 7 and held for two days names 9, counted from "since"."""
+    since, day = 1_800_000_000, 86400
+    stall = {"name": "Lamp", "status": "in_transit", "days": 7, "since": since}
+    assert "for 9 days" in _render(texts.KIND_STALL, stall, since + 9 * day + 5)
+    archived = {"name": "Lamp", "reason": "silent", "days": 60, "since": since}
+    assert "No news for 61 days" in _render(texts.KIND_ARCHIVED, archived, since + 61 * day)
+
+
+def test_rows_queued_before_since_existed_keep_their_count() -> None:
+    stall = {"name": "Lamp", "status": "in_transit", "days": 7}
+    assert "for 7 days" in _render(texts.KIND_STALL, stall, 1_900_000_000)
+    with_since = {**stall, "since": 1_800_000_000}
+    assert "for 7 days" in _render(texts.KIND_STALL, with_since, None)  # no "now": as queued

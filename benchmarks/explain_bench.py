@@ -33,7 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.i18n import use_language
-from bot.tracknumbers import find_numbers
+from bot.tracknumbers import BUILD, find_numbers
 from bot.tracknumbers.checksums import luhn, mod10, s10, weighted_mod
 from bot.tracknumbers.render import render_chat
 
@@ -133,6 +133,7 @@ def main() -> None:
             timings.append(clock() - start)
     timings.sort()
     p99_ms = timings[int(len(timings) * 0.99) - 1] * 1000
+    print(f"explainer build: {BUILD}")  # the figures below depend on it
     print(f"parcel-scout find_numbers: {ours:,.0f} inputs/s")
     print(f"tracking-numbers get_tracking_number: {theirs:,.0f} inputs/s")
     with use_language("en"):

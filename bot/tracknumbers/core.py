@@ -17,7 +17,7 @@ from typing import NamedTuple
 from bot.i18n import N_
 from bot.tracknumbers import s10
 from bot.tracknumbers.checksums import checker
-from bot.tracknumbers.formats import DISPATCH, FORMATS, MAX_LEN, MIN_LEN, Format
+from bot.tracknumbers.formats import DIGITS_ONLY, DISPATCH, FORMATS, MAX_LEN, MIN_LEN, Format
 from bot.tracknumbers.model import (
     Analysis,
     CheckDigit,
@@ -351,15 +351,23 @@ def _no_readings(number: str) -> list[_Reading]:
 _WEAK_PRIOR = 0.2
 _WEAK_IDS = frozenset(f.id for f in FORMATS if f.broad or f.prior < _WEAK_PRIOR)
 
-# Length, then first character -> the bucket (``_BY_LEN``); ``_BY_LEN_STRONG`` leaves the weak
-# formats out (segments that span a number of their own never take a weak reading).
-_BY_LEN: list[dict[str, _Bucket]] = [{} for _ in range(MAX_LEN + 1)]
-_BY_LEN_STRONG: list[dict[str, _Bucket]] = [{} for _ in range(MAX_LEN + 1)]
-for (_n, _ch), _fmts in DISPATCH.items():
-    _BY_LEN[_n][_ch] = _make_bucket(_fmts)
-    _strong = [f for f in _fmts if f.id not in _WEAK_IDS]
-    if _strong:
-        _BY_LEN_STRONG[_n][_ch] = _make_bucket(_strong)
+
+# Length, then first character -> the bucket (``_BY_LEN``); ``_STRONG`` leaves the weak formats
+# out (segments that span a number of their own never take a weak reading). The ``_ALPHA`` tables
+# are for candidates that hold a letter: they leave the digits-only formats out.
+def _tables(keep: Callable[[Format], bool]) -> list[dict[str, _Bucket]]:
+    table: list[dict[str, _Bucket]] = [{} for _ in range(MAX_LEN + 1)]
+    for (n, ch), fmts in DISPATCH.items():
+        kept = [f for f in fmts if keep(f)]
+        if kept:
+            table[n][ch] = _make_bucket(kept)
+    return table
+
+
+_BY_LEN = _tables(lambda f: True)
+_BY_LEN_ALPHA = _tables(lambda f: f.id not in DIGITS_ONLY)
+_BY_LEN_STRONG = _tables(lambda f: f.id not in _WEAK_IDS)
+_BY_LEN_STRONG_ALPHA = _tables(lambda f: f.id not in _WEAK_IDS and f.id not in DIGITS_ONLY)
 
 
 # Broad formats whose failed check digit is still reported (Russian Post's 14 digits): by
@@ -406,7 +414,8 @@ def _classify(number: str) -> list[_Reading]:
     """``classify`` over a normalised (ASCII, upper-case, compact) number, as plain tuples."""
     if len(number) > MAX_LEN:
         return []
-    return _BY_LEN[len(number)].get(number[:1], _no_readings)(number)
+    table = _BY_LEN if number.isdigit() else _BY_LEN_ALPHA
+    return table[len(number)].get(number[:1], _no_readings)(number)
 
 
 def classify(number: str) -> list[Reading]:
@@ -443,6 +452,7 @@ def _segment_run(norm: str, run_start: int, run_end: int) -> list[_Segment]:
     texts = parts[0::2]  # with a token, and its separators are 1-3 of " .-")
     n = len(texts)
     has_digit = [not t.isalpha() for t in texts]  # tokens are [A-Z0-9]+
+    has_alpha = [not t.isdigit() for t in texts]
     # Cost of cutting between two tokens one separator apart (they likely form one number).
     gap = [0.0] * n
     for i, sep in enumerate(parts[1::2]):
@@ -458,11 +468,10 @@ def _segment_run(norm: str, run_start: int, run_end: int) -> list[_Segment]:
     choice: list[tuple[int, str, list[_Reading]] | None] = [None] * (n + 1)
     # Tokens that are a number on their own by a strong format (filled as i goes down).
     strong = [False] * n
-    by_len, by_len_strong = _BY_LEN, _BY_LEN_STRONG
     for i in range(n - 1, -1, -1):
         best_i = best[i + 1] - gap[i]
         joined = ""
-        digits = False
+        digits = alpha = False
         spans_strong = False
         for j in range(i, n):
             token = texts[j]
@@ -470,6 +479,8 @@ def _segment_run(norm: str, run_start: int, run_end: int) -> list[_Segment]:
                 digits = True
             elif len(token) > 3:
                 break  # a word, never part of a number
+            if has_alpha[j]:
+                alpha = True
             joined += token
             size = len(joined)
             if size > MAX_LEN:
@@ -479,15 +490,18 @@ def _segment_run(norm: str, run_start: int, run_end: int) -> list[_Segment]:
             if not digits or size < MIN_LEN:
                 continue
             if j == i:
-                readings = by_len[size].get(joined[0], _no_readings)(joined)
+                table = _BY_LEN_ALPHA if alpha else _BY_LEN
+                readings = table[size].get(joined[0], _no_readings)(joined)
                 if readings and not all([r[1].id in _WEAK_IDS for r in readings]):
                     strong[i] = spans_strong = True
             elif spans_strong:
                 # A weak catch-all shape (DHL eCommerce's 10-39 alphanumerics) must not glue a
                 # complete number to its neighbours ("LX…CN ok", or three numbers in a list).
-                readings = by_len_strong[size].get(joined[0], _no_readings)(joined)
+                table = _BY_LEN_STRONG_ALPHA if alpha else _BY_LEN_STRONG
+                readings = table[size].get(joined[0], _no_readings)(joined)
             else:
-                readings = by_len[size].get(joined[0], _no_readings)(joined)
+                table = _BY_LEN_ALPHA if alpha else _BY_LEN
+                readings = table[size].get(joined[0], _no_readings)(joined)
             if readings:
                 score = max([r[0] for r in readings])
                 if score < _UNKNOWN_SCORE and j == i and _looks_like_number(joined):
@@ -610,10 +624,6 @@ def _round2(x: float) -> float:
 _RESERVED_S10 = re.compile(r"[JKSTW][A-Z]\d{9}[A-Z]{2}")
 
 
-def _weight(pair: tuple[Interpretation, float]) -> float:
-    return -pair[1]
-
-
 def _interpretation(number: str, r: _Reading) -> Interpretation:
     check = r[2]
     return Interpretation(
@@ -638,12 +648,17 @@ def _explain(raw: str, number: str, readings: Sequence[_Reading]) -> Analysis:
         return Analysis(raw, number, best, (), best.trackability)
     # Competing readings share the probability mass; a lone weak reading keeps its low prior.
     total = max(1.0, sum([r[7] for r in readings]))
-    scored: list[tuple[Interpretation, float]] = []
-    for r in readings:
+    if len(readings) == 2:  # the usual clash: no sort needed
+        first, second = readings
+        if second[7] > first[7]:
+            first, second = second, first
+        ordered = [first, second]
+    else:  # heaviest first, ties in table order (decorated: no key function to call)
+        ordered = [readings[k] for _, k in sorted([(-r[7], k) for k, r in enumerate(readings)])]
+    interps: list[Interpretation] = []
+    for r in ordered:
         interp = _interpretation(number, r)
-        weight = r[7]
-        interp.confidence = _round2(weight / total)
-        scored.append((interp, weight))
-    scored.sort(key=_weight)
-    best = scored[0][0]
-    return Analysis(raw, number, best, tuple([i for i, _ in scored[1:]]), best.trackability)
+        interp.confidence = _round2(r[7] / total)
+        interps.append(interp)
+    best = interps[0]
+    return Analysis(raw, number, best, tuple(interps[1:]), best.trackability)

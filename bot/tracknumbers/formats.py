@@ -359,35 +359,73 @@ MAX_LEN = max(f.length[1] for f in FORMATS)
 _ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
-def _first_chars(items: Any) -> set[str]:
-    """Characters a parsed pattern can start with (all of them when unsure)."""
+def _in_chars(arg: Any) -> set[str]:
+    """The characters of one ``[...]`` set (all of them when unsure)."""
     from re import _constants as c  # type: ignore[attr-defined]
 
+    out: set[str] = set()
+    for sub_op, sub_arg in arg:
+        if sub_op is c.LITERAL:
+            out.add(chr(sub_arg))
+        elif sub_op is c.RANGE:
+            out.update(chr(x) for x in range(sub_arg[0], sub_arg[1] + 1))
+        elif sub_op is c.CATEGORY and sub_arg is c.CATEGORY_DIGIT:
+            out.update("0123456789")
+        else:
+            return set(_ALPHABET)
+    return out
+
+
+def _first_chars(items: Any) -> tuple[set[str], bool]:
+    """Characters a parsed pattern can start with (all of them when unsure), and whether it can
+    match the empty string (so what follows it can start the match too)."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    out: set[str] = set()
     for op, arg in items:
         if op is c.LITERAL:
-            return {chr(arg)}
+            return out | {chr(arg)}, False
         if op is c.IN:
-            out: set[str] = set()
-            for sub_op, sub_arg in arg:
-                if sub_op is c.LITERAL:
-                    out.add(chr(sub_arg))
-                elif sub_op is c.RANGE:
-                    out.update(chr(x) for x in range(sub_arg[0], sub_arg[1] + 1))
-                elif sub_op is c.CATEGORY and sub_arg is c.CATEGORY_DIGIT:
-                    out.update("0123456789")
-                else:
-                    return set(_ALPHABET)
-            return out
-        if op is c.SUBPATTERN:
-            return _first_chars(arg[-1])
-        if op is c.BRANCH:
-            return set().union(*(_first_chars(branch) for branch in arg[1]))
-        if op in (c.MAX_REPEAT, c.MIN_REPEAT) and arg[0] >= 1:
-            return _first_chars(arg[2])
+            return out | _in_chars(arg), False
         if op is c.ASSERT or op is c.ASSERT_NOT:
             continue  # lookarounds consume nothing
-        return set(_ALPHABET)
-    return set(_ALPHABET)
+        if op is c.SUBPATTERN:
+            first, empty = _first_chars(arg[-1])
+        elif op is c.BRANCH:
+            parts = [_first_chars(branch) for branch in arg[1]]
+            first = set().union(*(p[0] for p in parts))
+            empty = any(p[1] for p in parts)
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            first, empty = _first_chars(arg[2])
+            empty = empty or arg[0] == 0
+        else:
+            return set(_ALPHABET), False
+        out |= first
+        if not empty:
+            return out, False
+    return out, True
+
+
+def _chars(items: Any) -> set[str]:
+    """Every character a parsed pattern can consume (lookarounds consume none)."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    out: set[str] = set()
+    for op, arg in items:
+        if op is c.LITERAL:
+            out.add(chr(arg))
+        elif op is c.IN:
+            out |= _in_chars(arg)
+        elif op is c.SUBPATTERN:
+            out |= _chars(arg[-1])
+        elif op is c.BRANCH:
+            for branch in arg[1]:
+                out |= _chars(branch)
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            out |= _chars(arg[2])
+        elif op not in (c.ASSERT, c.ASSERT_NOT, c.AT):
+            return set(_ALPHABET)
+    return out
 
 
 def _dispatch() -> dict[tuple[int, str], tuple[Format, ...]]:
@@ -396,11 +434,19 @@ def _dispatch() -> dict[tuple[int, str], tuple[Format, ...]]:
 
     table: dict[tuple[int, str], list[Format]] = {}
     for fmt in FORMATS:
-        firsts = _first_chars(_parser.parse(fmt.pattern))
+        firsts, _empty = _first_chars(_parser.parse(fmt.pattern))
         for n in range(fmt.length[0], fmt.length[1] + 1):
-            for ch in firsts:
+            for ch in sorted(firsts):
                 table.setdefault((n, ch), []).append(fmt)
     return {key: tuple(fmts) for key, fmts in table.items()}
 
 
+def _digits_only(fmt: Format) -> bool:
+    from re import _parser  # type: ignore[attr-defined]
+
+    return _chars(_parser.parse(fmt.pattern)) <= set("0123456789")
+
+
 DISPATCH: Mapping[tuple[int, str], tuple[Format, ...]] = MappingProxyType(_dispatch())
+# Formats whose numbers are all digits: never tried on a candidate that holds a letter.
+DIGITS_ONLY: frozenset[str] = frozenset(f.id for f in FORMATS if _digits_only(f))

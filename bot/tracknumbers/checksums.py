@@ -14,16 +14,18 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from itertools import product
 from operator import mul
-from typing import Any
+from typing import Any, Final
 
-_S10_WEIGHTS = (8, 6, 4, 2, 3, 5, 9, 7)
-_S10_OFFSET = 48 * sum(_S10_WEIGHTS)  # ord("0") times the weights: undo the ASCII offset
-_ALNUM36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-_ALNUM36_VALUE = {c: i for i, c in enumerate(_ALNUM36)}
+_S10_WEIGHTS: Final = (8, 6, 4, 2, 3, 5, 9, 7)
+_S10_OFFSET: Final = 48 * sum(_S10_WEIGHTS)  # ord("0") times the weights: undo the ASCII offset
+_ALNUM36: Final = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_ALNUM36_VALUE: Final = {c: i for i, c in enumerate(_ALNUM36)}
 # Letters in UPS numbers count as (ord - 3) mod 10, as carriers' own validators do.
-_MOD10_VALUES = bytes((b - 48) if 48 <= b <= 57 else (b - 3) % 10 for b in range(256))
-_DIGIT_VALUES = bytes((b - 48) % 256 for b in range(256))
-_LUHN_DOUBLED = bytes((2 * (b - 48) - 9 if b >= 53 else 2 * (b - 48)) % 256 for b in range(256))
+_MOD10_VALUES: Final = bytes((b - 48) if 48 <= b <= 57 else (b - 3) % 10 for b in range(256))
+_DIGIT_VALUES: Final = bytes((b - 48) % 256 for b in range(256))
+_LUHN_DOUBLED: Final = bytes(
+    (2 * (b - 48) - 9 if b >= 53 else 2 * (b - 48)) % 256 for b in range(256)
+)
 
 
 def _ascii(serial: str) -> bytes:
@@ -43,9 +45,9 @@ def _weighted_table(weights: tuple[int, ...]) -> dict[str, int]:
 
 
 # The S10 sum in three lookups: digits 1-3, 4-6 and 7-8 (2,100 entries in all).
-_S10_HEAD = _weighted_table(_S10_WEIGHTS[:3])
-_S10_MID = _weighted_table(_S10_WEIGHTS[3:6])
-_S10_TAIL = _weighted_table(_S10_WEIGHTS[6:])
+_S10_HEAD: Final = _weighted_table(_S10_WEIGHTS[:3])
+_S10_MID: Final = _weighted_table(_S10_WEIGHTS[3:6])
+_S10_TAIL: Final = _weighted_table(_S10_WEIGHTS[6:])
 
 
 def s10(serial: str) -> str:

@@ -12,12 +12,20 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from itertools import accumulate
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from bot.i18n import N_
 from bot.tracknumbers import s10
 from bot.tracknumbers.checksums import checker
-from bot.tracknumbers.formats import DIGITS_ONLY, DISPATCH, FORMATS, MAX_LEN, MIN_LEN, Format
+from bot.tracknumbers.formats import (
+    DIGITS_ONLY,
+    DISPATCH,
+    FORMATS,
+    MAX_LEN,
+    MIN_LEN,
+    PREFIX_LEN,
+    Format,
+)
 from bot.tracknumbers.model import (
     Analysis,
     CheckDigit,
@@ -29,19 +37,19 @@ from bot.tracknumbers.model import (
 )
 from bot.tracknumbers.normalize import RUN_RE, compact, normalize
 
-DEFAULT_LIMIT = 20
-_DIGIT_RE = re.compile(r"\d")
-_UNKNOWN_MIN_LEN = 8
-_UNKNOWN_MIN_DIGITS = 6
-_SPLIT_PENALTY = 5.0
-_SEGMENT_COST = 3.0
-_UNKNOWN_SCORE = 3.5
+DEFAULT_LIMIT: Final = 20
+_DIGIT_RE: Final = re.compile(r"\d")
+_UNKNOWN_MIN_LEN: Final = 8
+_UNKNOWN_MIN_DIGITS: Final = 6
+_SPLIT_PENALTY: Final = 5.0
+_SEGMENT_COST: Final = 3.0
+_UNKNOWN_SCORE: Final = 3.5
 
-_VALID = CheckDigit.VALID
-_INVALID = CheckDigit.INVALID
-_NONE = CheckDigit.NONE
+_VALID: Final = CheckDigit.VALID
+_INVALID: Final = CheckDigit.INVALID
+_NONE: Final = CheckDigit.NONE
 _CHECK_FACTOR = {_VALID: 1.0, _NONE: 0.7, _INVALID: 0.35}
-_TRACK_UNKNOWN = Trackability.UNKNOWN
+_TRACK_UNKNOWN: Final = Trackability.UNKNOWN
 
 _NOTE_WRONG_CHECK = N_(
     "The check digit does not match: a typo or an invented number. Compare it with the order "
@@ -84,8 +92,8 @@ _Reading = tuple[
     Trackability,
 ]
 
-_RESERVED_FIRST = s10.RESERVED_FIRST
-_S10_FORMAT = next(f for f in FORMATS if f.kind is Kind.S10)
+_RESERVED_FIRST: Final = s10.RESERVED_FIRST
+_S10_FORMAT: Final = next(f for f in FORMATS if f.kind is Kind.S10)
 
 
 # --- shared facts -----------------------------------------------------------------------------
@@ -119,14 +127,16 @@ def _svc_info(cls: s10.ServiceClass) -> _SvcInfo:
     return cls, weights[_VALID], weights[_INVALID]
 
 
-_SVC_UNASSIGNED = _svc_info(s10.UNASSIGNED)
-_SVC_INFO: dict[str, _SvcInfo] = {code: _svc_info(cls) for code, cls in s10.SERVICE_BY_CODE.items()}
+_SVC_UNASSIGNED: Final = _svc_info(s10.UNASSIGNED)
+_SVC_INFO: Final[dict[str, _SvcInfo]] = {
+    code: _svc_info(cls) for code, cls in s10.SERVICE_BY_CODE.items()
+}
 
 # S10 suffixes: (facts, score valid, score invalid, is an ISO country, weight valid, invalid).
 _CcInfo = tuple[Facts, float, float, bool, float, float]
-_CC_INFO: dict[str, _CcInfo] = {}
+_CC_INFO: Final[dict[str, _CcInfo]] = {}
 _NOT_COUNTRY_WEIGHTS = _weights(0.3)
-_NOT_COUNTRY_INFO: _CcInfo = (
+_NOT_COUNTRY_INFO: Final[_CcInfo] = (
     Facts(
         Kind.UNKNOWN,
         "s10",
@@ -143,8 +153,8 @@ _NOT_COUNTRY_INFO: _CcInfo = (
     _NOT_COUNTRY_WEIGHTS[_VALID],
     _NOT_COUNTRY_WEIGHTS[_INVALID],
 )
-_UNKNOWN_FACTS = Facts(Kind.UNKNOWN, None, None, None, None, Trackability.UNKNOWN, (), ())
-_RESERVED_FACTS = Facts(
+_UNKNOWN_FACTS: Final = Facts(Kind.UNKNOWN, None, None, None, None, Trackability.UNKNOWN, (), ())
+_RESERVED_FACTS: Final = Facts(
     Kind.UNKNOWN, None, None, None, None, Trackability.UNKNOWN, (_NOTE_RESERVED,), ()
 )
 
@@ -349,25 +359,33 @@ def _no_readings(number: str) -> list[_Reading]:
 # Formats too loose to decide a segmentation against a strong one: digits-only shapes and the
 # low-prior catch-alls.
 _WEAK_PRIOR = 0.2
-_WEAK_IDS = frozenset(f.id for f in FORMATS if f.broad or f.prior < _WEAK_PRIOR)
+_WEAK_IDS: Final = frozenset(f.id for f in FORMATS if f.broad or f.prior < _WEAK_PRIOR)
 
 
-# Length, then first character -> the bucket (``_BY_LEN``); ``_STRONG`` leaves the weak formats
-# out (segments that span a number of their own never take a weak reading). The ``_ALPHA`` tables
-# are for candidates that hold a letter: they leave the digits-only formats out.
+# Length, then the first ``PREFIX_LEN`` characters -> the bucket (``_BY_LEN``); ``_STRONG``
+# leaves the weak formats out (segments that span a number of their own never take a weak
+# reading). The ``_ALPHA`` tables are for candidates that hold a letter: they leave the
+# digits-only formats out. Buckets are shared by every key with the same formats (66 in all).
+_buckets: dict[tuple[str, ...], _Bucket] = {}
+
+
 def _tables(keep: Callable[[Format], bool]) -> list[dict[str, _Bucket]]:
     table: list[dict[str, _Bucket]] = [{} for _ in range(MAX_LEN + 1)]
-    for (n, ch), fmts in DISPATCH.items():
+    for (n, prefix), fmts in DISPATCH.items():
         kept = [f for f in fmts if keep(f)]
         if kept:
-            table[n][ch] = _make_bucket(kept)
+            ids = tuple([f.id for f in kept])
+            bucket = _buckets.get(ids)
+            if bucket is None:
+                bucket = _buckets[ids] = _make_bucket(kept)
+            table[n][prefix] = bucket
     return table
 
 
-_BY_LEN = _tables(lambda f: True)
-_BY_LEN_ALPHA = _tables(lambda f: f.id not in DIGITS_ONLY)
-_BY_LEN_STRONG = _tables(lambda f: f.id not in _WEAK_IDS)
-_BY_LEN_STRONG_ALPHA = _tables(lambda f: f.id not in _WEAK_IDS and f.id not in DIGITS_ONLY)
+_BY_LEN: Final = _tables(lambda f: True)
+_BY_LEN_ALPHA: Final = _tables(lambda f: f.id not in DIGITS_ONLY)
+_BY_LEN_STRONG: Final = _tables(lambda f: f.id not in _WEAK_IDS)
+_BY_LEN_STRONG_ALPHA: Final = _tables(lambda f: f.id not in _WEAK_IDS and f.id not in DIGITS_ONLY)
 
 
 # Broad formats whose failed check digit is still reported (Russian Post's 14 digits): by
@@ -375,7 +393,7 @@ _BY_LEN_STRONG_ALPHA = _tables(lambda f: f.id not in _WEAK_IDS and f.id not in D
 _WrongCheck = tuple[
     Format, "Callable[[str], re.Match[str] | None]", "Callable[[str], str]", _Reading
 ]
-_WRONG_CHECK: dict[int, list[_WrongCheck]] = {}
+_WRONG_CHECK: Final[dict[int, list[_WrongCheck]]] = {}
 for _fmt in FORMATS:
     if _fmt.report_wrong_check:
         assert _fmt.checksum is not None
@@ -415,7 +433,7 @@ def _classify(number: str) -> list[_Reading]:
     if len(number) > MAX_LEN:
         return []
     table = _BY_LEN if number.isdigit() else _BY_LEN_ALPHA
-    return table[len(number)].get(number[:1], _no_readings)(number)
+    return table[len(number)].get(number[:PREFIX_LEN], _no_readings)(number)
 
 
 def classify(number: str) -> list[Reading]:
@@ -491,17 +509,17 @@ def _segment_run(norm: str, run_start: int, run_end: int) -> list[_Segment]:
                 continue
             if j == i:
                 table = _BY_LEN_ALPHA if alpha else _BY_LEN
-                readings = table[size].get(joined[0], _no_readings)(joined)
+                readings = table[size].get(joined[:PREFIX_LEN], _no_readings)(joined)
                 if readings and not all([r[1].id in _WEAK_IDS for r in readings]):
                     strong[i] = spans_strong = True
             elif spans_strong:
                 # A weak catch-all shape (DHL eCommerce's 10-39 alphanumerics) must not glue a
                 # complete number to its neighbours ("LX…CN ok", or three numbers in a list).
                 table = _BY_LEN_STRONG_ALPHA if alpha else _BY_LEN_STRONG
-                readings = table[size].get(joined[0], _no_readings)(joined)
+                readings = table[size].get(joined[:PREFIX_LEN], _no_readings)(joined)
             else:
                 table = _BY_LEN_ALPHA if alpha else _BY_LEN
-                readings = table[size].get(joined[0], _no_readings)(joined)
+                readings = table[size].get(joined[:PREFIX_LEN], _no_readings)(joined)
             if readings:
                 score = max([r[0] for r in readings])
                 if score < _UNKNOWN_SCORE and j == i and _looks_like_number(joined):
@@ -533,10 +551,10 @@ def _segment_run(norm: str, run_start: int, run_end: int) -> list[_Segment]:
     return out
 
 
-_split_separators = re.compile(r"([ .\-]+)").split
-_find_digit = re.compile(r"[0-9]").search
-_match_run = RUN_RE.match
-_SEPARATOR_CHARS = frozenset(" .-")
+_split_separators: Final = re.compile(r"([ .\-]+)").split
+_find_digit: Final = re.compile(r"[0-9]").search
+_match_run: Final = RUN_RE.match
+_SEPARATOR_CHARS: Final = frozenset(" .-")
 
 
 def _runs(norm: str) -> list[tuple[int, int]]:
@@ -621,7 +639,7 @@ def _round2(x: float) -> float:
     return (i + 1 if frac > 0.5 else i) / 100
 
 
-_RESERVED_S10 = re.compile(r"[JKSTW][A-Z]\d{9}[A-Z]{2}")
+_RESERVED_S10: Final = re.compile(r"[JKSTW][A-Z]\d{9}[A-Z]{2}")
 
 
 def _interpretation(number: str, r: _Reading) -> Interpretation:

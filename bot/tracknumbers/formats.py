@@ -376,34 +376,58 @@ def _in_chars(arg: Any) -> set[str]:
     return out
 
 
-def _first_chars(items: Any) -> tuple[set[str], bool]:
-    """Characters a parsed pattern can start with (all of them when unsure), and whether it can
-    match the empty string (so what follows it can start the match too)."""
+# How many leading characters the dispatch looks at: two tells most shapes apart ("LP", "YT",
+# "1Z", an S10 service code) so that few formats, often one, are tried per candidate.
+PREFIX_LEN = 2
+
+
+def _concat(heads: set[str], tails: set[str], k: int) -> set[str]:
+    return {(h + t)[:k] if len(h) < k else h for h in heads for t in tails}
+
+
+def _prefixes(items: Any, k: int) -> set[str] | None:
+    """Every prefix (up to ``k`` characters; shorter ones end the pattern) that a parsed pattern
+    can start with, or None when unsure (then any prefix)."""
     from re import _constants as c  # type: ignore[attr-defined]
 
-    out: set[str] = set()
+    out = {""}
     for op, arg in items:
+        if all(len(p) >= k for p in out):
+            break
+        item: set[str] | None
         if op is c.LITERAL:
-            return out | {chr(arg)}, False
-        if op is c.IN:
-            return out | _in_chars(arg), False
-        if op is c.ASSERT or op is c.ASSERT_NOT:
-            continue  # lookarounds consume nothing
-        if op is c.SUBPATTERN:
-            first, empty = _first_chars(arg[-1])
+            item = {chr(arg)}
+        elif op is c.IN:
+            item = _in_chars(arg)
+        elif op is c.ASSERT or op is c.ASSERT_NOT or op is c.AT:
+            continue  # consumes nothing (lookarounds only narrow: a superset stays correct)
+        elif op is c.SUBPATTERN:
+            item = _prefixes(arg[-1], k)
         elif op is c.BRANCH:
-            parts = [_first_chars(branch) for branch in arg[1]]
-            first = set().union(*(p[0] for p in parts))
-            empty = any(p[1] for p in parts)
+            branches = [_prefixes(branch, k) for branch in arg[1]]
+            if any(b is None for b in branches):
+                return None
+            item = set().union(*branches)  # type: ignore[arg-type]
         elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
-            first, empty = _first_chars(arg[2])
-            empty = empty or arg[0] == 0
+            low, high, body = arg
+            one = _prefixes(body, k)
+            if one is None:
+                return None
+            item = {""} if low == 0 else set()
+            reps = {""}
+            for count in range(1, min(high, k + 1 + low) + 1):
+                reps = _concat(reps, one, k)
+                if count >= low:
+                    item |= reps
+                if all(len(r) >= k for r in reps):
+                    item |= reps
+                    break
         else:
-            return set(_ALPHABET), False
-        out |= first
-        if not empty:
-            return out, False
-    return out, True
+            return None
+        if item is None:
+            return None
+        out = _concat(out, item, k)
+    return out
 
 
 def _chars(items: Any) -> set[str]:
@@ -429,15 +453,17 @@ def _chars(items: Any) -> set[str]:
 
 
 def _dispatch() -> dict[tuple[int, str], tuple[Format, ...]]:
-    """(length, first character) -> the formats worth trying, so few regexes run per number."""
+    """(length, first ``PREFIX_LEN`` characters) -> the formats worth trying, in table order."""
     from re import _parser  # type: ignore[attr-defined]
 
+    every = [a + b for a in _ALPHABET for b in _ALPHABET]
     table: dict[tuple[int, str], list[Format]] = {}
     for fmt in FORMATS:
-        firsts, _empty = _first_chars(_parser.parse(fmt.pattern))
+        starts = _prefixes(_parser.parse(fmt.pattern), PREFIX_LEN)
+        assert starts is None or all(len(p) == PREFIX_LEN for p in starts), fmt.id
         for n in range(fmt.length[0], fmt.length[1] + 1):
-            for ch in sorted(firsts):
-                table.setdefault((n, ch), []).append(fmt)
+            for prefix in sorted(every if starts is None else starts):
+                table.setdefault((n, prefix), []).append(fmt)
     return {key: tuple(fmts) for key, fmts in table.items()}
 
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Final
 
 # Letters typed on a Russian layout that look like Latin ones (upper and lower case).
-_LOOKALIKES = {
+_LOOKALIKES: Final = {
     "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C",
     "Т": "T", "У": "Y", "Х": "X", "І": "I", "Ј": "J", "Ѕ": "S",
 }  # fmt: skip
-_BOUNDARY = "_"  # any character that is neither a token nor a separator
-_CACHE_LIMIT = 50_000
+_BOUNDARY: Final = "_"  # any character that is neither a token nor a separator
+_CACHE_LIMIT: Final = 50_000
 
 
 def _map_char(ch: str) -> str:
@@ -47,7 +48,7 @@ class _CharMap(dict[int, str]):
         return mapped
 
 
-_TABLE = _CharMap()
+_TABLE: Final = _CharMap()
 for _cp in range(128):
     _TABLE[_cp] = _map_char(chr(_cp))
 
@@ -63,9 +64,9 @@ def normalize(text: str) -> str:
 # digit or is a short letter group ("LX", "CN", "TBA"). Words end a run: they are never part of a
 # number, and skipping them here keeps the per-format matching off ordinary text.
 _TOKEN = r"(?:[A-Z]*\d[A-Z0-9]*|[A-Z]{1,3})(?![A-Z0-9])"
-RUN_RE = re.compile(rf"(?<![A-Z0-9]){_TOKEN}(?:[ .\-]{{1,3}}{_TOKEN})*")
-TOKEN_RE = re.compile(r"[A-Z0-9]+")
-SEPARATORS_RE = re.compile(r"[ .\-]")
+RUN_RE: Final = re.compile(rf"(?<![A-Z0-9]){_TOKEN}(?:[ .\-]{{1,3}}{_TOKEN})*")
+TOKEN_RE: Final = re.compile(r"[A-Z0-9]+")
+SEPARATORS_RE: Final = re.compile(r"[ .\-]")
 
 
 def compact(number: str) -> str:

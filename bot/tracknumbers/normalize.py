@@ -60,12 +60,6 @@ def normalize(text: str) -> str:
     return text.translate(_TABLE)
 
 
-# The pre-filter: runs of tokens joined by up to 3 spaces, dashes or dots, where a token holds a
-# digit or is a short letter group ("LX", "CN", "TBA"). Words end a run: they are never part of a
-# number, and skipping them here keeps the per-format matching off ordinary text.
-_TOKEN = r"(?:[A-Z]*\d[A-Z0-9]*|[A-Z]{1,3})(?![A-Z0-9])"
-RUN_RE: Final = re.compile(rf"(?<![A-Z0-9]){_TOKEN}(?:[ .\-]{{1,3}}{_TOKEN})*")
-TOKEN_RE: Final = re.compile(r"[A-Z0-9]+")
 SEPARATORS_RE: Final = re.compile(r"[ .\-]")
 
 

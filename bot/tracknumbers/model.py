@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -295,15 +295,32 @@ class Interpretation:
         }
 
 
-@dataclass(slots=True)
+# Plain classes rather than dataclasses: the compiled build calls a dataclass's generated
+# ``__init__`` through Python, and one of each is made for every number found.
 class Analysis:
     """Everything we can say about one number found in the text."""
 
-    input: str
-    number: str
-    best: Interpretation
-    alternatives: tuple[Interpretation, ...]
-    verdict: Trackability
+    __slots__ = ("alternatives", "best", "input", "number", "verdict")
+
+    def __init__(
+        self,
+        input: str,
+        number: str,
+        best: Interpretation,
+        alternatives: tuple[Interpretation, ...],
+        verdict: Trackability,
+    ) -> None:
+        self.input = input
+        self.number = number
+        self.best = best
+        self.alternatives = alternatives
+        self.verdict = verdict
+
+    def __repr__(self) -> str:
+        return (
+            f"Analysis(input={self.input!r}, number={self.number!r}, best={self.best!r}, "
+            f"alternatives={self.alternatives!r}, verdict={self.verdict!r})"
+        )
 
     @property
     def interpretations(self) -> tuple[Interpretation, ...]:
@@ -316,8 +333,20 @@ class Analysis:
         return data
 
 
-@dataclass(slots=True)
 class FoundNumbers:
-    items: list[Analysis] = field(default_factory=list)
-    total_found: int = 0
-    truncated: bool = False
+    """The numbers found in one text: the first ones explained, and how many there were."""
+
+    __slots__ = ("items", "total_found", "truncated")
+
+    def __init__(
+        self, items: list[Analysis] | None = None, total_found: int = 0, truncated: bool = False
+    ) -> None:
+        self.items: list[Analysis] = [] if items is None else items
+        self.total_found = total_found
+        self.truncated = truncated
+
+    def __repr__(self) -> str:
+        return (
+            f"FoundNumbers(items={self.items!r}, total_found={self.total_found!r}, "
+            f"truncated={self.truncated!r})"
+        )

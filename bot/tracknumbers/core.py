@@ -16,6 +16,7 @@ from typing import Final, NamedTuple
 from bot.i18n import N_
 from bot.tracknumbers import s10
 from bot.tracknumbers.checksums import checker
+from bot.tracknumbers.checksums import s10 as s10_check_digit
 from bot.tracknumbers.formats import (
     DIGITS_ONLY,
     DISPATCH,
@@ -226,12 +227,10 @@ class _Step:
 
 
 class _S10Step(_Step):
-    def __init__(
-        self, whole: int, fmt: Format, check: Callable[[str], str], index: dict[str, int], tag: str
-    ) -> None:
+    def __init__(self, whole: int, fmt: Format, index: dict[str, int], tag: str) -> None:
         super().__init__(whole)
+        assert fmt.checksum == "s10" and fmt.prefix_re is None
         self.fmt = fmt
-        self.check = check
         self.i_svc, self.i_serial = index[tag + "svc"], index[tag + "serial"]
         self.i_check, self.i_cc = index[tag + "check"], index[tag + "cc"]
 
@@ -242,7 +241,7 @@ class _S10Step(_Step):
         if svc[0] in _RESERVED_FIRST:
             return None  # never an S10 number
         fmt = self.fmt
-        want = self.check(serial)
+        want = s10_check_digit(serial)
         facts, score_ok, score_bad, iso, w_ok, w_bad = (_CC_INFO or _cc_info()).get(
             cc, _NOT_COUNTRY_INFO
         )
@@ -306,8 +305,7 @@ def _make_step(fmt: Format, index: dict[str, int], tag: str) -> _Step:
     whole = index[tag]
     check_fn = checker(fmt.checksum, fmt.params) if fmt.checksum else None
     if fmt.kind is Kind.S10:
-        assert check_fn is not None and fmt.prefix_re is None
-        return _S10Step(whole, fmt, check_fn, index, tag)
+        return _S10Step(whole, fmt, index, tag)
     facts = _carrier_facts(fmt)
     weights = _weights(fmt.prior)
     # Segmentation score by verdict; a broad (digits-only) shape with a wrong check is no reading.
@@ -341,20 +339,23 @@ class _Bucket:
         else:
             regex = re.compile("".join(f"(?:(?={part}\\Z)|)" for part in parts))
         self.regex = regex
+        # Bound once: calling a stored method skips the attribute lookup on every number.
+        self.fullmatch: Callable[[str], re.Match[str] | None] = regex.fullmatch
+        self.match: Callable[[str], re.Match[str] | None] = regex.match
         index = {name: i - 1 for name, i in regex.groupindex.items()}  # into ``groups()``
         self.steps = [_make_step(fmt, index, f"f{k}_") for k, fmt in enumerate(fmts)]
         self.const = self.steps[0].const if self.single else None
 
     def readings(self, number: str) -> list[_Reading]:
         if self.single:
-            m = self.regex.fullmatch(number)
+            m = self.fullmatch(number)
             if m is None:
                 return []
             if self.const is not None:
                 return [self.const]
             reading = self.steps[0].read(m.groups())
             return [] if reading is None else [reading]
-        m = self.regex.match(number)
+        m = self.match(number)
         assert m is not None  # every branch may be empty
         g = m.groups()
         readings: list[_Reading] = []
@@ -676,11 +677,11 @@ def analyze(number: str) -> Analysis:
 def _round2(x: float) -> float:
     """``round(x, 2)`` for 0 <= x, without its decimal conversion (same float, faster)."""
     y = x * 100.0
-    i = int(y)
-    frac = y - i
+    floor = y // 1.0
+    frac = y - floor
     if 0.4999 < frac < 0.5001:
         return round(x, 2)  # near a tie: round() decides on the exact value
-    return (i + 1 if frac > 0.5 else i) / 100
+    return (floor + 1.0 if frac > 0.5 else floor) / 100.0
 
 
 _RESERVED_S10: Final = re.compile(r"[JKSTW][A-Z]\d{9}[A-Z]{2}")
@@ -709,9 +710,13 @@ def _explain(raw: str, number: str, readings: Sequence[_Reading]) -> Analysis:
         best.confidence = _round2(weight / max(1.0, weight))
         return Analysis(raw, number, best, (), best.trackability)
     # Competing readings share the probability mass; a lone weak reading keeps its low prior.
-    total = max(1.0, sum([r[7] for r in readings]))
+    total = 0.0
+    for r in readings:
+        total += r[7]
+    if total < 1.0:
+        total = 1.0
     if len(readings) == 2:  # the usual clash: no sort needed
-        first, second = readings
+        first, second = readings[0], readings[1]
         if second[7] > first[7]:
             first, second = second, first
         ordered = [first, second]

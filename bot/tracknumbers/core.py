@@ -38,7 +38,6 @@ from bot.tracknumbers.model import (
 from bot.tracknumbers.normalize import compact, normalize
 
 DEFAULT_LIMIT: Final = 20
-_DIGIT_RE: Final = re.compile(r"\d")
 _UNKNOWN_MIN_LEN: Final = 8
 _UNKNOWN_MIN_DIGITS: Final = 6
 _SPLIT_PENALTY: Final = 5.0
@@ -465,7 +464,11 @@ def classify(number: str) -> list[Reading]:
 
 
 def _looks_like_number(token: str) -> bool:
-    return len(token) >= _UNKNOWN_MIN_LEN and len(_DIGIT_RE.findall(token)) >= _UNKNOWN_MIN_DIGITS
+    """Long enough, with enough digits, to be a number of a shape we do not know."""
+    if len(token) < _UNKNOWN_MIN_LEN:
+        return False
+    letters = len(token.encode().translate(None, b"0123456789"))  # digits deleted, in C
+    return len(token) - letters >= _UNKNOWN_MIN_DIGITS
 
 
 # (start, end, compact number, readings) of one number found in a run.

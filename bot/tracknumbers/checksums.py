@@ -126,16 +126,38 @@ def expected(kind: str, serial: str, params: Mapping[str, Any]) -> str:
     return CHECKSUMS[kind](serial, **params)
 
 
-def checker(kind: str, params: Mapping[str, Any]) -> Callable[[str], str]:
-    """``expected`` with the format's parameters bound once: a one-argument function."""
-    if kind == "mod10":
-        evens, odds = params.get("evens", 1), params.get("odds", 1)
-        reverse = params.get("reverse", False)
-        return lambda serial: mod10_positional(serial, evens, odds, reverse)
-    if kind == "weighted_mod":
-        weights, mod1, mod2 = params["weights"], params["mod1"], params["mod2"]
-        return lambda serial: weighted_mod_positional(serial, weights, mod1, mod2)
-    if params:
-        fn = CHECKSUMS[kind]
-        return lambda serial: fn(serial, **params)
-    return CHECKSUMS[kind]
+class Checker:
+    """One format's check-digit algorithm with its parameters bound: ``digit(serial)``.
+
+    A class (not a closure) so that the compiled build calls ``digit`` directly.
+    """
+
+    def __init__(self, kind: str, params: Mapping[str, Any]) -> None:
+        self.kind = kind
+        self.params = params
+        self.evens: int = params.get("evens", 1)
+        self.odds: int = params.get("odds", 1)
+        self.reverse: bool = params.get("reverse", False)
+        self.weights: tuple[int, ...] = params.get("weights", ())
+        self.mod1: int = params.get("mod1", 1)
+        self.mod2: int = params.get("mod2", 1)
+        self.fn = CHECKSUMS[kind]
+
+    def digit(self, serial: str) -> str:
+        kind = self.kind
+        if kind == "mod10":
+            return mod10_positional(serial, self.evens, self.odds, self.reverse)
+        if kind == "weighted_mod":
+            return weighted_mod_positional(serial, self.weights, self.mod1, self.mod2)
+        if kind == "luhn":
+            return luhn(serial)
+        if kind == "russian_post":
+            return russian_post(serial)
+        if kind == "s10":
+            return s10(serial)
+        return self.fn(serial, **self.params)
+
+
+def checker(kind: str, params: Mapping[str, Any]) -> Checker:
+    """``expected`` with the format's parameters bound once."""
+    return Checker(kind, params)

@@ -15,7 +15,7 @@ from typing import Final, NamedTuple
 
 from bot.i18n import N_
 from bot.tracknumbers import s10
-from bot.tracknumbers.checksums import checker
+from bot.tracknumbers.checksums import Checker, checker
 from bot.tracknumbers.checksums import s10 as s10_check_digit
 from bot.tracknumbers.formats import (
     DIGITS_ONLY,
@@ -259,7 +259,7 @@ class _CheckedStep(_Step):
         self,
         whole: int,
         fmt: Format,
-        check: Callable[[str], str],
+        check: Checker,
         index: dict[str, int],
         tag: str,
         facts: Facts,
@@ -285,7 +285,7 @@ class _CheckedStep(_Step):
         assert serial is not None
         if self.prefix_match is not None and self.prefix_match(serial):
             serial = self.prefix + serial
-        want = self.check(serial)
+        want = self.check.digit(serial)
         if want == g[self.i_check]:
             return (
                 self.score_ok, self.fmt, _VALID, want, self.facts, None, None,
@@ -406,9 +406,7 @@ _BY_LEN_STRONG_ALPHA: Final = _tables(lambda f: f.id not in _WEAK_IDS and f.id n
 
 # Broad formats whose failed check digit is still reported (Russian Post's 14 digits): by
 # length, (format, full match, checksum, the wrong-check reading without its expected digit).
-_WrongCheck = tuple[
-    Format, "Callable[[str], re.Match[str] | None]", "Callable[[str], str]", _Reading
-]
+_WrongCheck = tuple[Format, "Callable[[str], re.Match[str] | None]", Checker, _Reading]
 _WRONG_CHECK: Final[dict[int, list[_WrongCheck]]] = {}
 for _fmt in FORMATS:
     if _fmt.report_wrong_check:
@@ -438,7 +436,7 @@ def _with_wrong_checks(number: str, readings: Sequence[_Reading]) -> Sequence[_R
         m = fullmatch(number)
         if m is None or any(r[1] is fmt or r[2] is _VALID for r in readings):
             continue
-        want = check_fn(m["serial"])
+        want = check_fn.digit(m["serial"])
         if want != m["check"]:
             extra.append((*bad[:3], want, *bad[4:]))
     return [*extra, *readings] if extra else readings
@@ -677,14 +675,19 @@ def analyze(number: str) -> Analysis:
 # --- building the explanation ------------------------------------------------------------------
 
 
+_ROUNDED: Final[dict[float, float]] = {}
+_ROUNDED_LIMIT: Final = 4096
+
+
 def _round2(x: float) -> float:
-    """``round(x, 2)`` for 0 <= x, without its decimal conversion (same float, faster)."""
-    y = x * 100.0
-    floor = y // 1.0
-    frac = y - floor
-    if 0.4999 < frac < 0.5001:
-        return round(x, 2)  # near a tie: round() decides on the exact value
-    return (floor + 1.0 if frac > 0.5 else floor) / 100.0
+    """``round(x, 2)``, remembered: confidences are ratios of a few fixed weights, so the same
+    few hundred values recur (and ``round`` with digits is a slow decimal conversion)."""
+    r = _ROUNDED.get(x)
+    if r is None:
+        r = round(x, 2)
+        if len(_ROUNDED) < _ROUNDED_LIMIT:
+            _ROUNDED[x] = r
+    return r
 
 
 _RESERVED_S10: Final = re.compile(r"[JKSTW][A-Z]\d{9}[A-Z]{2}")

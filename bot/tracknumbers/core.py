@@ -1,10 +1,17 @@
 """Finding numbers in free text and explaining each: pure functions over the format table.
 
-Hot path notes (the explainer runs on every chat message): the per-format facts that never change
-(bound ``fullmatch``, bound checksum, scores, notes, names) are precomputed once into
-``_Matcher`` rows; readings are plain tuples; an input that is one bare token skips the run
-finder. Every reading still gets its regex match, checksum verdict, trackability and confidence
-for every input; only the link URLs are built on first access (see ``Interpretation.links``).
+Hot path notes (the explainer runs on every chat message, and ``make native`` compiles this
+module with mypyc, so the code is written for both builds):
+
+- dispatch on length and the first two characters picks a bucket of formats (often one), matched
+  by a single regex call; a candidate holding a letter skips the digits-only formats;
+- the per-format facts that never change (scores, notes, names, the bound checksum) are computed
+  once into ``_Step`` objects; readings are plain tuples;
+- runs of tokens are found in one pass over the bytes (``_runs``); a bare token skips it;
+- module constants are ``Final`` (C statics when compiled, not module-dict lookups).
+
+Every reading still gets its regex match, checksum verdict, trackability and confidence for
+every input; only the link URLs are built on first access (see ``Interpretation.links``).
 """
 
 from __future__ import annotations

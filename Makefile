@@ -48,14 +48,21 @@ locales/%.mo: locales/%.po | $(STAMP)
 locales: $(MO)
 
 # Rebuilt whenever an explainer source changes; a stale build is never used (see native.py).
+# A failed build (no compiler) is not retried on every make until a source changes; `make native`
+# always tries.
 $(NATIVE): $(NATIVE_SRC) | $(STAMP)
 	@mkdir -p build
-	@$(BIN)/pip install --quiet --disable-pip-version-check "mypy>=1.10,<3" "setuptools>=77"
-	@$(BIN)/python tools/build_native.py >build/native.log 2>&1 \
-	  && echo "explainer compiled with mypyc" \
-	  || echo "explainer not compiled (no C compiler?): it runs as plain Python; see build/native.log"
+	@if [ -f build/native.failed ] && [ -z "$$(find $(NATIVE_SRC) -newer build/native.failed)" ]; then \
+	  exit 0; fi; \
+	$(BIN)/pip install --quiet --disable-pip-version-check "mypy>=1.10,<3" "setuptools>=77" \
+	  && $(BIN)/python tools/build_native.py >build/native.log 2>&1 \
+	  && { rm -f build/native.failed; echo "explainer compiled with mypyc"; } \
+	  || { touch build/native.failed; \
+	       echo "explainer not compiled (no C compiler?): it runs as plain Python; see build/native.log"; }
 
-native: $(NATIVE)
+native:
+	@rm -f build/native.failed
+	@$(MAKE) --no-print-directory $(NATIVE)
 
 # Lists messages in the code that a catalog lacks (the test suite fails on them too).
 extract: $(DEVSTAMP)

@@ -62,18 +62,24 @@ json.dump({"build": BUILD, "answers": out}, sys.stdout)
 """
 
 
-def _run_pure(texts: list[str]) -> dict[str, object]:
-    env = {**os.environ, "PARCEL_SCOUT_PURE": "1", "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(
-        [sys.executable, "-c", SCRIPT],
-        input=json.dumps(texts),
+def _python(code: str, root: Path, stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
+    """``python -c code`` in a fresh process with ``root`` importable (no build chosen yet)."""
+    environ = {k: v for k, v in os.environ.items() if k != "PARCEL_SCOUT_PURE"}
+    environ.update(env, PYTHONPATH=str(root))
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        input=stdin,
         capture_output=True,
         text=True,
-        env=env,
-        cwd=ROOT,
+        env=environ,
+        cwd=root,
         timeout=300,
         check=True,
     )
+
+
+def _run_pure(texts: list[str]) -> dict[str, object]:
+    done = _python(SCRIPT, ROOT, json.dumps(texts), PARCEL_SCOUT_PURE="1")
     result: dict[str, object] = json.loads(done.stdout)
     return result
 
@@ -110,17 +116,7 @@ def test_an_edited_source_is_never_hidden_by_a_stale_binary(tmp_path: Path) -> N
         "import bot.tracknumbers as t, bot.tracknumbers.core as c;"
         "print(t.BUILD, c.__file__.endswith('.py'), getattr(c, 'EDITED', False))"
     )
-    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
-    env.pop("PARCEL_SCOUT_PURE", None)
-    done = subprocess.run(
-        [sys.executable, "-c", probe],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=60,
-        check=True,
-    )
+    done = _python(probe, tmp_path)
     assert done.stdout.split() == ["pure", "(stale", "native)", "True", "True"]
     assert "make native" in done.stderr
 

@@ -26,7 +26,7 @@ from bot.app import BotContext, ParcelScoutApplication
 from bot.i18n import N_, _, use_language
 from bot.intents import Intent, detect_intent, has_track_number
 from bot.tracking.model import Status
-from bot.tracknumbers import analyze
+from bot.tracknumbers import analyze, find_numbers
 from handlers.common import Button, edit_or_send, esc, keyboard, send_html
 from storage import Parcel, Reminder, ts
 
@@ -733,6 +733,11 @@ async def on_question(update: Update, context: BotContext) -> None:
     if detect_intent(message.text) is Intent.UNSURE:
         rows = [[(_("Yes"), "whatnow:ask:yes"), (_("No"), "whatnow:ask:no")]]
         await send_html(update, context, _("Do you want advice about a parcel?"), keyboard(rows))
+        return
+    # "LX…CN not tracking, what should I do?": the question names its parcel.
+    found = find_numbers(message.text, limit=1)
+    if found.total_found == 1:
+        await _begin_number(update, context, found.items[0].number)
         return
     await start(update, context)
 

@@ -196,3 +196,19 @@ async def test_reminder_survives_restart(bot: BotHarness) -> None:
     await run_reminders(bot)
     fired = user.replies_since(mark)
     assert len(fired) == 1 and "RB123456785CN" in fired[0].text
+
+
+async def test_typed_question_with_a_number_is_about_that_parcel(bot: BotHarness) -> None:
+    """The number in "… what should I do?" picks the parcel: no "Which parcel?" round."""
+    await add_parcel(bot, 1001, "RB123456785CN", shipped_on=ago(bot, 20))
+    await add_parcel(bot, 1001, "LP00123456789012", shipped_on=ago(bot, 4))
+    user = bot.user()
+    replies = await user.send("lp 0012 3456 7890 12 not tracking, what should I do?")
+    assert "Which parcel" not in texts(replies)
+    assert "LP00123456789012" in texts(replies) or "Question" in texts(replies)
+    # A number the bot does not watch: the same questions as the explain answer's button.
+    replies = await bot.user(1004).send("UA671580905RU stuck for weeks, what should I do?")
+    assert "Which parcel" not in texts(replies) and "Question 1" in replies[0].text
+    # Two numbers: the bot cannot tell which one is meant, so it asks as before.
+    replies = await user.send("RB123456785CN and LP00123456789012, what should I do?")
+    assert "Which parcel" in replies[0].text

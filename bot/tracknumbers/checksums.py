@@ -60,10 +60,6 @@ def russian_post(serial: str) -> str:
     return str((10 - (3 * sum(values[0::2]) + sum(values[1::2])) % 10) % 10)
 
 
-def _char_value(c: str) -> int:
-    return int(c) if c.isdigit() else (ord(c) - 3) % 10
-
-
 def mod10_positional(serial: str, evens: int, odds: int, reverse: bool) -> str:
     """``mod10`` with positional arguments (the explainer's hot path binds them once)."""
     values = _ascii(serial[::-1] if reverse else serial).translate(_MOD10_VALUES)
@@ -122,10 +118,6 @@ CHECKSUMS: Mapping[str, Callable[..., str]] = {
 }
 
 
-def expected(kind: str, serial: str, params: Mapping[str, Any]) -> str:
-    return CHECKSUMS[kind](serial, **params)
-
-
 class Checker:
     """One format's check-digit algorithm with its parameters bound: ``digit(serial)``.
 
@@ -156,8 +148,3 @@ class Checker:
         if kind == "s10":
             return s10(serial)
         return self.fn(serial, **self.params)
-
-
-def checker(kind: str, params: Mapping[str, Any]) -> Checker:
-    """``expected`` with the format's parameters bound once."""
-    return Checker(kind, params)

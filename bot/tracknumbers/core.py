@@ -22,7 +22,7 @@ from typing import Final, NamedTuple
 
 from bot.i18n import N_
 from bot.tracknumbers import s10
-from bot.tracknumbers.checksums import Checker, checker
+from bot.tracknumbers.checksums import Checker
 from bot.tracknumbers.checksums import s10 as s10_check_digit
 from bot.tracknumbers.formats import (
     DIGITS_ONLY,
@@ -309,7 +309,7 @@ class _CheckedStep(_Step):
 def _make_step(fmt: Format, index: dict[str, int], tag: str) -> _Step:
     """``fmt`` inside a bucket regex whose groups are named ``tag`` + the format's group name."""
     whole = index[tag]
-    check_fn = checker(fmt.checksum, fmt.params) if fmt.checksum else None
+    checksum = Checker(fmt.checksum, fmt.params) if fmt.checksum else None
     if fmt.kind is Kind.S10:
         return _S10Step(whole, fmt, index, tag)
     facts = _carrier_facts(fmt)
@@ -320,12 +320,12 @@ def _make_step(fmt: Format, index: dict[str, int], tag: str) -> _Step:
         if fmt.broad
         else {_VALID: 8.0, _NONE: 6.0, _INVALID: 3.0}
     )
-    if check_fn is None:
+    if checksum is None:
         score = scores[_NONE]
         assert score is not None
         const = (score, fmt, _NONE, None, facts, None, None, weights[_NONE], fmt.trackability)
         return _Step(whole, const)
-    return _CheckedStep(whole, fmt, check_fn, index, tag, facts, weights, scores)
+    return _CheckedStep(whole, fmt, checksum, index, tag, facts, weights, scores)
 
 
 _GROUP_RE = re.compile(r"\(\?P<(\w+)>")
@@ -431,7 +431,7 @@ for _fmt in FORMATS:
         )
         for _len in range(_fmt.length[0], _fmt.length[1] + 1):
             _WRONG_CHECK.setdefault(_len, []).append(
-                (_fmt, _fmt.regex.fullmatch, checker(_fmt.checksum, _fmt.params), _bad)
+                (_fmt, _fmt.regex.fullmatch, Checker(_fmt.checksum, _fmt.params), _bad)
             )
 
 
@@ -439,11 +439,11 @@ def _with_wrong_checks(number: str, readings: Sequence[_Reading]) -> Sequence[_R
     """``readings`` plus the wrong-check readings of ``report_wrong_check`` formats, when no
     reading has a check digit that holds (segmentation never sees these)."""
     extra: list[_Reading] = []
-    for fmt, fullmatch, check_fn, bad in _WRONG_CHECK.get(len(number), ()):
+    for fmt, fullmatch, checksum, bad in _WRONG_CHECK.get(len(number), ()):
         m = fullmatch(number)
         if m is None or any(r[1] is fmt or r[2] is _VALID for r in readings):
             continue
-        want = check_fn.digit(m["serial"])
+        want = checksum.digit(m["serial"])
         if want != m["check"]:
             extra.append((*bad[:3], want, *bad[4:]))
     return [*extra, *readings] if extra else readings

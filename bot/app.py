@@ -27,11 +27,11 @@ from bot import metrics
 from bot.i18n import SUPPORTED, translate
 from bot.services import Services
 from bot.telegram_io import ResilientRateLimiter
+from bot.userdata import UserData
 from storage.persistence import SqlitePersistence
 
 log = logging.getLogger(__name__)
 
-UserData = dict[Any, Any]
 ChatData = dict[Any, Any]
 BotData = dict[Any, Any]
 
@@ -114,9 +114,16 @@ def build_application(
     builder = (
         ApplicationBuilder()
         .application_class(ParcelScoutApplication, kwargs={"services": services})
-        .context_types(ContextTypes(context=BotContext))
+        .context_types(ContextTypes(context=BotContext, user_data=UserData))
         .token(token)
-        .persistence(SqlitePersistence(services.storage.db, update_interval=persistence_interval))
+        .persistence(
+            SqlitePersistence(
+                services.storage.db,
+                update_interval=persistence_interval,
+                load_user_data=UserData.load,
+                dump_user_data=UserData.dump,
+            )
+        )
         .rate_limiter(ResilientRateLimiter())
         .defaults(
             Defaults(

@@ -58,19 +58,16 @@ COMMANDS = [("dispute", N_("Step-by-step help with a dispute"))]
 ACTIVE = "active"
 TIMEOUT_SECONDS = 30 * 60
 REMINDER_KIND = "dispute_checkin"
-_STATE = "dispute"  # user_data key: DisputeState.to_dict() of the walk-through in progress
-_LAST = "dispute_last"  # user_data key: the last submitted dispute without a parcel
-# user_data key: clock time (epoch seconds) of the last step. ptb does not persist its timeout
-# jobs, so after a restart this is what still closes a walk-through left alone too long.
-_AT = "dispute_at"
+# ptb does not persist its timeout jobs, so ``UserData.dispute_at`` (the clock time of the last
+# step) is what still closes a walk-through left alone too long after a restart.
 _STEP_DATA = re.compile(r"^dispute:(d\w+):(\w+)$")
 _AMOUNT = re.compile(r"^\s*\$?\s*(\d{1,6}(?:[.,]\d{1,2})?)\s*(?:\$|usd)?\s*$", re.IGNORECASE)
 
 
 def _load(context: BotContext) -> DisputeState | None:
     data = context.user_data
-    raw = data.get(_STATE) if data is not None else None
-    if not isinstance(raw, dict):
+    raw = data.dispute if data is not None else None
+    if raw is None:
         return None
     try:
         return DisputeState.from_dict(raw)
@@ -83,18 +80,18 @@ def _save(context: BotContext, state: DisputeState | None) -> None:
     data = context.user_data
     assert data is not None
     if state is None:
-        data.pop(_STATE, None)
-        data.pop(_AT, None)
+        data.dispute = None
+        data.dispute_at = None
     else:
-        data[_STATE] = state.to_dict()
-        data[_AT] = context.services.clock.now().timestamp()
+        data.dispute = state.to_dict()
+        data.dispute_at = context.services.clock.now().timestamp()
 
 
 def _expired(context: BotContext) -> bool:
     """The walk-through was left alone longer than the timeout (also across a restart)."""
     data = context.user_data
-    at = data.get(_AT) if data is not None else None
-    if not isinstance(at, int | float):
+    at = data.dispute_at if data is not None else None
+    if at is None:
         return False
     return context.services.clock.now().timestamp() - at > TIMEOUT_SECONDS
 
@@ -349,7 +346,8 @@ async def _record(update: Update, context: BotContext, state: DisputeState) -> N
         )
         await storage.reminders.cancel_for_parcel(pid, [REMINDER_KIND])
     else:
-        context.user_data[_LAST] = state.to_dict()  # type: ignore[index]
+        assert context.user_data is not None
+        context.user_data.dispute_last = state.to_dict()
     in_days = script.checkin_due_in_days(state, today) or 0
     now = context.services.clock.now()
     await storage.reminders.schedule(
@@ -378,9 +376,9 @@ def _typed_expected(app: Application) -> filters.MessageFilter:  # type: ignore[
         def filter(self, message: Message) -> bool:
             if message.from_user is None or not message.text or message.text.startswith("/"):
                 return False
-            data = app.user_data.get(message.from_user.id, {})
-            raw = data.get(_STATE) if isinstance(data, dict) else None
-            step = raw.get("step") if isinstance(raw, dict) else None
+            data = app.user_data.get(message.from_user.id)
+            raw = data.dispute if data is not None else None
+            step = raw.get("step") if raw is not None else None
             if step == Step.PICK.value:
                 return True
             if step == Step.TIMER_ASK.value:
@@ -507,7 +505,7 @@ async def _checkin_state(
             submitted_on=parcel.dispute_opened_on.isoformat() if parcel.dispute_opened_on else None,
         )
     else:
-        raw: dict[str, Any] = (context.user_data or {}).get(_LAST) or {}
+        raw: dict[str, Any] = (context.user_data.dispute_last if context.user_data else None) or {}
         state = DisputeState.from_dict(raw) if raw else DisputeState()
         state.step, state.history = Step.CHECKIN.value, []
     return state, parcel

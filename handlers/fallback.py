@@ -7,6 +7,7 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 
 from bot.app import BotContext
 from bot.i18n import _
+from handlers.callbacks import answer_stale
 from handlers.common import keyboard, send_html
 
 
@@ -31,11 +32,7 @@ async def not_understood(update: Update, context: BotContext) -> None:
 
 async def stale_button(update: Update, context: BotContext) -> None:
     """A button from an old message whose feature or data is gone: say so instead of spinning."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer(
-        _("This button is out of date. Send /start for a fresh menu."), show_alert=True
-    )
+    await answer_stale(update)
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

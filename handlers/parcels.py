@@ -1,8 +1,8 @@
 """Watched parcels: /add, /list, the parcel menu, timeline, order facts, check now, archive, delete.
 
-Typed answers (a number after /add, a new name, an order fact) are awaited through a flag in
-``user_data["awaiting"]`` (persisted, so a restart keeps it); the text handler matches only while
-the flag is set and fresh, so every other message flows on to the later handlers.
+Typed answers (a number after /add, a new name, an order fact) are awaited through
+``handlers.awaiting``; the text handler matches only while the question is open and fresh, so
+every other message flows on to the later handlers.
 Every callback that names a parcel loads it with ``get_owned``: crafted data never reaches
 another user's parcel.
 """
@@ -12,23 +12,23 @@ from __future__ import annotations
 import logging
 import re
 from datetime import date, datetime, tzinfo
-from typing import Any
 
 from babel.dates import format_date, format_datetime
-from telegram import Message, Update
+from telegram import Update
 from telegram.ext import (
-    Application,
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
     filters,
 )
 
-from bot.app import BotContext
+from bot.app import BotContext, ParcelScoutApplication
 from bot.i18n import N_, _, current_language, ngettext
 from bot.parsing import parse_date, parse_days_left, parse_money, to_usd
 from bot.timezones import zone
 from bot.tracknumbers import Analysis, CheckDigit, Trackability, analyze, find_numbers
+from bot.userdata import PendingAdd
+from handlers.awaiting import Awaiting, ask, done, pending
 from handlers.common import Button, edit_or_send, esc, keyboard, send_html
 from storage import DuplicateParcel, Parcel, TrackingEvent, from_ts
 
@@ -149,36 +149,6 @@ def _days(n: int) -> str:
     return ngettext("{n} day", "{n} days", n).format(n=n)
 
 
-def set_awaiting(context: BotContext, what: str, parcel_id: int | None = None) -> None:
-    assert context.user_data is not None
-    context.user_data["awaiting"] = {"what": what, "parcel": parcel_id, "at": _ts(context)}
-
-
-def clear_awaiting(context: BotContext) -> None:
-    if context.user_data is not None:
-        context.user_data.pop("awaiting", None)
-
-
-class AwaitingFilter(filters.MessageFilter):
-    """Matches a message from a user whose ``user_data["awaiting"]`` is one of ``kinds``."""
-
-    def __init__(self, app: Application[Any, Any, Any, Any, Any, Any], kinds: frozenset[str]):
-        super().__init__(name=f"Awaiting({sorted(kinds)})")
-        self._app = app
-        self._kinds = kinds
-
-    def filter(self, message: Message) -> bool:
-        user = message.from_user
-        if user is None:
-            return False
-        data = self._app.user_data.get(user.id)
-        awaiting = data.get("awaiting") if data else None
-        if not isinstance(awaiting, dict) or awaiting.get("what") not in self._kinds:
-            return False
-        now = int(self._app.services.clock.now().timestamp())  # type: ignore[attr-defined]
-        return now - int(awaiting.get("at", 0)) <= AWAIT_TTL
-
-
 def _cancel_row() -> list[Button]:
     return [(_("✖️ Cancel"), "parcels:cancel")]
 
@@ -200,7 +170,7 @@ def what_a_number_looks_like() -> str:
 async def add_command(update: Update, context: BotContext) -> None:
     text = " ".join(context.args or []).strip()
     if not text:
-        set_awaiting(context, "add")
+        ask(context, "add")
         await send_html(
             update,
             context,
@@ -210,7 +180,7 @@ async def add_command(update: Update, context: BotContext) -> None:
             keyboard([_cancel_row()]),
         )
         return
-    clear_awaiting(context)
+    done(context)
     await add_from_text(update, context, text)
 
 
@@ -218,7 +188,7 @@ async def add_prompt(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     await query.answer()
-    set_awaiting(context, "add")
+    ask(context, "add")
     await send_html(
         update,
         context,
@@ -291,7 +261,7 @@ async def add_analysis(
         analysis.best.check_digit is CheckDigit.INVALID or analysis.verdict is Trackability.INVALID
     ):
         assert context.user_data is not None
-        context.user_data["pending_add"] = {"number": number, "nickname": nickname}
+        context.user_data.pending_add = PendingAdd(number, nickname)
         expected = analysis.best.expected_check_digit
         lines = [
             _("⚠️ <code>{number}</code> looks mistyped: its check digit does not match.").format(
@@ -376,7 +346,7 @@ async def watch_add(update: Update, context: BotContext) -> None:
     number = query.data.split(":", 2)[2]
     found = find_numbers(number, limit=1)
     analysis = found.items[0] if found.total_found == 1 else analyze(number)
-    clear_awaiting(context)
+    done(context)
     await add_analysis(update, context, analysis, None)
 
 
@@ -386,8 +356,8 @@ async def force_add(update: Update, context: BotContext) -> None:
     await query.answer()
     number = query.data.split(":", 2)[2]
     assert context.user_data is not None
-    pending = context.user_data.pop("pending_add", None) or {}
-    nickname = pending.get("nickname") if pending.get("number") == number else None
+    pending, context.user_data.pending_add = context.user_data.pending_add, None
+    nickname = pending.nickname if pending is not None and pending.number == number else None
     await add_analysis(update, context, analyze(number), nickname, force=True)
 
 
@@ -395,9 +365,9 @@ async def cancel(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     await query.answer()
-    clear_awaiting(context)
+    done(context)
     if context.user_data is not None:
-        context.user_data.pop("pending_add", None)
+        context.user_data.pending_add = None
     await edit_or_send(update, context, _("OK, cancelled."), None)
 
 
@@ -405,7 +375,7 @@ async def cancel(update: Update, context: BotContext) -> None:
 
 
 async def list_command(update: Update, context: BotContext) -> None:
-    clear_awaiting(context)
+    done(context)
     text, rows = await list_view(
         context, update.effective_user.id if update.effective_user else 0, 0, archived=False
     )
@@ -615,7 +585,7 @@ async def parcel_callback(update: Update, context: BotContext) -> None:
 async def _view(update: Update, context: BotContext, parcel: Parcel) -> None:
     assert update.callback_query is not None
     await update.callback_query.answer()
-    clear_awaiting(context)
+    done(context)
     text, rows = await parcel_view(context, parcel)
     await edit_or_send(update, context, text, keyboard(rows))
 
@@ -643,7 +613,7 @@ async def _timeline(update: Update, context: BotContext, parcel: Parcel) -> None
 async def _rename(update: Update, context: BotContext, parcel: Parcel) -> None:
     assert update.callback_query is not None
     await update.callback_query.answer()
-    set_awaiting(context, "rename", parcel.id)
+    ask(context, "rename", parcel.id)
     await send_html(
         update,
         context,
@@ -656,7 +626,7 @@ async def _rename(update: Update, context: BotContext, parcel: Parcel) -> None:
 async def _facts(update: Update, context: BotContext, parcel: Parcel) -> None:
     assert update.callback_query is not None
     await update.callback_query.answer()
-    clear_awaiting(context)
+    done(context)
     text, rows = await facts_view(context, parcel)
     await edit_or_send(update, context, text, keyboard(rows))
 
@@ -697,7 +667,7 @@ def _protection_prompt() -> str:
 async def _ask_fact(update: Update, context: BotContext, parcel: Parcel, what: str) -> None:
     assert update.callback_query is not None
     await update.callback_query.answer()
-    set_awaiting(context, what, parcel.id)
+    ask(context, what, parcel.id)
     prompt = {"ship": _ship_prompt, "price": _price_prompt, "protection": _protection_prompt}[what]
     await send_html(update, context, prompt(), keyboard([_cancel_row()]))
 
@@ -722,7 +692,7 @@ async def _check(update: Update, context: BotContext, parcel: Parcel) -> None:
             _("This parcel is archived. Tap “Watch again” to check it."), show_alert=True
         )
         return
-    checks: dict[str, int] = context.user_data.setdefault("checked", {})
+    checks = context.user_data.checked
     now = _ts(context)
     last = checks.get(str(parcel.id))
     if last is not None and now - last < CHECK_EVERY:
@@ -843,24 +813,23 @@ async def typed_answer(update: Update, context: BotContext) -> None:
     message = update.effective_message
     user = update.effective_user
     assert message is not None and message.text is not None and user is not None
-    assert context.user_data is not None
-    awaiting = context.user_data.get("awaiting") or {}
-    what = awaiting.get("what")
+    question = pending(context)
+    what = question.kind if question is not None else None
     text = message.text.strip()
     if what == "add":
         # Answered either way: after garbage the next message goes to the usual handlers again,
         # so a user who changed their mind is not stuck in this question.
-        clear_awaiting(context)
+        done(context)
         await add_from_text(update, context, text)
         return
-    parcel_id = awaiting.get("parcel")
+    parcel_id = question.parcel_id if question is not None else None
     parcel = (
-        await context.services.storage.parcels.get_owned(user.id, int(parcel_id))
+        await context.services.storage.parcels.get_owned(user.id, parcel_id)
         if parcel_id is not None
         else None
     )
     if parcel is None:
-        clear_awaiting(context)
+        done(context)
         await send_html(update, context, _("That parcel is gone. Open /list for your parcels."))
         return
     if what == "rename":
@@ -883,7 +852,7 @@ async def _typed_name(update: Update, context: BotContext, parcel: Parcel, text:
         return
     nickname = None if name in ("-", "—", "") else name
     updated = await context.services.storage.parcels.rename(parcel.user_id, parcel.id, nickname)
-    clear_awaiting(context)
+    done(context)
     if updated is None:
         return
     text_, rows = await parcel_view(context, updated)
@@ -931,7 +900,7 @@ async def _typed_fact(
         updated = await storage.parcels.update_facts(
             parcel.user_id, parcel.id, protection_deadline=deadline
         )
-    clear_awaiting(context)
+    done(context)
     if updated is None:
         return
     body, rows = await facts_view(context, updated)
@@ -948,10 +917,11 @@ async def _not_understood(update: Update, context: BotContext, hint: str) -> Non
     )
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: ParcelScoutApplication) -> None:
     app.add_handler(
         MessageHandler(
-            filters.TEXT & ~filters.COMMAND & AwaitingFilter(app, AWAIT_KINDS), typed_answer
+            filters.TEXT & ~filters.COMMAND & Awaiting(app, AWAIT_KINDS, ttl=AWAIT_TTL),
+            typed_answer,
         )
     )
     app.add_handler(CommandHandler("add", add_command))

@@ -6,14 +6,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_time
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.app import BotContext
+from bot.app import BotContext, ParcelScoutApplication
 from bot.i18n import N_, _, current_language
 from bot.parsing import format_minutes, parse_quiet_hours
 from bot.timezones import PRESETS, display_name, parse_timezone
+from handlers.awaiting import Awaiting, ask, done, pending
 from handlers.common import Button, edit_or_send, esc, keyboard, send_html
-from handlers.parcels import AwaitingFilter, clear_awaiting, set_awaiting
 from storage import User
 
 COMMANDS = [("settings", N_("Time zone, quiet hours, language"))]
@@ -54,7 +54,7 @@ async def settings_view(context: BotContext, user_id: int) -> tuple[str, list[li
 
 
 async def settings_command(update: Update, context: BotContext) -> None:
-    clear_awaiting(context)
+    done(context)
     assert update.effective_user is not None
     text, rows = await settings_view(context, update.effective_user.id)
     await send_html(update, context, text, keyboard(rows))
@@ -64,7 +64,7 @@ async def settings_menu(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     await query.answer()
-    clear_awaiting(context)
+    done(context)
     text, rows = await settings_view(context, query.from_user.id)
     await edit_or_send(update, context, text, keyboard(rows))
 
@@ -82,7 +82,7 @@ async def ask_timezone(update: Update, context: BotContext) -> None:
     buttons.append(("UTC", "settings:tzset:UTC"))
     rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
     rows.append([(_("⬅️ Settings"), "settings:menu")])
-    set_awaiting(context, "tz")
+    ask(context, "tz")
     await edit_or_send(
         update,
         context,
@@ -109,7 +109,7 @@ async def _save_timezone(update: Update, context: BotContext, user_id: int, name
         await send_html(update, context, _("That time zone is not available."))
         return
     await context.services.storage.users.set_timezone(user_id, name)
-    clear_awaiting(context)
+    done(context)
     now = context.services.clock.now().astimezone(ZoneInfo(name))
     local = format_time(now, "HH:mm", locale=current_language())
     text, rows = await settings_view(context, user_id)
@@ -138,7 +138,7 @@ async def ask_quiet(update: Update, context: BotContext) -> None:
         [(_("🔔 Off"), "settings:qset:off")],
         [(_("⬅️ Settings"), "settings:menu")],
     ]
-    set_awaiting(context, "quiet")
+    ask(context, "quiet")
     await edit_or_send(
         update,
         context,
@@ -177,7 +177,7 @@ async def _save_quiet(
         head = _("🌙 Quiet hours: {start}–{end}. News in that time waits until {end}.").format(
             start=format_minutes(hours[0]), end=format_minutes(hours[1])
         )
-    clear_awaiting(context)
+    done(context)
     text, rows = await settings_view(context, user_id)
     await send_html(update, context, f"{head}\n\n{text}", keyboard(rows))
 
@@ -186,8 +186,8 @@ async def typed_answer(update: Update, context: BotContext) -> None:
     message = update.effective_message
     user = update.effective_user
     assert message is not None and message.text is not None and user is not None
-    assert context.user_data is not None
-    what = (context.user_data.get("awaiting") or {}).get("what")
+    question = pending(context)
+    what = question.kind if question is not None else None
     text = message.text.strip()
     back = keyboard([[(_("⬅️ Settings"), "settings:menu")]])
     if what == "tz":
@@ -215,11 +215,9 @@ async def typed_answer(update: Update, context: BotContext) -> None:
     await _save_quiet(update, context, user.id, None if parsed is False else parsed)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: ParcelScoutApplication) -> None:
     app.add_handler(
-        MessageHandler(
-            filters.TEXT & ~filters.COMMAND & AwaitingFilter(app, AWAIT_KINDS), typed_answer
-        )
+        MessageHandler(filters.TEXT & ~filters.COMMAND & Awaiting(app, AWAIT_KINDS), typed_answer)
     )
     app.add_handler(CommandHandler("settings", settings_command))
     app.add_handler(CallbackQueryHandler(settings_menu, pattern=r"^settings:menu$"))

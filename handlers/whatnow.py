@@ -45,8 +45,6 @@ _SELLER_ACTIONS = (
     Action.ASK_SELLER_SEARCH,
     Action.EXTEND_PROTECTION,
 )
-_SESSION = "whatnow"  # user_data key: the question in progress
-_KNOWN = "whatnow_known"  # user_data key: per-parcel answers that have no column
 SESSION_TTL = 3600  # a question left unanswered this long no longer claims typed text
 
 
@@ -148,8 +146,7 @@ def today_of(context: BotContext) -> date:
 def _known(context: BotContext, parcel_id: int) -> dict[str, Any]:
     data = context.user_data
     assert data is not None
-    store: dict[str, dict[str, Any]] = data.setdefault(_KNOWN, {})
-    return store.setdefault(str(parcel_id), {})
+    return data.whatnow_known.setdefault(str(parcel_id), {})
 
 
 def known_answers(context: BotContext, parcel_id: int) -> dict[str, Any]:
@@ -252,11 +249,15 @@ def _question_text(name: str, index: int) -> str:
 # --- the session -------------------------------------------------------------------------------
 
 
+def _end_session(context: BotContext) -> None:
+    if context.user_data is not None:
+        context.user_data.whatnow = None
+
+
 def _session(context: BotContext) -> dict[str, Any] | None:
     data = context.user_data
     assert data is not None
-    value = data.get(_SESSION)
-    return value if isinstance(value, dict) else None
+    return data.whatnow
 
 
 async def _current_facts(
@@ -285,7 +286,7 @@ async def _advance(update: Update, context: BotContext, session: dict[str, Any])
     assert user is not None
     loaded = await _current_facts(context, user.id, session)
     if loaded is None:
-        context.user_data.pop(_SESSION, None)  # type: ignore[union-attr]
+        _end_session(context)
         await _not_found(update, context)
         return
     facts, parcel = loaded
@@ -307,7 +308,7 @@ async def _advance(update: Update, context: BotContext, session: dict[str, Any])
         index = len(session.get("asked", [])) + 1
         await _say(update, context, _question_text(name, index), _question_markup(name))
         return
-    context.user_data.pop(_SESSION, None)  # type: ignore[union-attr]
+    _end_session(context)
     if parcel is not None and session.get("asked"):
         _known(context, parcel.id)["round_done"] = True
     await render_advice(update, context, advice, parcel)
@@ -344,7 +345,8 @@ async def begin(
         "asked": [],
         "asking": None,
     }
-    context.user_data[_SESSION] = session  # type: ignore[index]
+    assert context.user_data is not None
+    context.user_data.whatnow = session
     await _advance(update, context, session)
 
 
@@ -475,7 +477,7 @@ async def on_callback(update: Update, context: BotContext) -> None:
             )
     elif action == "cancel" and len(parts) == 2:
         await query.answer()
-        context.user_data.pop(_SESSION, None)  # type: ignore[union-attr]
+        _end_session(context)
         await edit_or_send(
             update,
             context,
@@ -641,8 +643,8 @@ def _fresh_question(app: Application, message: Message) -> str | None:  # type: 
     """The fact the user's open question asks about, if it was asked within `SESSION_TTL`."""
     if message.from_user is None:
         return None
-    data = app.user_data.get(message.from_user.id, {})
-    session = data.get(_SESSION) if isinstance(data, dict) else None
+    data = app.user_data.get(message.from_user.id)
+    session = data.whatnow if data is not None else None
     if not isinstance(session, dict) or not isinstance(session.get("asking"), str):
         return None
     now = int(app.services.clock.now().timestamp())  # type: ignore[attr-defined]

@@ -20,7 +20,8 @@ import io
 import json
 import pickle
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
 
 from telegram import Bot
 from telegram.ext import BasePersistence, PersistenceInput
@@ -30,9 +31,9 @@ from storage.db import Database
 
 _BOT_REF = "parcel-scout:bot"
 
-UserData = dict[Any, Any]
 ChatData = dict[Any, Any]
 BotData = dict[Any, Any]
+UD = TypeVar("UD")
 
 
 class _Pickler(pickle.Pickler):
@@ -54,18 +55,28 @@ class _Unpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"unknown persistent id {pid!r}")
 
 
-class SqlitePersistence(BasePersistence[UserData, ChatData, BotData]):
-    """``BasePersistence`` on the ``ptb_*`` tables of ``db`` (opened on first use if needed)."""
+class SqlitePersistence(BasePersistence[UD, ChatData, BotData], Generic[UD]):
+    """``BasePersistence`` on the ``ptb_*`` tables of ``db`` (opened on first use if needed).
+
+    User data is stored as what ``dump_user_data`` returns and read back through
+    ``load_user_data``: the application's typed record goes to disk as plain builtins, so a
+    renamed class never makes stored data unreadable.
+    """
 
     def __init__(
         self,
         db: Database,
         *,
+        load_user_data: Callable[[Any], UD] | None = None,
+        dump_user_data: Callable[[UD], Any] | None = None,
         store_data: PersistenceInput | None = None,
         update_interval: float = 60,
     ) -> None:
         super().__init__(store_data=store_data, update_interval=update_interval)
         self.db = db
+        # Without converters user data is stored as it is (a dict, ptb's default).
+        self._load_user: Callable[[Any], UD] = load_user_data or (lambda raw: raw)
+        self._dump_user: Callable[[UD], Any] = dump_user_data or (lambda data: data)
         # Last pickle written per row: lets update_* skip unchanged data (ptb sends bot_data and
         # callback_data on every flush whether they changed or not).
         self._written: dict[tuple[str, str], bytes] = {}
@@ -112,8 +123,9 @@ class SqlitePersistence(BasePersistence[UserData, ChatData, BotData]):
 
     # --- user / chat / bot data ---
 
-    async def get_user_data(self) -> dict[int, UserData]:
-        return await self._load_map("ptb_user_data", "user_id")
+    async def get_user_data(self) -> dict[int, UD]:
+        raw = await self._load_map("ptb_user_data", "user_id")
+        return {user_id: self._load_user(value) for user_id, value in raw.items()}
 
     async def get_chat_data(self) -> dict[int, ChatData]:
         return await self._load_map("ptb_chat_data", "chat_id")
@@ -122,8 +134,8 @@ class SqlitePersistence(BasePersistence[UserData, ChatData, BotData]):
         data = await self._load_single("ptb_bot_data")
         return {} if data is None else data
 
-    async def update_user_data(self, user_id: int, data: UserData) -> None:
-        await self._upsert("ptb_user_data", "user_id", user_id, data)
+    async def update_user_data(self, user_id: int, data: UD) -> None:
+        await self._upsert("ptb_user_data", "user_id", user_id, self._dump_user(data))
 
     async def update_chat_data(self, chat_id: int, data: ChatData) -> None:
         await self._upsert("ptb_chat_data", "chat_id", chat_id, data)
@@ -139,7 +151,7 @@ class SqlitePersistence(BasePersistence[UserData, ChatData, BotData]):
         self._written.pop(("ptb_chat_data", json.dumps(chat_id)), None)
         await self.db.execute("DELETE FROM ptb_chat_data WHERE chat_id = ?", (chat_id,))
 
-    async def refresh_user_data(self, user_id: int, user_data: UserData) -> None:
+    async def refresh_user_data(self, user_id: int, user_data: UD) -> None:
         """Nothing to do: this process is the only writer."""
 
     async def refresh_chat_data(self, chat_id: int, chat_data: ChatData) -> None:

@@ -7,6 +7,7 @@ import io
 import sqlite3
 from datetime import date
 
+from bot.userdata import PendingAdd
 from storage import NewEvent
 from tests.support.app import BotHarness
 
@@ -28,7 +29,7 @@ async def _fill(bot: BotHarness, user_id: int, number: str) -> None:
     await storage.outbox.enqueue(user_id, "event", {"text": "moved"}, parcel_id=parcel.id)
     await storage.reminders.schedule(user_id, "check", 1_900_000_000, parcel_id=parcel.id)
     # As a handler would leave them (ptb writes a user's data after their update).
-    bot.app.user_data[user_id]["draft"] = {"number": number}
+    bot.app.user_data[user_id].pending_add = PendingAdd(number)
     bot.app.chat_data[user_id]["seen"] = True
     persistence = bot.app.persistence
     assert persistence is not None
@@ -96,7 +97,7 @@ async def test_forgetme_removes_every_row_of_the_user(bot: BotHarness) -> None:
     assert ME not in bot.app.user_data and ME not in bot.app.chat_data
     # The other user is untouched.
     assert _rows_mentioning(db_path, OTHER, OTHER_NUMBER)
-    assert bot.app.user_data[OTHER]["draft"] == {"number": OTHER_NUMBER}
+    assert bot.app.user_data[OTHER].pending_add == PendingAdd(OTHER_NUMBER)
     assert await bot.services.storage.parcels.get_by_number(OTHER, OTHER_NUMBER) is not None
 
 

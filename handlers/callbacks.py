@@ -1,0 +1,191 @@
+"""Every inline button's callback data, as types: the one list of what a button can say.
+
+A button family is a frozen dataclass that subclasses :class:`Callback` with its wire prefix::
+
+    @dataclass(frozen=True)
+    class ParcelOpen(Callback, prefix="parcel:view"):
+        parcel_id: int
+
+    ParcelOpen(12).pack()              # "parcel:view:12"
+    ParcelOpen.unpack("parcel:view:12")  # ParcelOpen(parcel_id=12)
+
+Fields are packed in order after the prefix, separated by ``:``. Supported field types: ``int``
+(ASCII digits only, within SQLite's INTEGER range, so a crafted id can never overflow a query),
+``str`` (letters, digits and ``._+-``; no ``:``), a ``StrEnum`` (one of its values), and any of
+these ``| None`` (packed as an empty field). ``pack()`` asserts Telegram's 64-byte limit.
+
+Routing goes through :func:`route`: it derives the ``CallbackQueryHandler`` pattern from the
+family's prefix, unpacks the data and hands the handler a typed value. Data that does not unpack
+(crafted, or a stale button from an older release) never reaches a handler: it gets the short
+"this button is out of date" answer here, in one place (``handlers.fallback`` gives the same
+answer to buttons no family claims).
+
+Wire formats are stable: renaming a prefix or reordering fields turns every button already sent
+into a stale one, so add a new family instead.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import re
+import types
+import typing
+from collections.abc import Awaitable, Callable
+from typing import Any, ClassVar, Self, TypeVar
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler
+
+from bot.i18n import N_, _
+
+if typing.TYPE_CHECKING:
+    from bot.app import BotContext
+
+MAX_BYTES = 64  # Telegram's limit for callback_data
+MAX_ID = 2**63 - 1  # SQLite INTEGER
+_SEP = ":"
+_STR_FIELD = re.compile(r"^[A-Za-z0-9._+\-]{1,60}$")
+_INT_FIELD = re.compile(r"^[0-9]{1,19}$")  # ASCII only: str.isdigit() also accepts "²"
+
+
+class Callback:
+    """Base of every button family (see the module docstring)."""
+
+    prefix: ClassVar[str]
+    _fields: ClassVar[tuple[tuple[str, Any, bool], ...]]  # (name, type, optional)
+
+    def __init_subclass__(cls, *, prefix: str, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.prefix = prefix
+        cls._fields = ()  # filled lazily: the dataclass decorator runs after this hook
+
+    @classmethod
+    def _field_types(cls) -> tuple[tuple[str, Any, bool], ...]:
+        if not cls._fields and dataclasses.fields(cls):  # type: ignore[arg-type]
+            hints = typing.get_type_hints(cls)
+            specs = []
+            for field in dataclasses.fields(cls):  # type: ignore[arg-type]
+                kind, optional = _unwrap_optional(hints[field.name])
+                specs.append((field.name, kind, optional))
+            cls._fields = tuple(specs)
+        return cls._fields
+
+    def pack(self) -> str:
+        parts = [self.prefix]
+        for name, _kind, _optional in self._field_types():
+            value = getattr(self, name)
+            parts.append(
+                "" if value is None else str(value.value if isinstance(value, enum.Enum) else value)
+            )
+        data = _SEP.join(parts)
+        assert len(data.encode()) <= MAX_BYTES, f"callback data over {MAX_BYTES} bytes: {data!r}"
+        return data
+
+    @classmethod
+    def unpack(cls, data: str) -> Self | None:
+        """The typed value, or None for anything this family would never have packed."""
+        if data != cls.prefix and not data.startswith(cls.prefix + _SEP):
+            return None
+        if len(data.encode()) > MAX_BYTES:
+            return None
+        specs = cls._field_types()
+        raw = data[len(cls.prefix) + 1 :].split(_SEP) if specs else []
+        if (not specs and data != cls.prefix) or len(raw) != len(specs):
+            return None
+        values: dict[str, Any] = {}
+        for (name, kind, optional), text in zip(specs, raw, strict=True):
+            if text == "" and optional:
+                values[name] = None
+                continue
+            value = _decode(kind, text)
+            if value is None:
+                return None
+            values[name] = value
+        return cls(**values)
+
+    @classmethod
+    def pattern(cls) -> re.Pattern[str]:
+        """What ``CallbackQueryHandler`` matches: the prefix, alone or followed by fields."""
+        return re.compile(f"^{re.escape(cls.prefix)}(?:{_SEP}|$)")
+
+    @classmethod
+    def fits(cls, **values: Any) -> bool:
+        """Whether a button with these values fits in 64 bytes (long track numbers may not)."""
+        try:
+            cls(**values).pack()
+        except AssertionError:
+            return False
+        return True
+
+
+def _unwrap_optional(hint: Any) -> tuple[Any, bool]:
+    args = typing.get_args(hint)
+    if typing.get_origin(hint) in (typing.Union, types.UnionType) and type(None) in args:
+        rest = [a for a in args if a is not type(None)]
+        assert len(rest) == 1, f"unsupported callback field type {hint!r}"
+        return rest[0], True
+    return hint, False
+
+
+def _decode(kind: Any, text: str) -> Any:
+    if kind is int:
+        if not _INT_FIELD.match(text):
+            return None
+        number = int(text)
+        return number if number <= MAX_ID else None
+    if kind is str:
+        return text if _STR_FIELD.match(text) else None
+    if isinstance(kind, type) and issubclass(kind, enum.Enum):
+        try:
+            return kind(text)
+        except ValueError:
+            return None
+    raise TypeError(f"unsupported callback field type {kind!r}")
+
+
+STALE_TEXT = N_("This button is out of date. Send /start for a fresh menu.")
+
+
+async def answer_stale(update: Update) -> None:
+    """The one answer to a crafted or outdated button: short, and the spinner stops."""
+    query = update.callback_query
+    if query is not None:
+        await query.answer(_(STALE_TEXT), show_alert=True)
+
+
+C = TypeVar("C", bound=Callback)
+
+
+def route(
+    family: type[C],
+    handler: Callable[[Update, BotContext, C], Awaitable[object]],
+) -> CallbackQueryHandler[BotContext, None]:
+    """A ``CallbackQueryHandler`` for ``family``: pattern from its prefix, typed value in."""
+
+    async def handle(update: Update, context: BotContext) -> None:
+        query = update.callback_query
+        value = family.unpack(query.data or "") if query is not None else None
+        if value is None:
+            await answer_stale(update)
+            return
+        await handler(update, context, value)
+
+    return CallbackQueryHandler(handle, pattern=family.pattern())
+
+
+# --- the families -------------------------------------------------------------------------------
+# One section per feature, wire format in the comment. Keep the prefixes as they were sent: users
+# still have old messages with these buttons.
+
+# start / help / language
+
+# parcels (list, add, card, facts)
+
+# what now
+
+# dispute
+
+# settings
+
+# privacy, admin

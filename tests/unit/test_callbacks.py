@@ -1,0 +1,82 @@
+"""The callback codec: what packs unpacks the same, and nothing else unpacks at all."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from handlers.callbacks import MAX_ID, Callback
+
+
+class Verb(enum.StrEnum):
+    VIEW = "view"
+    DELETE = "delete"
+
+
+@dataclass(frozen=True)
+class Sample(Callback, prefix="test:sample"):
+    verb: Verb
+    parcel_id: int
+    code: str | None = None
+
+
+@dataclass(frozen=True)
+class Bare(Callback, prefix="test:bare"):
+    pass
+
+
+def test_round_trip() -> None:
+    value = Sample(Verb.DELETE, 12, "ab")
+    assert value.pack() == "test:sample:delete:12:ab"
+    assert Sample.unpack(value.pack()) == value
+    assert Sample.unpack(Sample(Verb.VIEW, 3).pack()) == Sample(Verb.VIEW, 3, None)
+    assert Bare.unpack(Bare().pack()) == Bare()
+    assert Bare().pack() == "test:bare"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "test:sample:delete:12",  # a field missing
+        "test:sample:delete:12:ab:extra",
+        "test:sample:explode:12:ab",  # not an enum value
+        "test:sample:view:-1:",  # negative id
+        f"test:sample:view:{MAX_ID + 1}:",  # past SQLite's INTEGER
+        "test:sample:view:²:",  # str.isdigit() says yes, int() says no
+        "test:sample:view:١٢:",  # non-ASCII digits
+        "test:sample:view:12:a b",
+        "test:samplex:view:12:",
+        "test:bare:1",
+        "",
+    ],
+)
+def test_crafted_data_does_not_unpack(data: str) -> None:
+    assert Sample.unpack(data) is None or data.startswith("test:bare")
+    assert Bare.unpack(data) is None
+
+
+def test_pattern_matches_only_the_family() -> None:
+    assert Sample.pattern().match("test:sample:view:1:")
+    assert not Sample.pattern().match("test:samplex:view:1:")
+    assert Bare.pattern().match("test:bare")
+
+
+def test_pack_asserts_telegram_limit() -> None:
+    assert not Sample.fits(verb=Verb.VIEW, parcel_id=1, code="x" * 60)
+    with pytest.raises(AssertionError):
+        Sample(Verb.VIEW, 1, "x" * 60).pack()
+
+
+@given(st.text(max_size=80))
+def test_no_text_crashes_unpack(data: str) -> None:
+    Sample.unpack(data)
+    Bare.unpack(data)
+
+
+@given(st.integers(0, MAX_ID), st.sampled_from(list(Verb)))
+def test_every_id_round_trips(parcel_id: int, verb: Verb) -> None:
+    assert Sample.unpack(Sample(verb, parcel_id).pack()) == Sample(verb, parcel_id)

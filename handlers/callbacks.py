@@ -11,8 +11,9 @@ A button family is a frozen dataclass that subclasses :class:`Callback` with its
 
 Fields are packed in order after the prefix, separated by ``:``. Supported field types: ``int``
 (ASCII digits only, within SQLite's INTEGER range, so a crafted id can never overflow a query),
-``str`` (letters, digits and ``._+-``; no ``:``), a ``StrEnum`` (one of its values), and any of
-these ``| None`` (packed as an empty field). ``pack()`` asserts Telegram's 64-byte limit.
+``str`` (letters, digits and ``._+/-``; no ``:``), a ``StrEnum`` (one of its values), and any of
+these ``| None`` (packed as an empty field; trailing ones are left out). ``pack()`` asserts
+Telegram's 64-byte limit.
 
 Routing goes through :func:`route`: it derives the ``CallbackQueryHandler`` pattern from the
 family's prefix, unpacks the data and hands the handler a typed value. Data that does not unpack
@@ -32,11 +33,13 @@ import re
 import types
 import typing
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any, ClassVar, Self, TypeVar
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
+from bot.dispute import Step
 from bot.i18n import N_, _
 
 if typing.TYPE_CHECKING:
@@ -45,7 +48,7 @@ if typing.TYPE_CHECKING:
 MAX_BYTES = 64  # Telegram's limit for callback_data
 MAX_ID = 2**63 - 1  # SQLite INTEGER
 _SEP = ":"
-_STR_FIELD = re.compile(r"^[A-Za-z0-9._+\-]{1,60}$")
+_STR_FIELD = re.compile(r"^[A-Za-z0-9._+/\-]{1,60}$")  # "/" for time-zone names
 _INT_FIELD = re.compile(r"^[0-9]{1,19}$")  # ASCII only: str.isdigit() also accepts "²"
 
 
@@ -75,9 +78,11 @@ class Callback:
         parts = [self.prefix]
         for name, _kind, _optional in self._field_types():
             value = getattr(self, name)
-            parts.append(
-                "" if value is None else str(value.value if isinstance(value, enum.Enum) else value)
-            )
+            if isinstance(value, enum.Enum):
+                value = value.value
+            parts.append("" if value is None else str(value))
+        while len(parts) > 1 and parts[-1] == "":  # trailing empty optionals are left out
+            parts.pop()
         data = _SEP.join(parts)
         assert len(data.encode()) <= MAX_BYTES, f"callback data over {MAX_BYTES} bytes: {data!r}"
         return data
@@ -90,9 +95,10 @@ class Callback:
         if len(data.encode()) > MAX_BYTES:
             return None
         specs = cls._field_types()
-        raw = data[len(cls.prefix) + 1 :].split(_SEP) if specs else []
-        if (not specs and data != cls.prefix) or len(raw) != len(specs):
+        raw = data[len(cls.prefix) + 1 :].split(_SEP) if data != cls.prefix else []
+        if len(raw) > len(specs) or not all(optional for _n, _k, optional in specs[len(raw) :]):
             return None
+        raw += [""] * (len(specs) - len(raw))
         values: dict[str, Any] = {}
         for (name, kind, optional), text in zip(specs, raw, strict=True):
             if text == "" and optional:
@@ -175,17 +181,215 @@ def route(
 
 
 # --- the families -------------------------------------------------------------------------------
-# One section per feature, wire format in the comment. Keep the prefixes as they were sent: users
-# still have old messages with these buttons.
+# One section per feature. The wire format is each family's prefix plus its fields: keep them as
+# they were sent, users still have old messages with these buttons.
+
+
+class YesNo(enum.StrEnum):
+    YES = "yes"
+    NO = "no"
+
 
 # start / help / language
 
-# parcels (list, add, card, facts)
+
+@dataclass(frozen=True)
+class MainMenu(Callback, prefix="menu:main"):
+    pass
+
+
+@dataclass(frozen=True)
+class HelpShow(Callback, prefix="help:show"):
+    pass
+
+
+@dataclass(frozen=True)
+class LanguageMenu(Callback, prefix="lang:menu"):
+    pass
+
+
+@dataclass(frozen=True)
+class LanguageSet(Callback, prefix="lang:set"):
+    code: str
+
+
+# parcels: list, add, card, facts
+
+
+@dataclass(frozen=True)
+class ParcelsPage(Callback, prefix="parcels:list"):
+    page: int
+
+
+@dataclass(frozen=True)
+class ArchivePage(Callback, prefix="parcels:arch"):
+    page: int
+
+
+@dataclass(frozen=True)
+class ParcelsAdd(Callback, prefix="parcels:add"):
+    pass
+
+
+@dataclass(frozen=True)
+class ParcelsCancel(Callback, prefix="parcels:cancel"):
+    pass
+
+
+@dataclass(frozen=True)
+class ForceAdd(Callback, prefix="parcels:force"):
+    """Watch a number although its check digit or shape looks wrong."""
+
+    number: str
+
+
+@dataclass(frozen=True)
+class WatchNumber(Callback, prefix="watch:add"):
+    """Watch an explained number (under every explanation)."""
+
+    number: str
+
+
+class ParcelVerb(enum.StrEnum):
+    VIEW = "view"
+    TIMELINE = "timeline"
+    TIMELINE_FROM_PUSH = "tlpush"  # a push's button: the timeline comes as a new message
+    RENAME = "rename"
+    FACTS = "facts"
+    SHIP_DATE = "fship"
+    PRICE = "fprice"
+    PROTECTION = "fprot"
+    CHECK = "check"
+    ARCHIVE = "archive"
+    UNARCHIVE = "unarchive"
+    DELETE = "delete"
+    DELETE_CONFIRMED = "delyes"
+
+
+@dataclass(frozen=True)
+class ParcelAction(Callback, prefix="parcel"):
+    verb: ParcelVerb
+    parcel_id: int
+
 
 # what now
 
+
+@dataclass(frozen=True)
+class WhatNowStart(Callback, prefix="whatnow:start"):
+    pass
+
+
+@dataclass(frozen=True)
+class WhatNowParcel(Callback, prefix="whatnow:p"):
+    """Advice about a parcel; ``0`` starts without one."""
+
+    parcel_id: int
+
+
+@dataclass(frozen=True)
+class WhatNowNumber(Callback, prefix="whatnow:n"):
+    """Advice about an explained number that is not watched."""
+
+    number: str
+
+
+@dataclass(frozen=True)
+class WhatNowAnswer(Callback, prefix="whatnow:a"):
+    """A button answer to a question: the fact's short code and the value (or ``skip``)."""
+
+    code: str
+    value: str
+
+
+@dataclass(frozen=True)
+class WhatNowRemind(Callback, prefix="whatnow:rem"):
+    parcel_id: int
+    days: int
+    action: str
+
+
+@dataclass(frozen=True)
+class WhatNowAsk(Callback, prefix="whatnow:ask"):
+    """ "Do you want advice about a parcel?" for an unclear question."""
+
+    answer: YesNo
+
+
+@dataclass(frozen=True)
+class WhatNowCancel(Callback, prefix="whatnow:cancel"):
+    pass
+
+
+@dataclass(frozen=True)
+class WhatNowSilent(Callback, prefix="whatnow:silent"):
+    """From a reminder: the seller did not answer."""
+
+    parcel_id: int
+
+
 # dispute
+
+
+@dataclass(frozen=True)
+class DisputeStart(Callback, prefix="dispute:start"):
+    pass
+
+
+@dataclass(frozen=True)
+class DisputeParcel(Callback, prefix="dispute:p"):
+    parcel_id: int
+
+
+@dataclass(frozen=True)
+class DisputeChoice(Callback, prefix="dispute"):
+    """A choice at a step of the walk-through (at ``d0`` the choice is a parcel id)."""
+
+    step: Step
+    choice: str
+
+
+@dataclass(frozen=True)
+class DisputeCheckin(Callback, prefix="dispute:ci"):
+    """The check-in after the seller's days: no answer yet opens it, an answer code picks one."""
+
+    parcel_id: int
+    answer: str | None = None
+
 
 # settings
 
-# privacy, admin
+
+@dataclass(frozen=True)
+class SettingsMenu(Callback, prefix="settings:menu"):
+    pass
+
+
+@dataclass(frozen=True)
+class SettingsTimezone(Callback, prefix="settings:tz"):
+    pass
+
+
+@dataclass(frozen=True)
+class SettingsTimezoneSet(Callback, prefix="settings:tzset"):
+    zone: str
+
+
+@dataclass(frozen=True)
+class SettingsQuiet(Callback, prefix="settings:quiet"):
+    pass
+
+
+@dataclass(frozen=True)
+class SettingsQuietSet(Callback, prefix="settings:qset"):
+    """``off`` or ``<start>-<end>`` in minutes after midnight."""
+
+    window: str
+
+
+# privacy
+
+
+@dataclass(frozen=True)
+class PrivacyForget(Callback, prefix="privacy:forget"):
+    answer: YesNo

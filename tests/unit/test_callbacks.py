@@ -36,12 +36,13 @@ def test_round_trip() -> None:
     assert Sample.unpack(Sample(Verb.VIEW, 3).pack()) == Sample(Verb.VIEW, 3, None)
     assert Bare.unpack(Bare().pack()) == Bare()
     assert Bare().pack() == "test:bare"
+    assert Sample(Verb.VIEW, 3).pack() == "test:sample:view:3"  # trailing optional left out
 
 
 @pytest.mark.parametrize(
     "data",
     [
-        "test:sample:delete:12",  # a field missing
+        "test:sample:delete",  # a required field missing
         "test:sample:delete:12:ab:extra",
         "test:sample:explode:12:ab",  # not an enum value
         "test:sample:view:-1:",  # negative id
@@ -80,3 +81,26 @@ def test_no_text_crashes_unpack(data: str) -> None:
 @given(st.integers(0, MAX_ID), st.sampled_from(list(Verb)))
 def test_every_id_round_trips(parcel_id: int, verb: Verb) -> None:
     assert Sample.unpack(Sample(verb, parcel_id).pack()) == Sample(verb, parcel_id)
+
+
+def test_every_family_has_its_own_prefix_and_old_data_still_unpacks() -> None:
+    from handlers import callbacks as cb
+
+    families = [
+        value
+        for value in vars(cb).values()
+        if isinstance(value, type) and issubclass(value, Callback) and value is not Callback
+    ]
+    prefixes = [family.prefix for family in families]
+    assert len(prefixes) == len(set(prefixes))
+    # Data that buttons already sent carry (wire format unchanged).
+    assert cb.ParcelAction.unpack("parcel:tlpush:5") == cb.ParcelAction(
+        cb.ParcelVerb.TIMELINE_FROM_PUSH, 5
+    )
+    assert cb.DisputeChoice.unpack("dispute:d5r:keep") == cb.DisputeChoice(
+        cb.Step.KEEP_OR_RETURN, "keep"
+    )
+    assert cb.DisputeChoice.unpack("dispute:p:5") is None  # another family's data
+    assert cb.DisputeCheckin.unpack("dispute:ci:7") == cb.DisputeCheckin(7)
+    assert cb.SettingsTimezoneSet.unpack("settings:tzset:America/Argentina/Buenos_Aires")
+    assert cb.WhatNowAnswer.unpack("whatnow:a:pr:7.5") == cb.WhatNowAnswer("pr", "7.5")

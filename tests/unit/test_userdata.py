@@ -41,3 +41,16 @@ def test_pending_freshness() -> None:
     assert question.fresh(1000 + 3600, 3600)
     assert not question.fresh(1000 + 3601, 3600)
     assert not question.fresh(999, 3600)  # a clock moved back does not revive it
+
+
+def test_today_is_the_users_date() -> None:
+    from datetime import UTC, date, datetime
+
+    from bot.present import today_in
+
+    late_utc = datetime(2026, 12, 2, 22, 30, tzinfo=UTC)
+    assert today_in(None, late_utc) == date(2026, 12, 2)
+    assert today_in("Asia/Vladivostok", late_utc) == date(2026, 12, 3)
+    assert today_in("America/Los_Angeles", datetime(2026, 12, 3, 5, tzinfo=UTC)) == date(
+        2026, 12, 2
+    )

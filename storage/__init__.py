@@ -42,6 +42,7 @@ from storage.models import (
     NewEvent,
     OutboxItem,
     Parcel,
+    ParcelAnswers,
     Reminder,
     SourceRegistration,
     TrackingEvent,
@@ -51,6 +52,7 @@ from storage.models import (
 )
 from storage.repositories import (
     UNSET,
+    Answers,
     Clock,
     DuplicateParcel,
     Events,
@@ -71,6 +73,7 @@ class Storage:
         self.clock = clock
         self.users = Users(self.db, clock)
         self.parcels = Parcels(self.db, clock)
+        self.answers = Answers(self.db, clock)
         self.events = Events(self.db, clock)
         self.registrations = Registrations(self.db, clock)
         self.outbox = Outbox(self.db, clock)
@@ -95,6 +98,7 @@ class Storage:
 
 __all__ = [
     "UNSET",
+    "Answers",
     "Clock",
     "Database",
     "DuplicateParcel",
@@ -104,6 +108,7 @@ __all__ = [
     "Outbox",
     "OutboxItem",
     "Parcel",
+    "ParcelAnswers",
     "Parcels",
     "Registrations",
     "Reminder",

@@ -73,7 +73,7 @@ def test_first_step(facts: Facts | None, step: Step) -> None:
 
 
 def test_not_received_full_path() -> None:
-    s = start(UNTRACKED, parcel_id="p1")
+    s = start(UNTRACKED, parcel_id=1)
     assert s.current is Step.RECEIVED and s.history == ["d0"]
     s = walk(s, "recv_no")
     assert s.current is Step.REASON
@@ -131,7 +131,7 @@ def test_back_returns_exactly_where_the_user_was() -> None:
 def test_cancel_from_anywhere_and_stale_buttons() -> None:
     s = walk(start(UNTRACKED), "recv_no", CANCEL)
     assert s.current is Step.CANCELLED
-    assert [c for c, _ in step_view(s)["buttons"]] == []
+    assert [c for c, _ in step_view(s).buttons] == []
     with pytest.raises(InvalidChoice):
         next_step(start(UNTRACKED), "r_no_track")
     with pytest.raises(InvalidChoice):
@@ -146,7 +146,7 @@ def test_next_step_does_not_mutate_its_input() -> None:
 
 
 def test_state_round_trips_through_json() -> None:
-    s = walk(start(UNTRACKED, parcel_id="42"), "recv_yes", "p_quality", "keep")
+    s = walk(start(UNTRACKED, parcel_id=42), "recv_yes", "p_quality", "keep")
     s = set_amount(s, 5.5)
     data = json.loads(json.dumps(s.to_dict()))
     again = DisputeState.from_dict(data)
@@ -258,7 +258,7 @@ def test_every_step_is_reachable_and_renders() -> None:
         for lang in ("en", "ru"):
             with use_language(lang):
                 view = step_view(s)
-                assert view["text"] and "{" not in view["text"]
+                assert view.text and "{" not in view.text
         if s.current is Step.PICK:
             frontier.append(pick_parcel(s, UNTRACKED))
         if s.current is Step.AMOUNT:

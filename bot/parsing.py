@@ -371,7 +371,7 @@ _AMOUNT_RE = _number_re(6, "")
 
 
 def parse_number(text: str) -> float | None:
-    """A typed number of days or dollars (``"17"``, ``"17 дн."``, ``"-3"``, ``"$5"``), or None."""
+    """A typed number of days or dollars (``"17"``, ``"17 дней"``, ``"-3"``, ``"$5"``), or None."""
     match = _COUNT_RE.match(text.lower())
     if match is None:
         return None

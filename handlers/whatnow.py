@@ -426,7 +426,8 @@ async def move_legacy_answers(app: ParcelScoutApplication) -> int:
     user answered since); the user data is then rewritten without them. Returns how many."""
     storage = app.services.storage
     try:
-        stored: dict[int, object] = await SqlitePersistence(storage.db).get_user_data()  # as stored, not converted
+        # A persistence without converters hands back user data as stored, not as UserData.
+        stored: dict[int, object] = await SqlitePersistence(storage.db).get_user_data()
     except Exception:  # unreadable blobs: the Application's own load reports them
         log.exception("could not read user data to move old answers")
         return 0

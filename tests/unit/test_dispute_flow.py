@@ -315,3 +315,36 @@ def test_offer_without_a_known_total_only_offers_zero_or_typing() -> None:
     assert [c.code for c in choices(s)] == ["off_0"]
     assert "Type the amount" in prompt(s)
     assert "$7.00" in checkin_advice(set_amount(s, 7), TODAY).situation
+
+
+def test_choice_meanings_come_from_the_one_table() -> None:
+    """Each code is written once, in CHOICES; the lookups are derived from it."""
+    from bot.advice.letters import DisputeReason, Problem
+    from bot.dispute import AMOUNT_SHARES, OFFER_SHARES, PROBLEM_CHOICES, REASON_CHOICES
+
+    assert set(REASON_CHOICES.values()) == set(DisputeReason)
+    assert set(PROBLEM_CHOICES.values()) == set(Problem)
+    assert AMOUNT_SHARES == {"amt_25": 0.25, "amt_50": 0.5, "amt_75": 0.75}
+    assert OFFER_SHARES["off_0"] == 0.0 and OFFER_SHARES["off_full"] == 1.0
+    assert [c.code for c in CHOICES[Step.REASON]] == list(REASON_CHOICES)
+
+
+def test_one_reason_map_for_the_advice_and_the_dispute() -> None:
+    """A dispute about a parcel tracking calls delivered is "not received" in both places."""
+    from bot.advice.advisor import reason_for
+    from bot.advice.letters import DisputeReason
+
+    delivered = Facts(tracking=Tracking.DELIVERED)
+    assert reason_for(delivered) is DisputeReason.NOT_RECEIVED
+    state = pick_parcel(start(), delivered.replace(protection_days_left=30), 3)
+    state = next_step(state, "recv_no")
+    assert suggested_choice(state) == "r_not_recv"
+
+
+def test_step_view_is_typed() -> None:
+    s = next_step(start(UNTRACKED, parcel_id=1), "recv_no")
+    view = step_view(s)
+    assert view.step is Step.REASON and view.selected == "r_no_track"
+    assert view.buttons[-2:] == (("back", "Back"), ("cancel", "Cancel")) and view.items == ()
+    assert start(UNTRACKED, parcel_id=1).parcel_id == 1
+    assert DisputeState.from_dict({"step": "d2", "parcel_id": "12"}).parcel_id == 12

@@ -48,6 +48,7 @@ from handlers.callbacks import (
     MainMenu,
     ParcelAction,
     ParcelVerb,
+    answer_stale,
     route,
 )
 from handlers.common import Button, edit_or_send, esc, keyboard, send_html
@@ -299,7 +300,7 @@ async def _pick(update: Update, context: BotContext, state: DisputeState, choice
     query = update.callback_query
     assert query is not None
     if not (choice.isascii() and choice.isdigit() and len(choice) <= 18):
-        await _stale(update)
+        await answer_stale(update)  # crafted: D0's buttons carry parcel ids
         return
     if int(choice) == 0:
         await query.answer()

@@ -187,18 +187,18 @@ class Interview:
         asked = {"asked": tuple(sorted({*answers.asked, name}))} if on_parcel else {}
         if raw == SKIP:
             return Change(answers=asked)
-        facts = Facts.from_dict(self.facts)
         try:
             fact, value, columns, more = _interpret(name, raw, today, on_parcel)
         except ValueError:
             log.info("ignored an odd answer %r for %s", raw, name)
             return Change(answers=asked)
+        if on_parcel:  # stored on the parcel: the session keeps no copy
+            return Change(columns=columns, answers={**asked, **more})
+        facts = Facts.from_dict(self.facts)
         if name == "number_format":
             facts = facts.replace(track_number=raw.strip())
         self.facts = facts.replace(**{fact: value}).to_dict()
-        if not on_parcel:
-            return Change()
-        return Change(columns=columns, answers={**asked, **more})
+        return Change()
 
 
 def _interpret(

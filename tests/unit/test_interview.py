@@ -141,8 +141,12 @@ def test_each_answer_is_a_change_on_the_parcel(
     change = interview.take(name, raw, TODAY, NoAnswers(asked=("price_usd",)))
     asked = tuple(sorted({"price_usd", name}))
     assert change == Change(columns=columns, answers={"asked": asked, **answers})
-    assert interview.facts[fact[0]] == fact[1]
+    assert interview.facts == {}  # on the parcel, not in the session
     assert interview.asked == [name] and interview.asking is None
+    # Without a parcel the same answer is a fact of this round only.
+    alone = Interview(asking=name)
+    assert alone.take(name, raw, TODAY) == Change()
+    assert alone.facts[fact[0]] == fact[1]
 
 
 def test_without_a_parcel_answers_stay_in_the_round() -> None:

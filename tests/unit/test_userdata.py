@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pickle
-
 from datetime import date
 
 from bot.advice.interview import Interview

@@ -25,7 +25,7 @@ from bot import dispute as script
 from bot.advice import Facts
 from bot.advice.parcel_facts import facts_from_number
 from bot.app import BotContext, ParcelScoutApplication
-from bot.dispute import DisputeState, Effects, InvalidChoice, Step
+from bot.dispute import DisputeState, Effects, InvalidChoice, Step, StepView
 from bot.i18n import N_, _, use_language
 from bot.intents import Intent
 from bot.parsing import parse_amount, parse_number
@@ -153,12 +153,11 @@ async def _close_expired(update: Update, context: BotContext) -> None:
 # --- drawing a step ----------------------------------------------------------------------------
 
 
-def step_rows(state: DisputeState) -> list[list[Button]]:
-    view = script.step_view(state)
+def step_rows(view: StepView) -> list[list[Button]]:
     rows: list[list[Button]] = []
     tail: list[Button] = []
     for code, label in view.buttons:
-        data = DisputeChoice(state.current, code).pack()
+        data = DisputeChoice(view.step, code).pack()
         if code in (script.BACK, script.CANCEL):
             tail.append(((_("⬅️ Back") if code == script.BACK else _("✖️ Cancel")), data))
         else:
@@ -168,36 +167,30 @@ def step_rows(state: DisputeState) -> list[list[Button]]:
     return rows
 
 
-def step_text(state: DisputeState, has_parcels: bool = True) -> str:
-    view = script.step_view(state, has_parcels)
-    lines = [esc(view.text)]
-    lines.extend(f"• {esc(item)}" for item in view.items)
-    if state.current is Step.TEXT or state.current is Step.EXTEND:
+def step_text(view: StepView) -> str:
+    lines = [esc(view.text), *(f"• {esc(item)}" for item in view.items)]
+    if view.step in (Step.TEXT, Step.EXTEND):
         lines.append(_("The English text is in the message above: tap it to copy."))
     return "\n".join(lines)
 
 
 async def _show(update: Update, context: BotContext, state: DisputeState) -> None:
     """The step's code block (own message) first, then its text and buttons."""
-    user = update.effective_user
-    assert user is not None
-    code = script.code_block(state, await today_for(context, user.id))
-    rows: list[list[Button]] = []
-    has_parcels = True
-    if state.current is Step.PICK:
-        rows = await _pick_rows(context, user.id)
-        has_parcels = len(rows) > 1
-    rows += step_rows(state)
-    text = step_text(state, has_parcels)
-    if code is None:
-        await say(update, context, text, rows)
+    user_id = _user(update)
+    rows = await _pick_rows(context, user_id) if state.current is Step.PICK else []
+    # Without parcels D0 asks for a number or to go on without one.
+    has_parcels = state.current is not Step.PICK or len(rows) > 1
+    view = script.step_view(state, has_parcels, await today_for(context, user_id))
+    rows += step_rows(view)
+    if view.code is None:
+        await say(update, context, step_text(view), rows)
         return
     query = update.callback_query
     if query is not None and query.message is not None:
         with contextlib.suppress(BadRequest):  # the old buttons must not stay pressable
             await query.edit_message_reply_markup(None)
-    await send_html(update, context, letter_html(code))
-    await send_html(update, context, text, keyboard(rows) if rows else None)
+    await send_html(update, context, letter_html(view.code))
+    await send_html(update, context, step_text(view), keyboard(rows) if rows else None)
 
 
 async def _pick_rows(context: BotContext, user_id: int) -> list[list[Button]]:
@@ -429,20 +422,13 @@ async def _checkin_state(
     """The check-in step of the dispute on parcel ``pid`` (0: the last one without a parcel)."""
     if not pid:
         last = context.user_data.dispute_last if context.user_data is not None else None
-        state = DisputeState.from_dict(last.to_dict()) if last is not None else DisputeState()
-        state.step, state.history = Step.CHECKIN.value, []
-        return state, None
+        return script.checkin(last), None
     parcel = await _owned(update, context, pid)
     if parcel is None:
         return None
-    state = DisputeState(
-        step=Step.CHECKIN.value,
-        facts=(await _facts(update, context, parcel)).to_dict(),
-        parcel_id=pid,
-        amount=parcel.dispute_amount,
-        submitted_on=parcel.dispute_opened_on.isoformat() if parcel.dispute_opened_on else None,
-    )
-    return state, parcel
+    facts = await _facts(update, context, parcel)
+    opened = parcel.dispute_opened_on
+    return script.checkin(None, facts, pid, parcel.dispute_amount, opened), parcel
 
 
 async def on_checkin(update: Update, context: BotContext, data: DisputeCheckin) -> None:

@@ -247,6 +247,28 @@ def pick_parcel(state: DisputeState, facts: Facts, parcel_id: int | None = None)
     return _goto(new, first_step(facts))
 
 
+def checkin(
+    last: DisputeState | None,
+    facts: Facts | None = None,
+    parcel_id: int | None = None,
+    amount: float | None = None,
+    submitted_on: date | None = None,
+) -> DisputeState:
+    """The check-in ("did the seller answer?") of a submitted dispute: the ``last`` one kept
+    without a parcel, or the one recorded on parcel ``parcel_id``."""
+    if last is not None:
+        state = _copy(last)
+        state.step, state.history = Step.CHECKIN.value, []
+        return state
+    return DisputeState(
+        step=Step.CHECKIN.value,
+        facts=(facts or Facts()).to_dict(),
+        parcel_id=parcel_id,
+        amount=amount,
+        submitted_on=submitted_on.isoformat() if submitted_on else None,
+    )
+
+
 def choices(state: DisputeState) -> tuple[Choice, ...]:
     """The step's own choices (Back and Cancel are always available too, except at the end)."""
     if state.current is Step.OFFER and order_total(state) is None:

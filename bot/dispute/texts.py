@@ -242,7 +242,7 @@ class StepView:
     items: tuple[str, ...]  # the evidence checklist or the warnings
 
 
-def step_view(state: DisputeState, has_parcels: bool = True) -> StepView:
+def step_view(state: DisputeState, has_parcels: bool = True, today: date | None = None) -> StepView:
     """The step drawn: text, buttons, pre-selection.
 
     ``has_parcels``: at D0 the chat lists the user's parcels; without any the step asks for a
@@ -262,6 +262,6 @@ def step_view(state: DisputeState, has_parcels: bool = True) -> StepView:
         text=prompt(state, has_parcels),
         buttons=tuple(buttons),
         selected=suggested_choice(state),
-        code=code_block(state),
+        code=code_block(state, today),
         items=tuple(items),
     )

@@ -348,3 +348,14 @@ def test_step_view_is_typed() -> None:
     assert view.buttons[-2:] == (("back", "Back"), ("cancel", "Cancel")) and view.items == ()
     assert start(UNTRACKED, parcel_id=1).parcel_id == 1
     assert DisputeState.from_dict({"step": "d2", "parcel_id": "12"}).parcel_id == 12
+
+
+def test_checkin_state_from_a_parcel_or_the_last_dispute() -> None:
+    on_parcel = script.checkin(None, UNTRACKED, 4, 20.0, date(2026, 11, 1))
+    assert (on_parcel.current, on_parcel.parcel_id, on_parcel.amount) == (Step.CHECKIN, 4, 20.0)
+    assert script.checkin_due_in_days(on_parcel, date(2026, 11, 3)) == 3
+    last = next_step(start(UNTRACKED), "recv_no")
+    again = script.checkin(last)
+    assert again.current is Step.CHECKIN and again.history == [] and again.facts == last.facts
+    assert last.current is Step.REASON  # the kept state itself is not changed
+    assert script.checkin(None).current is Step.CHECKIN

@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.advice.advisor import Action, Advice
 from bot.advice.facts import Facts, NumberFormat, SellerResponse, Tracking
-from bot.advice.parcel_facts import NO_ANSWERS, Answers
+from bot.advice.parcel_facts import NO_ANSWERS, AnswersRecord
 from bot.i18n import N_
 from bot.intents import Intent, detect_intent, has_track_number
 from bot.parsing import parse_number
@@ -156,7 +156,7 @@ class Interview:
     asking: str | None = None
 
     def next_question(
-        self, facts: Facts, advice: Advice, answers: Answers = NO_ANSWERS
+        self, facts: Facts, advice: Advice, answers: AnswersRecord = NO_ANSWERS
     ) -> str | None:
         """The fact to ask next, or None: answer now."""
         if len(self.asked) >= MAX_QUESTIONS:
@@ -179,7 +179,7 @@ class Interview:
             return Change(answers={"round_done": True})
         return Change()
 
-    def take(self, name: str, raw: str, today: date, answers: Answers = NO_ANSWERS) -> Change:
+    def take(self, name: str, raw: str, today: date, answers: AnswersRecord = NO_ANSWERS) -> Change:
         """Question ``name`` answered with ``raw`` (a button value, a typed number or "skip")."""
         self.asked.append(name)
         self.asking = None

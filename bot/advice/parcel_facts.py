@@ -1,7 +1,7 @@
 """A stored parcel as advisor facts: the tracking status map and the answers given in chat.
 
 Pure: a parcel arrives as anything shaped like :class:`ParcelRecord` (``storage.Parcel`` is one)
-and its chat answers as :class:`Answers` (``storage.ParcelAnswers``), so this module needs
+and its chat answers as :class:`AnswersRecord` (``storage.ParcelAnswers``), so this module needs
 neither the database nor Telegram. Day counts are computed against the ``today`` the caller
 passes: the user's calendar date.
 """
@@ -52,7 +52,7 @@ class ParcelRecord(Protocol):
     def dispute_opened_on(self) -> date | None: ...
 
 
-class Answers(Protocol):
+class AnswersRecord(Protocol):
     """A parcel's answers that have no column of their own (``storage.ParcelAnswers``)."""
 
     @property
@@ -136,9 +136,11 @@ def _days_since(day: date | None, today: date) -> int | None:
     return None if day is None else (today - day).days
 
 
-def facts_from_parcel(parcel: ParcelRecord, today: date, answers: Answers | None = None) -> Facts:
+def facts_from_parcel(
+    parcel: ParcelRecord, today: date, answers: AnswersRecord | None = None
+) -> Facts:
     """Everything known about ``parcel``: its columns, its tracking and its chat answers."""
-    known: Answers = answers or NO_ANSWERS
+    known: AnswersRecord = answers or NO_ANSWERS
     tracking, quiet = tracking_from(parcel, today)
     told_quiet = _days_since(known.quiet_since, today)
     if tracking is None and known.tracking:

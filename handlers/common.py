@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import logging
 from collections.abc import Sequence
 
@@ -11,6 +10,7 @@ from telegram.error import BadRequest, Forbidden
 
 from bot.app import BotContext
 from bot.i18n import _, normalize_language, set_language
+from bot.present import esc as esc  # re-exported: handlers take it from here
 from bot.watch import texts
 
 log = logging.getLogger(__name__)
@@ -124,10 +124,6 @@ def is_push(message: Message) -> bool:
         for row in markup.inline_keyboard
         for b in row
     )
-
-
-def esc(value: object) -> str:
-    return html.escape(str(value), quote=False)
 
 
 async def on_error(update: object, context: BotContext) -> None:

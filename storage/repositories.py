@@ -12,7 +12,7 @@ import json
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any, Final
 
@@ -226,6 +226,17 @@ def _parcel_from_tuple(row: Sequence[Any]) -> Parcel:
     return Parcel(*values)
 
 
+@dataclass(frozen=True, slots=True)
+class ParcelPage:
+    """What /list shows: one page of parcels and the counts around it."""
+
+    items: list[Parcel]
+    page: int  # 0-based, within range
+    pages: int  # at least 1
+    active: int
+    archived: int
+
+
 class Parcels(_Repo):
     async def add(
         self,
@@ -304,6 +315,29 @@ class Parcels(_Repo):
             (user_id, limit, offset),
         )
         return [Parcel.from_row(row) for row in rows]
+
+    async def page_for_user(
+        self, user_id: int, *, archived: bool, page: int, size: int
+    ) -> ParcelPage:
+        """One page of the user's watched parcels or of their archive, newest first, with both
+        counts. A page past the end (an old button after deletions) is the last page."""
+        row = await self.db.fetchone(
+            "SELECT count(*) - count(archived_at), count(archived_at) FROM parcels"
+            " WHERE user_id = ?",
+            (user_id,),
+        )
+        active, archived_count = (int(row[0]), int(row[1])) if row is not None else (0, 0)
+        total = archived_count if archived else active
+        pages = max(1, -(-total // size))
+        page = min(max(page, 0), pages - 1)
+        rows = await self.db.fetchall(
+            "SELECT * FROM parcels WHERE user_id = ? AND archived_at IS "
+            + ("NOT NULL" if archived else "NULL")
+            + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+            (user_id, size, page * size),
+        )
+        items = [Parcel.from_row(r) for r in rows]
+        return ParcelPage(items, page, pages, active, archived_count)
 
     async def count_active(self, user_id: int) -> int:
         return int(

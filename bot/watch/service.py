@@ -20,6 +20,7 @@ from typing import Any
 
 from bot import metrics
 from bot.clock import Clock
+from bot.present import STATUSES
 from bot.tracking.errors import SourceError
 from bot.tracking.model import NumberFailure, TrackEvent, TrackOutcome, TrackResult
 from bot.tracking.router import TrackQuery
@@ -168,7 +169,7 @@ class Watcher:
 
     async def _update_status_gauge(self) -> None:
         counts = await self.storage.parcels.count_by_status()
-        for status in texts.STATUS_LABELS:
+        for status in STATUSES:
             metrics.PARCELS_BY_STATUS.labels(status).set(counts.get(status, 0))
 
     async def _track(self, parcels: Sequence[Parcel], stats: PassStats) -> dict[str, TrackOutcome]:

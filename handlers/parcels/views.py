@@ -95,11 +95,12 @@ def list_label(parcel: Parcel) -> str:
     """Emoji, name and a status word; the name is cut so the button stays short."""
     word = status_word(parcel.status)
     suffix = f" · {word}" if word else ""
-    room = max(12, LIST_LABEL_MAX - 2 - len(suffix))
+    emoji = status_emoji(parcel.status)  # "↩️" is two code points
+    room = max(12, LIST_LABEL_MAX - len(emoji) - 1 - len(suffix))
     name = parcel.display_name
     if len(name) > room:
         name = name[: room - 1] + "…"
-    return f"{status_emoji(parcel.status)} {name}{suffix}"
+    return f"{emoji} {name}{suffix}"
 
 
 def list_screen(listing: ParcelPage, *, archived: bool) -> Screen:

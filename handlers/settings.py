@@ -30,8 +30,8 @@ COMMANDS = [("settings", N_("Time zone, quiet hours, language"))]
 
 AWAIT_KINDS = frozenset({"tz", "quiet"})
 
-# (start, end) minutes of the day offered as buttons.
 OFF = "off"  # the quiet-hours button that turns them off
+# (start, end) minutes of the day offered as buttons.
 QUIET_PRESETS: list[tuple[int, int]] = [(23 * 60, 8 * 60), (22 * 60, 7 * 60), (0, 9 * 60)]
 
 

@@ -51,6 +51,7 @@ AWAIT_KINDS = frozenset({"add", "rename", "ship", "price", "protection"})
 
 STATUS_EMOJI = {
     "not_found": "❔",
+    "awaiting_dispatch": "🏷️",
     "info_received": "📝",
     "in_transit": "🚚",
     "in_customs": "🛃",
@@ -67,6 +68,7 @@ STATUS_EMOJI = {
 
 STATUS_LABELS = {
     "not_found": N_("not found yet"),
+    "awaiting_dispatch": N_("not shipped yet"),
     "info_received": N_("label created"),
     "in_transit": N_("in transit"),
     "in_customs": N_("at customs"),
@@ -85,6 +87,7 @@ STATUS_LABELS = {
 # One or two words for the /list buttons (the full label is in the parcel view).
 STATUS_WORDS = {
     "not_found": N_("not found"),
+    "awaiting_dispatch": N_("not shipped"),
     "info_received": N_("label created"),
     "in_transit": N_("in transit"),
     "in_customs": N_("customs"),

@@ -29,6 +29,7 @@ MAX_EVENTS_SHOWN = 5
 
 STATUS_LABELS: dict[str, str] = {
     "not_found": N_("not found yet"),
+    "awaiting_dispatch": N_("the seller has created the label but not handed the parcel over yet"),
     "info_received": N_("label created, waiting for the carrier"),
     "in_transit": N_("in transit"),
     "in_customs": N_("at customs"),
@@ -46,6 +47,10 @@ STATUS_LABELS: dict[str, str] = {
 MEANINGS: dict[str, str] = {
     "not_found": N_(
         "Often normal in the first days: the seller's label exists before the parcel moves."
+    ),
+    "awaiting_dispatch": N_(
+        "Sellers often make the label days before shipping; the number appears in trackers 3-7 "
+        "days after it. If nothing moves within a week, write to the seller."
     ),
     "info_received": N_("The seller has shipped on paper; the carrier has not scanned it yet."),
     "in_transit": N_("It is moving; nothing for you to do yet."),

@@ -369,12 +369,16 @@ class Track17Client:
             chunk = todo[i : i + MAX_BATCH]
             data = await self._call("register", [{"number": n} for n in chunk])
             accepted, rejected = self._lists(data)
+            asked = {n.upper(): n for n in chunk}
             for a in accepted:
-                n = _text(a.get("number"))
+                n = asked.get(_text(a.get("number")).upper(), "")
                 if n:
                     await self._store.mark_registered(n)
             for r in rejected:
-                n, code = _text(r.get("number")), _err_code(r)
+                # only numbers we asked for: an answer may list others (a shared account)
+                n, code = asked.get(_text(r.get("number")).upper(), ""), _err_code(r)
+                if not n:
+                    continue
                 if code == ERR_ALREADY_REGISTERED:
                     await self._store.mark_registered(n)
                 elif code in _QUOTA_CODES:
@@ -382,7 +386,7 @@ class Track17Client:
                     raise QuotaExhausted(NAME, f"register: {code} {_err_message(r)}")
                 elif code == ERR_INVALID_KEY:
                     raise SourceMisconfigured(NAME, f"register: {_err_message(r)}")
-                elif n:
+                else:
                     failures[n] = NumberFailure(
                         n,
                         NAME,

@@ -167,6 +167,9 @@ def parse_event(item: Mapping[str, Any]) -> TrackEvent:
 def parse_module(number: str, item: Mapping[str, Any]) -> TrackResult:
     raw_details = item.get("detailList")
     details = raw_details if isinstance(raw_details, list) else []
+    latest = item.get("latestTrace")
+    if not details and isinstance(latest, Mapping) and latest.get("time"):
+        details = [latest]  # an answer with its latest event only: keep that one
     # newest first as sent; the sort is stable, so events sharing an epoch keep this order
     events = normalise_events(parse_event(d) for d in details if isinstance(d, Mapping))
     raw_status = _text(item.get("status"))

@@ -114,6 +114,16 @@ async def test_warehouse_paperwork_under_seller_preparing_is_still_awaiting_disp
     assert ok((await client(session, fake).track([N]))[N]).status is Status.AWAITING_DISPATCH
 
 
+def test_latest_trace_kept_when_the_list_is_empty() -> None:
+    latest = {"time": 1674796980000, "actionCode": "LH_ARRIVE", "standerdDesc": "Arrived"}
+    module = {"mailNo": N, "mailNoSource": "AE", "status": "DELIVERING", "detailList": [],
+              "latestTrace": latest}  # fmt: skip
+    body = json.dumps({"success": True, "module": [module]}).encode()
+    res = ok(parse_answer([N], body)[N])
+    assert [e.code for e in res.events] == ["LH_ARRIVE"]
+    assert res.status is Status.ARRIVED_DESTINATION
+
+
 async def test_module_status_used_when_no_event_code_is_known(
     fake: FakeCainiao, session: aiohttp.ClientSession
 ) -> None:

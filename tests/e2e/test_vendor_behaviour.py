@@ -137,14 +137,17 @@ async def test_every_source_answering_in_pieces_is_tracked(tracked: TrackedBot) 
     cn = [f"LP0006843440{i:04d}" for i in range(3)]
     for n in cn:
         t.cainiao.set_events(n, deterministic_events("LP00000000000013"))
-    t.track17.set_events(UPS, [FakeEvent(now - timedelta(hours=3), "Departed", "PickedUp")] * 1)
+    t.track17.set_events(
+        UPS, [FakeEvent(now - timedelta(hours=h), f"Scan {h}", "PickedUp") for h in (9, 5, 1)]
+    )
     t.russianpost.set_history(
         RPO,
         [RPOperation(now - timedelta(hours=h), 8, "Processing", 0, "Sorting") for h in (9, 5, 1)],
     )
     for fake in (t.cainiao, t.track17, t.russianpost):
         fake.send_in_pieces(1400, 0.01)
-    for n in (*cn, UPS, RPO):
-        await t.add_parcel(user.id, n)
+    parcels = [await t.add_parcel(user.id, n) for n in (*cn, UPS, RPO)]
     stats = await t.run_pass()
     assert (stats.checked, stats.failed) == (5, 0)
+    events = t.bot.services.storage.events
+    assert [await events.count(p.id) > 0 for p in parcels] == [True] * 5

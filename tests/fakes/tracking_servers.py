@@ -246,11 +246,12 @@ class _FakeServer:
                 stream.headers[name] = value
         stream.enable_chunked_encoding()
         await stream.prepare(request)
-        for i in range(0, len(raw), size):
-            await stream.write(raw[i : i + size])
-            if self.piece_pause > 0 and i + size < len(raw):
-                await asyncio.sleep(self.piece_pause)
-        await stream.write_eof()
+        with contextlib.suppress(ConnectionResetError):  # a client that stopped reading
+            for i in range(0, len(raw), size):
+                await stream.write(raw[i : i + size])
+                if self.piece_pause > 0 and i + size < len(raw):
+                    await asyncio.sleep(self.piece_pause)
+            await stream.write_eof()
         return stream
 
     async def _failure(

@@ -151,3 +151,29 @@ async def test_every_source_answering_in_pieces_is_tracked(tracked: TrackedBot) 
     assert (stats.checked, stats.failed) == (5, 0)
     events = t.bot.services.storage.events
     assert [await events.count(p.id) > 0 for p in parcels] == [True] * 5
+
+
+async def test_what_now_for_a_label_not_handed_over_is_the_not_tracked_yet_advice(
+    tracked: TrackedBot,
+) -> None:
+    t = tracked
+    t.cainiao.set_events(NUMBER, [], dest="RU")
+    user = await t.user()
+    parcel = await t.add_parcel(user.id, NUMBER)
+    shipped = t.bot.clock.now().date() - timedelta(days=1)
+    deadline = shipped + timedelta(days=60)
+    await t.bot.services.storage.parcels.update_facts(
+        user.id, parcel.id, shipped_on=shipped, protection_deadline=deadline, price_amount=8.0
+    )
+    await t.tick()
+    mark = user.mark()
+    await user.send("/whatnow")
+    asked = []
+    while "Question" in (user.last_reply().text or "") and len(asked) < 5:
+        asked.append(user.last_reply().text or "")
+        await user.press(user.last_reply().buttons[0][0])
+    # what tracking shows is known (no question about it), and the advice is the one for a
+    # number that is not tracked yet
+    assert not any("tracking" in q.lower() for q in asked), asked
+    advice = "\n".join(m.text or "" for m in user.replies_since(mark))
+    assert "Tracking usually appears 3-7 days after shipping" in advice, advice

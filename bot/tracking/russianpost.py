@@ -157,9 +157,12 @@ def check_fault(root: ET.Element, number: str) -> NumberFailure | None:
     fault = next(_iter(root, "Fault"), None)
     if fault is None:
         return None
+    # SOAP 1.2 names (Detail, Reason/Text); SOAP 1.1 ones (detail, faultstring) just in case
     detail = _child(fault, "Detail")
+    if detail is None:
+        detail = _child(fault, "detail")
     names = {_local(x.tag) for x in detail.iter()} if detail is not None else set()
-    reason = _text(fault, "Reason", "Text")
+    reason = _text(fault, "Reason", "Text") or _text(fault, "faultstring")
     said = " ".join(t.strip() for t in (detail.itertext() if detail is not None else ()))
     text = " — ".join(x for x in (reason, said.strip()) if x)[:300] or "SOAP fault"
     error_ids = {(x.text or "").strip() for x in _iter(fault, "ErrorTypeID")}

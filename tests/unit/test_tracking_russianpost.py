@@ -132,6 +132,17 @@ def test_error_type_3_means_failed_authorisation_not_a_rate_limit() -> None:
         check_fault(ET.fromstring(fault), N)
 
 
+def test_soap_11_fault_names_are_read_too() -> None:
+    fault = (
+        '<S:Envelope xmlns:S="http://schemas.xmlsoap.org/soap/envelope/"><S:Body><S:Fault>'
+        "<faultcode>S:Server</faultcode><faultstring>Authorization error</faultstring><detail>"
+        '<ns3:AuthorizationFaultReason xmlns:ns3="http://russianpost.org/operationhistory/data">'
+        "bad login</ns3:AuthorizationFaultReason></detail></S:Fault></S:Body></S:Envelope>"
+    )
+    with pytest.raises(SourceMisconfigured, match="Authorization error — bad login"):
+        check_fault(ET.fromstring(fault), N)
+
+
 async def test_records_sharing_a_time_keep_the_posts_order(
     fake: FakeRussianPost, session: aiohttp.ClientSession
 ) -> None:

@@ -60,6 +60,7 @@ class Fail(StrEnum):
     TRUNCATED = "truncated"  # the normal answer cut in half
     EMPTY = "empty"  # HTTP 200, empty body
     GARBAGE = "garbage"  # bytes that are not JSON/XML
+    HUGE = "huge"  # HTTP 200 with a body past any client's limit (`huge_bytes`)
     SOAP_FAULT = "soap_fault"  # Russian Post OperationHistoryFaultReason (this barcode)
     SOAP_AUTH = "soap_auth"  # Russian Post AuthorizationFaultReason (wrong login)
     DOCTYPE = "doctype"  # Russian Post answer with a DOCTYPE (must be refused)
@@ -163,6 +164,7 @@ class _FakeServer:
         # between pieces: how a few kilobytes really arrive over the internet.
         self.piece_size: int | None = None
         self.piece_pause = 0.0
+        self.huge_bytes = 9 * 1024 * 1024
 
     # failure control ---------------------------------------------------------------------
     def fail_next(self, *modes: Fail) -> None:
@@ -279,6 +281,8 @@ class _FakeServer:
             return web.Response(body=b"", content_type="application/json")
         if mode is Fail.GARBAGE:
             return web.Response(body=GARBAGE, content_type="application/json")
+        if mode is Fail.HUGE:
+            return web.Response(body=b" " * self.huge_bytes, content_type="application/json")
         if mode is Fail.TRUNCATED:
             full = await self._answer(request, body)
             assert isinstance(full, web.Response) and full.body is not None

@@ -26,6 +26,7 @@ from bot.tracking import (
     TrackResult,
 )
 from bot.tracking.cainiao import CainiaoClient
+from bot.tracking.http import MAX_BODY
 from bot.tracking.model import Source
 from bot.tracking.russianpost import RussianPostClient
 from bot.tracking.track17 import Track17Client
@@ -146,6 +147,18 @@ async def test_answers_in_small_pieces_are_read_whole(vendor: Vendor) -> None:
     whole = await _works(vendor)
     vendor.fake.send_in_pieces(64, 0.002)
     assert await _works(vendor) == whole
+
+
+@pytest.mark.parametrize("chunked", [False, True], ids=["with-length", "chunked"])
+async def test_an_answer_past_the_limit_is_refused(vendor: Vendor, chunked: bool) -> None:
+    vendor.fake.huge_bytes = MAX_BODY + 1
+    if chunked:  # no Content-Length: the running count stops it
+        vendor.fake.send_in_pieces(256 * 1024, 0)
+    vendor.fake.fail_next(Fail.HUGE)
+    with pytest.raises(SourceUnavailable, match="answer too large"):
+        await vendor.client.track([vendor.number])
+    vendor.fake.send_in_pieces(None)
+    await _works(vendor)
 
 
 async def test_a_refused_login_is_a_configuration_error(vendor: Vendor) -> None:

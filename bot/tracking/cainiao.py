@@ -101,6 +101,8 @@ _UNKNOWN_SOURCES = frozenset({"EXTERNAL", ""})
 _BLOCK_MARKERS = (b"captcha", b"punish", b"x5sec", b"slide to verify", b"baxia")
 # A labelled number ("Latest Tracking Number:\tRC000000003EE"): the last token that looks like one.
 _NUMBER_TOKEN = re.compile(r"[A-Z0-9][A-Z0-9-]{5,}[A-Z0-9]", re.IGNORECASE)
+# A hand-over number in the carrier's words: "preMainCode:SINOA00241668IL".
+_HANDOVER = re.compile(r"\bpreMainCode\s*[:：]\s*([A-Z0-9]{8,40})\b", re.IGNORECASE)
 # Epochs below this are seconds, above milliseconds (1e11 s is the year 5138).
 _MS_THRESHOLD = 100_000_000_000
 
@@ -193,12 +195,19 @@ def parse_module(number: str, item: Mapping[str, Any]) -> TrackResult:
         v = item.get(k)
         if isinstance(v, str | int) and not isinstance(v, bool) and str(v).strip():
             extra[k] = " ".join(str(v).split())  # "8\tday(s)", "In customs " → tidy
+    handover = dict.fromkeys(
+        m.upper()
+        for e in events
+        for m in _HANDOVER.findall(e.detail or e.description)
+        if m.upper() not in (number.upper(), real)
+    )
     return TrackResult(
         number=number,
         status=status,
         events=events,
         source=NAME,
         raw_status=raw_status,
+        handover_numbers=tuple(handover),
         origin_country=country_code(item.get("originCountry")),
         dest_country=country_code(item.get("destCountry")),
         carrier=carrier or None,

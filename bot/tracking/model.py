@@ -115,6 +115,9 @@ class TrackResult:
     dest_country: str | None = None
     carrier: str | None = None
     real_number: str | None = None  # the source re-labelled the parcel (Cainiao realMailNo)
+    # The parcel's numbers at the next carrier, as events name them ("preMainCode:SINOA…IL"),
+    # newest first: worth tracking too once the first carrier goes quiet.
+    handover_numbers: tuple[str, ...] = ()
     extra: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     @property

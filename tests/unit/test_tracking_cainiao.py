@@ -230,6 +230,7 @@ async def test_carrier_words_kept_next_to_the_standard_text(
         ("Carrier update", "包裹已出库"),
         ("Same words", ""),
     ]
+    assert res.handover_numbers == ("SINOA00241668IL",)
 
 
 @pytest.mark.parametrize(

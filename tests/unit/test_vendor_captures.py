@@ -155,6 +155,7 @@ async def test_cainiao_capture_keeps_the_carriers_own_words(
     details = {e.detail for e in res.events}
     assert {"preMainCode:SINOA00241668IL", "包裹已出库"} <= details
     assert sum(1 for e in res.events if e.detail) == 11  # desc ≠ standerdDesc in 11 events
+    assert res.handover_numbers == ("SINOA00241668IL",)  # the number at the next carrier
 
 
 # -------------------------------------------------------------------------------- Russian Post

@@ -24,10 +24,10 @@ def test_status_vocabulary_is_fixed() -> None:
     ]
 
 
-def test_every_status_has_a_label_and_a_meaning() -> None:
-    from bot.watch.texts import MEANINGS, STATUS_LABELS
+def test_every_status_is_explained_to_the_user() -> None:
+    from bot.watch.texts import meaning
 
-    assert [s for s in Status if s not in STATUS_LABELS or s not in MEANINGS] == []
+    assert [s for s in Status if not meaning(s)] == []
 
 
 def test_coded_event_key_survives_rewording() -> None:

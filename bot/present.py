@@ -37,6 +37,15 @@ STATUSES: Final[Mapping[str, StatusWords]] = {
         N_("not found"),
         N_("Often normal in the first days: the seller's label exists before the parcel moves."),
     ),
+    "awaiting_dispatch": StatusWords(
+        "🏷️",
+        N_("the seller has created the label but not handed the parcel over yet"),
+        N_("not shipped"),
+        N_(
+            "Sellers often make the label days before shipping; the number appears in trackers "
+            "3-7 days after it. If nothing moves within a week, write to the seller."
+        ),
+    ),
     "info_received": StatusWords(
         "📝",
         N_("label created, waiting for the carrier"),

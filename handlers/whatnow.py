@@ -70,6 +70,8 @@ def _tracking_from(parcel: Parcel, today: date) -> tuple[Tracking | None, int | 
         return Tracking.CUSTOMS, quiet
     if status is Status.EXPIRED:
         return Tracking.VANISHED, quiet
+    if status is Status.AWAITING_DISPATCH:  # a label, no parcel yet: the "not tracked yet" advice
+        return (Tracking.NOT_FOUND, None)
     if status is Status.INFO_RECEIVED:
         return Tracking.ORIGIN_ONLY, quiet
     if status in (Status.EXCEPTION, Status.DELIVERY_FAILED) or (quiet is not None and quiet >= 7):

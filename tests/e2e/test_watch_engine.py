@@ -293,15 +293,20 @@ async def test_protection_reminders_7_and_3_days_each_once(tracked: TrackedBot) 
     assert "7 days" in replies[0] and "3 days" in replies[1]
 
 
-async def test_repeating_job_runs_pass_and_sender(tracked: TrackedBot) -> None:
+async def test_repeating_jobs_run_pass_then_sender(tracked: TrackedBot) -> None:
+    """Two jobs: the watch job checks and queues, the send job sends (a long Telegram wait in
+    one never holds up the other)."""
     t = tracked
     user, _pid = await _start_tracking(t)
     job_queue = t.bot.app.job_queue
     assert job_queue is not None
-    (job,) = job_queue.get_jobs_by_name("watch")
-    await job.run(t.bot.app)
-    assert len(bot_texts(user)) == 1
+    (watch,) = job_queue.get_jobs_by_name("watch")
+    (send,) = job_queue.get_jobs_by_name("send")
+    await watch.run(t.bot.app)
     assert t.bot.services.watcher.last_pass_at == t.bot.clock.now()
+    assert bot_texts(user) == [] and await t.bot.services.storage.outbox.depth() == 1
+    await send.run(t.bot.app)
+    assert len(bot_texts(user)) == 1
 
 
 async def test_check_now_and_ingest(tracked: TrackedBot) -> None:

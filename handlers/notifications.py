@@ -127,7 +127,9 @@ async def send_job(context: BotContext) -> None:
     """One sender tick: reminders that came due join the outbox, then the outbox is sent."""
     services = context.services
     try:
-        await reminders.queue_due(services.storage, ts(services.clock.now()))
+        queued = await reminders.queue_due(services.storage, ts(services.clock.now()))
+        if queued:
+            log.info("reminders: %d due, queued", queued)
     except Exception:
         # What is already queued still goes out; the reminders are tried again next tick.
         log.exception("queueing due reminders failed")

@@ -1,7 +1,11 @@
-"""Reminder messages (bot/watch/reminders.py) and how every push button becomes callback data
-(handlers/notifications.py): the same texts and the same wire formats as before the outbox."""
+"""Reminders through the outbox (bot/watch/reminders.py): which due reminders are queued, what
+they say, and how every push button becomes callback data (handlers/notifications.py): the same
+texts and the same wire formats as before the outbox."""
 
 from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +14,7 @@ from bot.watch import registry, reminders, texts
 from bot.watch.message import Button, Go, Message, Moment
 from handlers.callbacks import DisputeCheckin, ParcelAction, WhatNowParcel, WhatNowSilent
 from handlers.notifications import callback_data
+from storage import Storage
 
 AT = Moment(texts.user_zone(None))
 
@@ -84,3 +89,52 @@ def test_intents_map_to_the_wire_formats_users_already_have(
 def test_every_intent_has_a_button_family() -> None:
     for go in Go:
         assert callback_data(Button("", go, 1, "ci_silent"))
+
+
+# --- due reminders → outbox rows, over a real database -----------------------------------------
+
+NOW = 1_800_000_000
+
+
+@pytest.fixture
+async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
+    store = await Storage.open(tmp_path / "bot.sqlite")
+    await store.users.upsert_seen(1, 1, "en", now=NOW)
+    yield store
+    await store.close()
+
+
+async def test_each_due_reminder_is_queued_once_with_the_parcels_name(storage: Storage) -> None:
+    parcel = await storage.parcels.add(1, "RB123456785CN", nickname="Lamp")
+    payload = {"action": "write_seller", "days": 5}
+    await storage.reminders.schedule(
+        1, reminders.WHATNOW_CHECKIN, NOW, payload, parcel_id=parcel.id, now=NOW - 1
+    )
+    await storage.reminders.schedule(1, reminders.DISPUTE_CHECKIN, NOW + 60, now=NOW - 1)
+    assert await reminders.queue_due(storage, NOW) == 1
+    assert await reminders.queue_due(storage, NOW) == 0  # fired: never again
+    (item,) = await storage.outbox.pending_for_user(1)
+    assert (item.kind, item.parcel_id) == (reminders.KIND_WHATNOW, parcel.id)
+    assert item.payload == {**payload, "name": "Lamp"}
+    assert await reminders.queue_due(storage, NOW + 60) == 1  # the dispute one, when due
+    assert await storage.reminders.due(NOW + 60) == []
+
+
+async def test_other_features_reminders_are_left_alone(storage: Storage) -> None:
+    for i in range(3):  # more than one batch of someone else's reminders, due first
+        await storage.reminders.schedule(1, "another.feature", NOW - 10 + i, now=NOW - 20)
+    await storage.reminders.schedule(1, reminders.DISPUTE_CHECKIN, NOW, now=NOW - 20)
+    assert await reminders.queue_due(storage, NOW, limit=2) == 1
+    assert len(await storage.reminders.due(NOW)) == 3  # still theirs to fire
+
+
+async def test_reminders_nobody_waits_for_are_fired_and_dropped(storage: Storage) -> None:
+    archived = await storage.parcels.add(1, "RB123456785CN")
+    await storage.parcels.archive(1, archived.id)
+    await storage.reminders.schedule(1, reminders.WHATNOW_CHECKIN, NOW, parcel_id=archived.id)
+    await storage.users.upsert_seen(2, 2, "en", now=NOW)
+    await storage.users.mark_blocked(2, now=NOW)
+    await storage.reminders.schedule(2, reminders.DISPUTE_CHECKIN, NOW)
+    assert await reminders.queue_due(storage, NOW) == 0
+    assert await storage.reminders.due(NOW) == []
+    assert await storage.outbox.depth() == 0

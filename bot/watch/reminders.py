@@ -14,10 +14,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot import dispute as script
-from bot.advice import WAITS_FOR_SELLER, days
+from bot.advice import WAITS_FOR_SELLER
 from bot.i18n import _
+from bot.present import days, esc
 from bot.watch.message import Button, Go, Message, Moment, Rows
-from bot.watch.texts import esc
 from storage import Reminder, Storage
 
 # Kinds in the reminders table (what whatnow and the dispute schedule) ...

@@ -21,9 +21,9 @@ from datetime import UTC, datetime, timedelta
 from bot import metrics
 from bot.clock import Clock
 from bot.i18n import use_language
+from bot.present import today_in, user_zone
 from bot.watch import registry
 from bot.watch.message import Message, Moment
-from bot.watch.texts import user_zone
 from storage import OutboxItem, Storage, User, ts
 
 log = logging.getLogger(__name__)
@@ -150,7 +150,7 @@ class DrainStats:
 def render(item: OutboxItem, user: User, now: int) -> Message:
     """The row as the user will read it: their language, zone and date at sending time."""
     zone = user_zone(user.timezone)
-    today = datetime.fromtimestamp(now, UTC).astimezone(zone).date()
+    today = today_in(user.timezone, datetime.fromtimestamp(now, UTC))
     with use_language(user.language):
         return registry.render(item.kind, item.payload, item.parcel_id, Moment(zone, today, now))
 

@@ -32,6 +32,7 @@ KIND_PROTECTION = "watch.protection"
 TEXT_LIMIT = 4096
 MAX_EVENTS_SHOWN = 5
 
+
 def buttons(parcel_id: int | None) -> Rows:
     """A push's buttons. Its timeline button marks the message as a push: what a button of a
     push opens comes below it instead of erasing it (handlers.common.edit_or_send)."""

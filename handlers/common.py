@@ -11,7 +11,7 @@ from telegram.error import BadRequest, Forbidden
 from bot.app import BotContext
 from bot.i18n import _, normalize_language, set_language
 from bot.present import esc as esc  # re-exported: handlers take it from here
-from bot.watch import texts
+from handlers.callbacks import ParcelAction, ParcelVerb
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +120,9 @@ def is_push(message: Message) -> bool:
     """A message the watcher sent (its keyboard carries the push timeline button)."""
     markup = message.reply_markup
     return markup is not None and any(
-        isinstance(b.callback_data, str) and b.callback_data.startswith(texts.PUSH_TIMELINE)
+        isinstance(b.callback_data, str)
+        and (action := ParcelAction.unpack(b.callback_data)) is not None
+        and action.verb is ParcelVerb.TIMELINE_FROM_PUSH
         for row in markup.inline_keyboard
         for b in row
     )

@@ -39,6 +39,7 @@ from bot.dispute import DisputeState, InvalidChoice, Step
 from bot.i18n import N_, _, use_language
 from bot.intents import Intent
 from bot.tracknumbers import analyze
+from bot.watch import reminders
 from handlers.common import Button, edit_or_send, esc, keyboard, send_html
 from handlers.whatnow import (
     IntentFilter,
@@ -49,7 +50,7 @@ from handlers.whatnow import (
     render_advice,
     today_of,
 )
-from storage import Parcel, Reminder, ts
+from storage import Parcel, ts
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ COMMANDS = [("dispute", N_("Step-by-step help with a dispute"))]
 
 ACTIVE = "active"
 TIMEOUT_SECONDS = 30 * 60
-REMINDER_KIND = "dispute_checkin"
+REMINDER_KIND = reminders.DISPUTE_CHECKIN
 # ptb does not persist its timeout jobs, so ``UserData.dispute_at`` (the clock time of the last
 # step) is what still closes a walk-through left alone too long after a restart.
 _STEP_DATA = re.compile(r"^dispute:(d\w+):(\w+)$")
@@ -468,17 +469,6 @@ async def on_timeout(update: object, context: BotContext) -> None:
 def checkin_rows(pid: str | int) -> list[list[Button]]:
     state = DisputeState(step=Step.CHECKIN.value)
     return [[(_(c.label), f"dispute:ci:{pid}:{c.code}")] for c in script.choices(state)]
-
-
-def checkin_message(reminder: Reminder, parcel: Parcel | None) -> tuple[str, list[list[Button]]]:
-    """The reminder job's message when the seller's time to answer the dispute is over."""
-    if parcel is not None:
-        text = _("⚖️ Did the seller answer your dispute about {name}?").format(
-            name=esc(parcel.display_name)
-        )
-    else:
-        text = _("⚖️ Did the seller answer your dispute?")
-    return text, checkin_rows(parcel.id if parcel else 0)
 
 
 async def _checkin_state(

@@ -3,8 +3,8 @@
 The advisor (`bot.advice`) is pure; this module turns a parcel's stored facts into `Facts`, asks
 the few facts that would change the answer (buttons or a typed number, at most three per
 question), remembers the answers on the parcel and renders the advice plus the English letter.
-A repeating job fires due reminders (ours and the dispute check-ins) from the reminders table, so
-they survive restarts.
+A reminder the user asks for is a row of the reminders table; when it is due, the watch layer
+sends it through the outbox (bot/watch/reminders.py), so it survives restarts.
 """
 
 from __future__ import annotations
@@ -16,35 +16,38 @@ from datetime import date, timedelta
 from typing import Any
 
 from telegram import Message, Update
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.advice import Action, Advice, Facts, NumberFormat, SellerResponse, Tracking, advise
+from bot.advice import (
+    WAITS_FOR_SELLER,
+    Action,
+    Advice,
+    Facts,
+    NumberFormat,
+    SellerResponse,
+    Tracking,
+    advise,
+)
 from bot.advice.advisor import action_label, days
 from bot.advice.facts import fact_question
-from bot.app import BotContext, ParcelScoutApplication
-from bot.i18n import N_, _, use_language
+from bot.app import BotContext
+from bot.i18n import N_, _
 from bot.intents import Intent, detect_intent, has_track_number
 from bot.tracking.model import Status
 from bot.tracknumbers import analyze, find_numbers
+from bot.watch import reminders
 from handlers.common import Button, edit_or_send, esc, keyboard, send_html
-from storage import Parcel, Reminder, ts
+from storage import Parcel, ts
 
 log = logging.getLogger(__name__)
 
 COMMANDS = [("whatnow", N_("What should I do now?"))]
 
 MAX_QUESTIONS = 3
-REMINDER_KIND = "whatnow_checkin"
-REMINDER_JOB = "reminders"
-REMINDER_INTERVAL = 60.0
+REMINDER_KIND = reminders.WHATNOW_CHECKIN
 # Actions after which the user waits for the seller: offer "remind me if the seller is silent".
-_SELLER_ACTIONS = (
-    Action.WRITE_SELLER,
-    Action.ASK_INTERNATIONAL_NUMBER,
-    Action.ASK_SELLER_SEARCH,
-    Action.EXTEND_PROTECTION,
-)
+_SELLER_ACTIONS = WAITS_FOR_SELLER
 SESSION_TTL = 3600  # a question left unanswered this long no longer claims typed text
 
 
@@ -795,65 +798,6 @@ async def _seller_silent(update: Update, context: BotContext, pid: int) -> None:
         changes["seller_contacted_on"] = today_of(context) - timedelta(days=5)
     updated = await context.services.storage.parcels.update_facts(user.id, pid, **changes)
     await begin(update, context, updated)
-
-
-def checkin_message(reminder: Reminder, parcel: Parcel | None) -> tuple[str, list[list[Button]]]:
-    pid = parcel.id if parcel else 0
-    name = esc(parcel.display_name) if parcel else ""
-    action = str(reminder.payload.get("action", ""))
-    rows: list[list[Button]] = []
-    if action in {a.value for a in _SELLER_ACTIONS}:
-        text = _("⏰ {days} have passed since my advice about {name}. Did the seller answer?")
-        if parcel is not None:
-            rows.append([(_("🔇 The seller is silent"), f"whatnow:silent:{pid}")])
-    else:
-        text = _("⏰ {days} have passed since my advice about {name}. Time to look again.")
-    rows.append([(_("🧭 What should I do now?"), f"whatnow:p:{pid}")])
-    in_days = int(reminder.payload.get("days", 0) or 0)
-    return text.format(days=days(in_days), name=name or _("your order")), rows
-
-
-async def fire_reminders(context: BotContext) -> None:
-    """The repeating job: send every due reminder once (ours and the dispute check-ins)."""
-    from handlers import dispute
-
-    storage = context.services.storage
-    now = ts(context.services.clock.now())
-    renderers = {REMINDER_KIND: checkin_message, dispute.REMINDER_KIND: dispute.checkin_message}
-    for reminder in await storage.reminders.due(now):
-        render = renderers.get(reminder.kind)
-        if render is None:
-            continue  # another feature's reminder
-        if not await storage.reminders.mark_fired(reminder.id, now=now):
-            continue
-        user = await storage.users.get(reminder.user_id)
-        if user is None or user.is_blocked:
-            continue
-        parcel = None
-        if reminder.parcel_id is not None:
-            parcel = await storage.parcels.get_owned(user.id, reminder.parcel_id)
-            if parcel is None or not parcel.is_active:
-                continue
-        with use_language(user.language):
-            text, rows = render(reminder, parcel)
-            try:
-                await context.bot.send_message(user.chat_id, text, reply_markup=keyboard(rows))
-            except Forbidden:
-                await storage.users.mark_blocked(user.id)
-            except BadRequest as exc:
-                log.warning("reminder %s not delivered: %s", reminder.id, exc)
-
-
-async def on_startup(app: ParcelScoutApplication) -> None:
-    """Re-arm reminders: one repeating job reads the reminders table."""
-    if app.job_queue is None:  # pragma: no cover - the job-queue extra is a dependency
-        log.warning("no job queue: reminders will not fire")
-        return
-    for job in app.job_queue.get_jobs_by_name(REMINDER_JOB):
-        job.schedule_removal()
-    app.job_queue.run_repeating(
-        fire_reminders, interval=REMINDER_INTERVAL, first=REMINDER_INTERVAL, name=REMINDER_JOB
-    )
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

@@ -883,12 +883,20 @@ class Reminders(_Repo):
         row = await self.db.fetchone("SELECT * FROM reminders WHERE id = ?", (reminder_id,))
         return None if row is None else Reminder.from_row(row)
 
-    async def due(self, now: int | None = None, limit: int = 100) -> list[Reminder]:
-        rows = await self.db.fetchall(
+    async def due(
+        self, now: int | None = None, limit: int = 100, *, kinds: Sequence[str] | None = None
+    ) -> list[Reminder]:
+        """Pending reminders whose time has come, oldest first (only of ``kinds`` if given, so
+        another feature's reminders never crowd a caller's out of its ``limit``)."""
+        sql = (
             "SELECT * FROM reminders WHERE fired_at IS NULL AND cancelled_at IS NULL "
-            "AND due_at <= ? ORDER BY due_at, id LIMIT ?",
-            (self._now(now), limit),
+            "AND due_at <= ?"
         )
+        params: list[Any] = [self._now(now)]
+        if kinds is not None:
+            sql += f" AND kind IN ({', '.join('?' * len(kinds))})"
+            params.extend(kinds)
+        rows = await self.db.fetchall(sql + " ORDER BY due_at, id LIMIT ?", [*params, limit])
         return [Reminder.from_row(row) for row in rows]
 
     async def pending_for_parcel(self, parcel_id: int) -> list[Reminder]:

@@ -20,6 +20,7 @@ from bot.present import esc, fmt_time, status_label
 from bot.present import status_meaning as meaning
 from bot.present import user_zone as user_zone
 from bot.watch.cadence import DAY
+from bot.watch.message import Button, Go, Message, Rows
 
 KIND_FIRST = "watch.first"
 KIND_EVENTS = "watch.events"
@@ -31,17 +32,15 @@ KIND_PROTECTION = "watch.protection"
 TEXT_LIMIT = 4096
 MAX_EVENTS_SHOWN = 5
 
-# A push's timeline button; handlers.common.edit_or_send never edits a message carrying it, so
-# what a button of a push opens comes below the push instead of erasing it.
-PUSH_TIMELINE = "parcel:tlpush:"
 
-
-def buttons(parcel_id: int | None) -> list[list[tuple[str, str]]]:
+def buttons(parcel_id: int | None) -> Rows:
+    """A push's buttons. Its timeline button marks the message as a push: what a button of a
+    push opens comes below it instead of erasing it (handlers.common.edit_or_send)."""
     if parcel_id is None:
         return []
     return [
-        [(_("🕓 Timeline"), f"{PUSH_TIMELINE}{parcel_id}")],
-        [(_("🧭 What should I do now?"), f"whatnow:p:{parcel_id}")],
+        [Button(_("🕓 Timeline"), Go.TIMELINE, parcel_id)],
+        [Button(_("🧭 What should I do now?"), Go.WHAT_NOW, parcel_id)],
     ]
 
 
@@ -89,7 +88,7 @@ def render(
     zone: tzinfo,
     today: date | None = None,
     now: int | None = None,
-) -> tuple[str, list[list[tuple[str, str]]]]:
+) -> Message:
     """HTML text (≤ 4096) and button rows for one outbox item, in the current language.
 
     ``today`` (the user's date when the message goes out) and ``now`` (unix seconds, then)
@@ -186,4 +185,4 @@ def render(
     text = "\n".join(line for line in lines if line)
     if len(text) > TEXT_LIMIT:
         text = text[: TEXT_LIMIT - 1] + "…"
-    return text, buttons(parcel_id)
+    return Message(text, buttons(parcel_id))

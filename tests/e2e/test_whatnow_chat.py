@@ -32,7 +32,8 @@ def texts(messages: list[StoredMessage]) -> str:
 
 
 async def run_reminders(bot: BotHarness) -> None:
-    jobs = bot.app.job_queue.get_jobs_by_name("reminders")  # type: ignore[union-attr]
+    """One tick of the sender job: due reminders join the outbox, the outbox is sent."""
+    jobs = bot.app.job_queue.get_jobs_by_name("send")  # type: ignore[union-attr]
     assert len(jobs) == 1
     await jobs[0].run(bot.app)
 

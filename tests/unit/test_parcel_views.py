@@ -45,7 +45,7 @@ def test_the_card_and_the_push_name_a_status_with_the_same_words(status: str) ->
     пункте выдачи" (and "вручена"/"доставлена" in two catalogs)."""
     with use_language("ru"):
         card, _rows = views.card(_parcel(status=status), None, UTC, TODAY)
-        push, _buttons = texts.render(texts.KIND_STATUS, {"name": "X", "status": status}, 7, UTC)
+        push = texts.render(texts.KIND_STATUS, {"name": "X", "status": status}, 7, UTC).text
     on_card = _status_phrase(card, "Статус: ").split(" ", 1)[1]  # after the emoji
     assert on_card == _status_phrase(push, "Новый статус: ")
 

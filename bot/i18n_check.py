@@ -1,4 +1,5 @@
-"""Checks the catalogs against the code: every message translated, placeholders and tags intact.
+"""Checks the catalogs against the code: every message translated, placeholders and tags intact,
+each msgid in one catalog only.
 
 Run by the test suite and by ``make extract``; prints one line per problem.
 """
@@ -60,6 +61,26 @@ def load_catalog(language: str, locales_dir: Path = LOCALES_DIR) -> Catalog:
     return merged
 
 
+def duplicates(language: str, locales_dir: Path = LOCALES_DIR) -> Iterator[str]:
+    """A msgid in two catalogs: merging lets the later file win, so one translation is dead and
+    the two can drift apart unseen (it happened: "delivered" read two ways)."""
+    first: dict[str, str] = {}
+    for po in sorted((locales_dir / language / "LC_MESSAGES").glob("*.po")):
+        with po.open("rb") as fp:
+            catalog = read_po(fp, locale=language)
+        for message in catalog:
+            msgid = message.id[0] if isinstance(message.id, tuple | list) else message.id
+            if not msgid:
+                continue
+            if msgid in first:
+                yield (
+                    f"{language}: {msgid!r} is in both {first[msgid]} and {po.name} "
+                    "(keep it in one catalog)"
+                )
+            else:
+                first[msgid] = po.name
+
+
 def placeholders(text: str) -> set[str]:
     try:
         return {name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name}
@@ -77,6 +98,7 @@ def problems(
     locales_dir: Path = LOCALES_DIR,
     messages: list[Message] | None = None,
 ) -> Iterator[str]:
+    yield from duplicates(language, locales_dir)
     catalog = load_catalog(language, locales_dir)
     messages = code_messages() if messages is None else messages
     used = {m.msgid for m in messages}

@@ -136,6 +136,10 @@ class WebServer:
         except ValueError as exc:
             log.warning("17track push: malformed (%s)", exc)
             return web.Response(status=400, text="bad request")
+        if push.event == "TRACKING_STOPPED" and push.number:
+            restarted = await self.services.watcher.track17_stopped(push.number)
+            log.info("17track push TRACKING_STOPPED: %s", "restarted" if restarted else "marked")
+            return web.Response(text="ok")
         if push.result is None or not push.number:
             log.info("17track push %s for %s: nothing to ingest", push.event, push.number or "?")
             return web.Response(text="ok")
@@ -168,7 +172,9 @@ class WebServer:
         }
         healthy = healthy and (fresh or warming)
         body["sources"] = source_health(self.services)
-        body["status"] = "ok" if healthy else "unhealthy"
+        # A source refusing our credentials needs an operator, not a restart: still 200.
+        degraded = any(h.get("reason") for h in body["sources"].values())
+        body["status"] = ("degraded" if degraded else "ok") if healthy else "unhealthy"
         return healthy, body
 
     async def healthz(self, request: web.Request) -> web.Response:
@@ -189,15 +195,18 @@ def source_health(services: Services) -> dict[str, dict[str, Any]]:
     except Exception as exc:  # not started yet, closing: report nothing rather than fail
         log.info("source health unavailable: %r", exc)
         return {}
-    return {
-        name: {
-            "state": str(h.state),
+    out: dict[str, dict[str, Any]] = {}
+    for name, h in report.items():
+        entry: dict[str, Any] = {
+            "state": "misconfigured" if h.misconfigured else str(h.state),
             "last_success": _iso(h.last_success),
             "last_error_at": _iso(h.last_error_at),
             "consecutive_failures": h.consecutive_failures,
         }
-        for name, h in report.items()
-    }
+        if h.misconfigured:
+            entry["reason"] = h.misconfigured
+        out[name] = entry
+    return out
 
 
 async def refresh_gauges(services: Services) -> None:

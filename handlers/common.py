@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import logging
 from collections.abc import Sequence
 
@@ -11,7 +10,8 @@ from telegram.error import BadRequest, Forbidden
 
 from bot.app import BotContext
 from bot.i18n import _, normalize_language, set_language
-from bot.watch import texts
+from bot.present import esc as esc  # re-exported: handlers take it from here
+from handlers.callbacks import ParcelAction, ParcelVerb
 
 log = logging.getLogger(__name__)
 
@@ -120,14 +120,12 @@ def is_push(message: Message) -> bool:
     """A message the watcher sent (its keyboard carries the push timeline button)."""
     markup = message.reply_markup
     return markup is not None and any(
-        isinstance(b.callback_data, str) and b.callback_data.startswith(texts.PUSH_TIMELINE)
+        isinstance(b.callback_data, str)
+        and (action := ParcelAction.unpack(b.callback_data)) is not None
+        and action.verb is ParcelVerb.TIMELINE_FROM_PUSH
         for row in markup.inline_keyboard
         for b in row
     )
-
-
-def esc(value: object) -> str:
-    return html.escape(str(value), quote=False)
 
 
 async def on_error(update: object, context: BotContext) -> None:

@@ -30,6 +30,7 @@ from bot.i18n import N_, _, use_language
 from bot.intents import Intent
 from bot.parsing import parse_amount, parse_number
 from bot.userdata import DisputeSession, Pending
+from bot.watch import reminders
 from handlers.advice_chat import (
     IntentFilter,
     letter_html,
@@ -52,14 +53,14 @@ from handlers.callbacks import (
     route,
 )
 from handlers.common import Button, edit_or_send, esc, keyboard, send_html
-from storage import Parcel, Reminder, ts
+from storage import Parcel, ts
 
 log = logging.getLogger(__name__)
 
 COMMANDS = [("dispute", N_("Step-by-step help with a dispute"))]
 
 TIMEOUT_SECONDS = 30 * 60
-REMINDER_KIND = "dispute_checkin"
+REMINDER_KIND = reminders.DISPUTE_CHECKIN
 _KIND = "dispute:"  # + what the step takes (`bot.dispute.TYPED_INPUT`): the open question's kind
 TYPED_KINDS = frozenset(_KIND + what for what in set(script.TYPED_INPUT.values()))
 _TIMEOUT_TEXT = N_(
@@ -403,17 +404,6 @@ async def on_typed(update: Update, context: BotContext) -> None:
 def checkin_rows(pid: int) -> list[list[Button]]:
     state = DisputeState(step=Step.CHECKIN.value)
     return [[(_(c.label), DisputeCheckin(pid, c.code).pack())] for c in script.choices(state)]
-
-
-def checkin_message(reminder: Reminder, parcel: Parcel | None) -> tuple[str, list[list[Button]]]:
-    """The reminder job's message when the seller's time to answer the dispute is over."""
-    if parcel is not None:
-        text = _("⚖️ Did the seller answer your dispute about {name}?").format(
-            name=esc(parcel.display_name)
-        )
-    else:
-        text = _("⚖️ Did the seller answer your dispute?")
-    return text, checkin_rows(parcel.id if parcel else 0)
 
 
 async def _checkin_state(

@@ -11,6 +11,7 @@ from bot.app import BotContext
 from bot.i18n import _
 from bot.tracknumbers import FoundNumbers, find_numbers
 from bot.tracknumbers.render import render_chat
+from handlers.callbacks import WatchNumber, WhatNowNumber
 from handlers.common import Button, keyboard
 
 COMMANDS: list[tuple[str, str]] = []
@@ -43,10 +44,10 @@ def _buttons(found: FoundNumbers) -> list[list[Button]]:
         watch = _("👁 Watch #{n}").format(n=index) if many else _("👁 Watch this parcel")
         advice = _("🧭 What now? #{n}").format(n=index) if many else _("🧭 What should I do now?")
         row: list[Button] = []
-        if len(f"watch:add:{number}".encode()) <= 64:
-            row.append((watch, f"watch:add:{number}"))
-        if len(f"whatnow:n:{number}".encode()) <= 64:
-            row.append((advice, f"whatnow:n:{number}"))
+        if WatchNumber.fits(number=number):
+            row.append((watch, WatchNumber(number).pack()))
+        if WhatNowNumber.fits(number=number):
+            row.append((advice, WhatNowNumber(number).pack()))
         if row:
             rows.append(row)
     return rows

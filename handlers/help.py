@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CommandHandler
 
 from bot.app import BotContext
 from bot.i18n import N_, _
+from handlers.callbacks import HelpShow, MainMenu, route
 from handlers.common import edit_or_send, keyboard
 
 COMMANDS = [("help", N_("What I can do"))]
@@ -40,9 +41,14 @@ def help_text() -> str:
 async def show_help(update: Update, context: BotContext) -> None:
     if update.callback_query:
         await update.callback_query.answer()
-    await edit_or_send(update, context, help_text(), keyboard([[(_("⬅️ Main menu"), "menu:main")]]))
+    back = keyboard([[(_("⬅️ Main menu"), MainMenu().pack())]])
+    await edit_or_send(update, context, help_text(), back)
+
+
+async def help_button(update: Update, context: BotContext, _data: HelpShow) -> None:
+    await show_help(update, context)
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("help", show_help))
-    app.add_handler(CallbackQueryHandler(show_help, pattern=r"^help:show$"))
+    app.add_handler(route(HelpShow, help_button))

@@ -6,10 +6,11 @@ import logging
 
 from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.error import TelegramError
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CommandHandler
 
 from bot.app import BotContext
 from bot.i18n import N_, SUPPORTED, _, set_language, translate
+from handlers.callbacks import LanguageMenu, LanguageSet, route
 from handlers.common import edit_or_send, keyboard
 
 log = logging.getLogger(__name__)
@@ -23,14 +24,18 @@ NATIVE_NAMES = {"en": "🇬🇧 English", "ru": "🇷🇺 Русский"}
 async def ask(update: Update, context: BotContext) -> None:
     if update.callback_query:
         await update.callback_query.answer()
-    rows = [[(NATIVE_NAMES[code], f"lang:set:{code}") for code in SUPPORTED]]
+    rows = [[(NATIVE_NAMES[code], LanguageSet(code).pack()) for code in SUPPORTED]]
     await edit_or_send(update, context, _("Choose your language:"), keyboard(rows))
 
 
-async def choose(update: Update, context: BotContext) -> None:
+async def menu_button(update: Update, context: BotContext, _data: LanguageMenu) -> None:
+    await ask(update, context)
+
+
+async def choose(update: Update, context: BotContext, data: LanguageSet) -> None:
     query = update.callback_query
-    assert query is not None and query.data is not None
-    code = query.data.rsplit(":", 1)[-1]
+    assert query is not None
+    code = data.code
     if code not in SUPPORTED:
         await query.answer(_("That language is not available."), show_alert=True)
         return
@@ -56,5 +61,5 @@ async def _set_chat_commands(context: BotContext, chat_id: int, language: str) -
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("language", ask))
-    app.add_handler(CallbackQueryHandler(ask, pattern=r"^lang:menu$"))
-    app.add_handler(CallbackQueryHandler(choose, pattern=r"^lang:set:"))
+    app.add_handler(route(LanguageMenu, menu_button))
+    app.add_handler(route(LanguageSet, choose))

@@ -1,154 +1,91 @@
-"""The Telegram side of the watch engine: the repeating job and the outbox sender.
+"""The Telegram side of the messages the bot writes first: two jobs and one send call.
 
-The job runs ``watcher.run_pass()``, then ``alerts_pass()``, drains the outbox, then runs
-``housekeeping()`` (17TRACK numbers no parcel needs are stopped, old outbox rows purged). The sender
-renders each row in the recipient's language and time zone, holds it through their quiet hours,
-and turns Telegram's answers into outbox state: 429/5xx/timeouts → try later, 403 → the user
-blocked us (their parcels pause until they come back), 400 → give up on that message.
+The ``watch`` job runs ``watcher.run_pass()`` (checks), ``alerts_pass()`` (stall alerts,
+protection reminders) and ``housekeeping()``; the ``send`` job queues due reminders and drains the
+outbox. Separate jobs, so a long wait Telegram imposes on sending (429 ``retry_after``) never
+holds up the checks. When and how a row is sent (quiet hours, pacing, retries, a blocked user)
+is decided in ``bot/watch/sender.py``; here a message is sent, Telegram's answer mapped to a
+:class:`~bot.watch.sender.Outcome`, and each button intent mapped to its callback family.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections import defaultdict
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from telegram import Bot
+from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
-from bot import metrics
 from bot.clock import Clock
-from bot.i18n import use_language
-from bot.watch import texts
+from bot.watch import reminders, sender
+from bot.watch.message import Button, Go, Message, Rows
+from bot.watch.sender import Delivery, DrainStats, Outcome
+from handlers.callbacks import (
+    DisputeCheckin,
+    ParcelAction,
+    ParcelVerb,
+    WhatNowParcel,
+    WhatNowSilent,
+)
 from handlers.common import keyboard
-from storage import OutboxItem, Storage, User, ts
+from storage import Storage, ts
 
 if TYPE_CHECKING:
     from bot.app import BotContext, ParcelScoutApplication
+
+__all__ = ["DrainStats", "deliver", "drain_outbox", "markup", "send_job", "watch_job"]
 
 log = logging.getLogger(__name__)
 
 COMMANDS: list[tuple[str, str]] = []
 JOB_NAME = "watch"
-SEND_BATCH = 100
-MAX_ATTEMPTS = 12
-RETRY_BASE = 30  # seconds; doubles per attempt
-RETRY_CAP = 3600
-# Just under Telegram's ~30/s, spread evenly: bursts at the limit's edge still draw 429s.
-SEND_RATE = 29.0
+SEND_JOB = "send"
+# The sender looks for due rows this often (at most; never less often than the checks run).
+SEND_INTERVAL = 15.0
 
 
-class _Pacer:
-    """Hands out evenly spaced send slots (shared by all the chats of one drain)."""
-
-    def __init__(self, rate: float | None) -> None:
-        self._interval = 1.0 / rate if rate else 0.0
-        self._next = 0.0
-
-    async def wait(self) -> None:
-        if not self._interval:
-            return
-        loop = asyncio.get_running_loop()
-        now = loop.time()
-        slot = max(now, self._next)
-        self._next = slot + self._interval
-        if slot > now:
-            await asyncio.sleep(slot - now)
+def callback_data(button: Button) -> str:
+    """A button intent as the callback data its handler answers."""
+    pid = button.parcel_id
+    match button.go:
+        case Go.TIMELINE:
+            return ParcelAction(ParcelVerb.TIMELINE_FROM_PUSH, pid).pack()
+        case Go.WHAT_NOW:
+            return WhatNowParcel(pid).pack()
+        case Go.SELLER_SILENT:
+            return WhatNowSilent(pid).pack()
+        case Go.DISPUTE_CHECKIN:
+            return DisputeCheckin(pid, button.arg).pack()
 
 
-@dataclass(slots=True)
-class DrainStats:
-    sent: int = 0
-    held: int = 0  # quiet hours
-    retried: int = 0
-    failed: int = 0
-    blocked: int = 0
-
-
-def quiet_until(user: User, now: int) -> int | None:
-    """End of the user's quiet hours as unix seconds if ``now`` falls inside them, else None."""
-    if user.quiet_start is None or user.quiet_end is None or user.quiet_start == user.quiet_end:
+def markup(rows: Rows) -> InlineKeyboardMarkup | None:
+    if not rows:
         return None
-    zone = texts.user_zone(user.timezone)
-    local = datetime.fromtimestamp(now, UTC).astimezone(zone)
-    minute = local.hour * 60 + local.minute
-    start, end = user.quiet_start, user.quiet_end
-    inside = start <= minute < end if start < end else (minute >= start or minute < end)
-    if not inside:
-        return None
-    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
-    day = midnight if minute < end else midnight + timedelta(days=1)
-    # Rebuild with the zone so a DST change in between lands on the right wall-clock time.
-    end_local = datetime.combine(day.date(), datetime.min.time(), zone) + timedelta(minutes=end)
-    return ts(end_local)
+    return keyboard([[(b.label, callback_data(b)) for b in row] for row in rows])
 
 
-def _retry_delay(attempts: int) -> int:
-    return int(min(RETRY_CAP, RETRY_BASE * 2 ** max(0, attempts - 1)))
-
-
-async def _send_one(
-    bot: Bot,
-    storage: Storage,
-    user: User,
-    item: OutboxItem,
-    now: int,
-    stats: DrainStats,
-    pacer: _Pacer,
-) -> None:
-    hold = quiet_until(user, now)
-    if hold is not None:
-        await storage.outbox.reschedule(item.id, hold)
-        stats.held += 1
-        return
-    zone = texts.user_zone(user.timezone)
-    with use_language(user.language):
-        today = datetime.fromtimestamp(now, UTC).astimezone(zone).date()
-        text, rows = texts.render(item.kind, item.payload, item.parcel_id, zone, today, now)
-    markup = keyboard(rows) if rows else None
-    await pacer.wait()
+async def deliver(bot: Bot, chat_id: int, message: Message) -> Delivery:
+    """Send one message; Telegram's answer as the pipeline's outcome."""
     try:
-        await bot.send_message(user.chat_id, text, reply_markup=markup)
+        await bot.send_message(chat_id, message.text, reply_markup=markup(message.rows))
     except RetryAfter as exc:
         delay = exc.retry_after
         seconds = delay.total_seconds() if isinstance(delay, timedelta) else float(delay)
-        await storage.outbox.reschedule(item.id, now + int(seconds) + 1, "429")
-        metrics.PUSHES.labels("failed", "rate_limited").inc()
-        stats.retried += 1
-        return
+        return Delivery(Outcome.RATE_LIMITED, str(exc), seconds)
     except Forbidden as exc:
-        await storage.users.mark_blocked(user.id, now=now)
-        await storage.outbox.mark_failed(item.id, f"forbidden: {exc}", now=now)
-        metrics.PUSHES.labels("failed", "blocked").inc()
-        stats.blocked += 1
-        return
-    except BadRequest as exc:
-        reason = "chat_not_found" if "chat not found" in str(exc).lower() else "bad_request"
-        await storage.outbox.mark_failed(item.id, f"{reason}: {exc}", now=now)
-        metrics.PUSHES.labels("failed", reason).inc()
-        log.warning("outbox %d dropped: %s", item.id, exc)
-        stats.failed += 1
-        return
-    except (NetworkError, Exception) as exc:  # 5xx and timeouts (after the limiter's retries)
-        if item.attempts >= MAX_ATTEMPTS:
-            await storage.outbox.mark_failed(item.id, f"gave up: {exc}", now=now)
-            metrics.PUSHES.labels("failed", "gave_up").inc()
-            stats.failed += 1
-        else:
-            await storage.outbox.reschedule(
-                item.id, now + _retry_delay(item.attempts), f"{type(exc).__name__}: {exc}"
-            )
-            metrics.PUSHES.labels("failed", "retry").inc()
-            stats.retried += 1
-        if not isinstance(exc, NetworkError):
-            log.exception("outbox %d failed unexpectedly", item.id)
-        return
-    await storage.outbox.mark_sent(item.id, now=now)
-    metrics.PUSHES.labels("sent", "").inc()
-    stats.sent += 1
+        return Delivery(Outcome.BLOCKED, str(exc))
+    except BadRequest as exc:  # before NetworkError: BadRequest is one
+        if "chat not found" in str(exc).lower():
+            return Delivery(Outcome.CHAT_NOT_FOUND, str(exc))
+        return Delivery(Outcome.BAD_REQUEST, str(exc))
+    except NetworkError as exc:  # 5xx and timeouts, after the rate limiter's own retries
+        return Delivery(Outcome.TRANSIENT, f"{type(exc).__name__}: {exc}")
+    except Exception as exc:
+        log.exception("a push failed unexpectedly")
+        return Delivery(Outcome.UNEXPECTED, f"{type(exc).__name__}: {exc}")
+    return Delivery(Outcome.SENT)
 
 
 async def drain_outbox(
@@ -157,44 +94,17 @@ async def drain_outbox(
     clock: Clock,
     *,
     limit: int | None = None,
-    batch: int = SEND_BATCH,
-    rate: float | None = SEND_RATE,
+    batch: int = sender.SEND_BATCH,
+    rate: float | None = sender.SEND_RATE,
 ) -> DrainStats:
-    """Send what is due (at most ``limit`` rows). One user's messages go in order, one at a
-    time; different users' in parallel (the rate limiter paces the whole)."""
-    stats = DrainStats()
-    pacer = _Pacer(rate)
-    users: dict[int, User | None] = {}
-    done = 0
-    while limit is None or done < limit:
-        now = ts(clock.now())
-        size = batch if limit is None else min(batch, limit - done)
-        items = await storage.outbox.claim_pending(size, now)
-        if not items:
-            break
-        done += len(items)
-        per_user: dict[int, list[OutboxItem]] = defaultdict(list)
-        for item in items:
-            per_user[item.user_id].append(item)
-        for uid in per_user:
-            if uid not in users:
-                users[uid] = await storage.users.get(uid)
-
-        async def send_all(uid: int, queue: list[OutboxItem], now: int = now) -> None:
-            user = users[uid]
-            for item in queue:
-                if user is None:
-                    await storage.outbox.mark_failed(item.id, "no such user", now=now)
-                    continue
-                await _send_one(bot, storage, user, item, now, stats, pacer)
-
-        await asyncio.gather(*(send_all(uid, queue) for uid, queue in per_user.items()))
-    metrics.OUTBOX_DEPTH.set(await storage.outbox.depth())
-    return stats
+    """Send what is due in the outbox through ``bot``."""
+    return await sender.drain(
+        storage, clock, partial(deliver, bot), limit=limit, batch=batch, rate=rate
+    )
 
 
 async def watch_job(context: BotContext) -> None:
-    """One scheduler tick: check what is due, raise alerts, send the news."""
+    """One scheduler tick: check what is due and raise alerts (the send job sends them)."""
     services = context.services
     try:
         stats = await services.watcher.run_pass()
@@ -204,20 +114,30 @@ async def watch_job(context: BotContext) -> None:
         )  # fmt: skip
         await services.watcher.alerts_pass()
     except Exception:
-        # A broken pass must not stop the sender: what is already queued still goes out.
+        # A broken pass must not stop housekeeping; what is queued goes out with the send job.
         log.exception("watch pass failed")
+    # Logs its own failures, retried next tick.
+    stopped, purged = await services.watcher.housekeeping()
+    if stopped or purged:
+        log.info("housekeeping: %d 17TRACK numbers stopped, %d outbox rows purged",
+                 stopped, purged)  # fmt: skip
+
+
+async def send_job(context: BotContext) -> None:
+    """One sender tick: reminders that came due join the outbox, then the outbox is sent."""
+    services = context.services
     try:
-        await drain_outbox(context.bot, services.storage, services.clock)
-    finally:
-        # After the sends, which matter more; logs its own failures, retried next tick.
-        stopped, purged = await services.watcher.housekeeping()
-        if stopped or purged:
-            log.info("housekeeping: %d 17TRACK numbers stopped, %d outbox rows purged",
-                     stopped, purged)  # fmt: skip
+        queued = await reminders.queue_due(services.storage, ts(services.clock.now()))
+        if queued:
+            log.info("reminders: %d due, queued", queued)
+    except Exception:
+        # What is already queued still goes out; the reminders are tried again next tick.
+        log.exception("queueing due reminders failed")
+    await drain_outbox(context.bot, services.storage, services.clock)
 
 
 def register(app: Any) -> None:
-    """No update handlers: the buttons of a push belong to parcels and whatnow."""
+    """No update handlers: the buttons of a push belong to parcels, whatnow and dispute."""
 
 
 async def on_startup(app: ParcelScoutApplication) -> None:
@@ -228,3 +148,5 @@ async def on_startup(app: ParcelScoutApplication) -> None:
         return
     interval = app.services.settings.check_interval_seconds
     app.job_queue.run_repeating(watch_job, interval=interval, first=interval, name=JOB_NAME)
+    every = min(interval, SEND_INTERVAL)
+    app.job_queue.run_repeating(send_job, interval=every, first=every, name=SEND_JOB)

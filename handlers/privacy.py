@@ -7,10 +7,11 @@ import io
 import logging
 
 from telegram import InputFile, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CommandHandler
 
 from bot.app import BotContext
 from bot.i18n import N_, _
+from handlers.callbacks import PrivacyForget, YesNo, route
 from handlers.common import edit_or_send, keyboard, send_html
 from storage import Parcel, from_ts
 
@@ -120,8 +121,8 @@ async def export(update: Update, context: BotContext) -> None:
 
 def _confirm_markup() -> list[list[tuple[str, str]]]:
     return [
-        [(_("🗑 Yes, delete everything"), "privacy:forget:yes")],
-        [(_("No, keep my data"), "privacy:forget:no")],
+        [(_("🗑 Yes, delete everything"), PrivacyForget(YesNo.YES).pack())],
+        [(_("No, keep my data"), PrivacyForget(YesNo.NO).pack())],
     ]
 
 
@@ -139,14 +140,14 @@ async def forget_me(update: Update, context: BotContext) -> None:
     await send_html(update, context, text, keyboard(_confirm_markup()))
 
 
-async def forget_answer(update: Update, context: BotContext) -> None:
+async def forget_answer(update: Update, context: BotContext, data: PrivacyForget) -> None:
     query = update.callback_query
     assert query is not None
     await query.answer()
     user, chat = update.effective_user, update.effective_chat
     if user is None:
         return
-    if query.data != "privacy:forget:yes":
+    if data.answer is not YesNo.YES:
         await edit_or_send(update, context, _("Nothing was deleted."))
         return
     await context.services.storage.users.delete_everything(user.id)
@@ -168,4 +169,4 @@ async def forget_answer(update: Update, context: BotContext) -> None:
 def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("forgetme", forget_me))
     app.add_handler(CommandHandler("export", export))
-    app.add_handler(CallbackQueryHandler(forget_answer, pattern=r"^privacy:forget:(yes|no)$"))
+    app.add_handler(route(PrivacyForget, forget_answer))

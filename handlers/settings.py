@@ -6,13 +6,23 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_time
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.app import BotContext, ParcelScoutApplication
 from bot.i18n import N_, _, current_language
 from bot.parsing import format_minutes, parse_quiet_hours
 from bot.timezones import PRESETS, display_name, parse_timezone
 from handlers.awaiting import Awaiting, ask, done, pending
+from handlers.callbacks import (
+    LanguageMenu,
+    MainMenu,
+    SettingsMenu,
+    SettingsQuiet,
+    SettingsQuietSet,
+    SettingsTimezone,
+    SettingsTimezoneSet,
+    route,
+)
 from handlers.common import Button, edit_or_send, esc, keyboard, send_html
 from storage import User
 
@@ -20,6 +30,7 @@ COMMANDS = [("settings", N_("Time zone, quiet hours, language"))]
 
 AWAIT_KINDS = frozenset({"tz", "quiet"})
 
+OFF = "off"  # the quiet-hours button that turns them off
 # (start, end) minutes of the day offered as buttons.
 QUIET_PRESETS: list[tuple[int, int]] = [(23 * 60, 8 * 60), (22 * 60, 7 * 60), (0, 9 * 60)]
 
@@ -46,9 +57,12 @@ async def settings_view(context: BotContext, user_id: int) -> tuple[str, list[li
         _("🌐 Language: English"),
     ]
     rows: list[list[Button]] = [
-        [(_("🕓 Time zone"), "settings:tz"), (_("🌙 Quiet hours"), "settings:quiet")],
-        [(_("🌐 Language"), "lang:menu")],
-        [(_("⬅️ Main menu"), "menu:main")],
+        [
+            (_("🕓 Time zone"), SettingsTimezone().pack()),
+            (_("🌙 Quiet hours"), SettingsQuiet().pack()),
+        ],
+        [(_("🌐 Language"), LanguageMenu().pack())],
+        [(_("⬅️ Main menu"), MainMenu().pack())],
     ]
     return "\n".join(lines), rows
 
@@ -60,7 +74,7 @@ async def settings_command(update: Update, context: BotContext) -> None:
     await send_html(update, context, text, keyboard(rows))
 
 
-async def settings_menu(update: Update, context: BotContext) -> None:
+async def settings_menu(update: Update, context: BotContext, _data: SettingsMenu) -> None:
     query = update.callback_query
     assert query is not None
     await query.answer()
@@ -73,15 +87,17 @@ def _known_preset(name: str) -> bool:
     return any(name == zone for presets in PRESETS.values() for _label, zone in presets)
 
 
-async def ask_timezone(update: Update, context: BotContext) -> None:
+async def ask_timezone(update: Update, context: BotContext, _data: SettingsTimezone) -> None:
     query = update.callback_query
     assert query is not None
     await query.answer()
     presets = PRESETS.get(current_language(), PRESETS["en"])
-    buttons: list[Button] = [(_(label), f"settings:tzset:{zone}") for label, zone in presets]
-    buttons.append(("UTC", "settings:tzset:UTC"))
+    buttons: list[Button] = [
+        (_(label), SettingsTimezoneSet(zone).pack()) for label, zone in presets
+    ]
+    buttons.append(("UTC", SettingsTimezoneSet("UTC").pack()))
     rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
-    rows.append([(_("⬅️ Settings"), "settings:menu")])
+    rows.append(_back_row())
     ask(context, "tz")
     await edit_or_send(
         update,
@@ -91,10 +107,12 @@ async def ask_timezone(update: Update, context: BotContext) -> None:
     )
 
 
-async def set_timezone_button(update: Update, context: BotContext) -> None:
+async def set_timezone_button(
+    update: Update, context: BotContext, data: SettingsTimezoneSet
+) -> None:
     query = update.callback_query
-    assert query is not None and query.data is not None
-    name = query.data.split(":", 2)[2]
+    assert query is not None
+    name = data.zone
     if not (_known_preset(name) or name == "UTC"):
         await query.answer(_("That time zone is not available."), show_alert=True)
         return
@@ -119,7 +137,7 @@ async def _save_timezone(update: Update, context: BotContext, user_id: int, name
     await send_html(update, context, f"{head}\n\n{text}", keyboard(rows))
 
 
-async def ask_quiet(update: Update, context: BotContext) -> None:
+async def ask_quiet(update: Update, context: BotContext, _data: SettingsQuiet) -> None:
     query = update.callback_query
     assert query is not None
     await query.answer()
@@ -132,11 +150,11 @@ async def ask_quiet(update: Update, context: BotContext) -> None:
         where = _("Your time zone is not set, so times are in UTC: set it first.")
     rows: list[list[Button]] = [
         [
-            (f"{format_minutes(s)}–{format_minutes(e)}", f"settings:qset:{s}-{e}")
+            (f"{format_minutes(s)}–{format_minutes(e)}", SettingsQuietSet(f"{s}-{e}").pack())
             for s, e in QUIET_PRESETS
         ],
-        [(_("🔔 Off"), "settings:qset:off")],
-        [(_("⬅️ Settings"), "settings:menu")],
+        [(_("🔔 Off"), SettingsQuietSet(OFF).pack())],
+        _back_row(),
     ]
     ask(context, "quiet")
     await edit_or_send(
@@ -150,17 +168,30 @@ async def ask_quiet(update: Update, context: BotContext) -> None:
     )  # fmt: skip
 
 
-async def set_quiet_button(update: Update, context: BotContext) -> None:
+def quiet_window(value: str) -> tuple[int, int] | None:
+    """A quiet-hours button's window as (start, end) minutes; ``None`` for "off".
+
+    Raises ValueError for data no button carries (crafted, or hours out of range).
+    """
+    if value == OFF:
+        return None
+    start, sep, end = value.partition("-")
+    if not (sep and start.isascii() and start.isdigit() and end.isascii() and end.isdigit()):
+        raise ValueError(value)
+    hours = (int(start), int(end))
+    if not all(0 <= v < 1440 for v in hours) or hours[0] == hours[1]:
+        raise ValueError(value)
+    return hours
+
+
+async def set_quiet_button(update: Update, context: BotContext, data: SettingsQuietSet) -> None:
     query = update.callback_query
-    assert query is not None and query.data is not None
-    value = query.data.split(":", 2)[2]
-    hours: tuple[int, int] | None = None
-    if value != "off":
-        start, _sep, end = value.partition("-")
-        hours = (int(start), int(end))
-        if not all(0 <= v < 1440 for v in hours) or hours[0] == hours[1]:
-            await query.answer(_("Those hours are not available."), show_alert=True)
-            return
+    assert query is not None
+    try:
+        hours = quiet_window(data.window)
+    except ValueError:
+        await query.answer(_("Those hours are not available."), show_alert=True)
+        return
     await query.answer()
     await _save_quiet(update, context, query.from_user.id, hours)
 
@@ -189,7 +220,7 @@ async def typed_answer(update: Update, context: BotContext) -> None:
     question = pending(context)
     what = question.kind if question is not None else None
     text = message.text.strip()
-    back = keyboard([[(_("⬅️ Settings"), "settings:menu")]])
+    back = keyboard([_back_row()])
     if what == "tz":
         name = parse_timezone(text)
         if name is None:
@@ -215,15 +246,17 @@ async def typed_answer(update: Update, context: BotContext) -> None:
     await _save_quiet(update, context, user.id, None if parsed is False else parsed)
 
 
+def _back_row() -> list[Button]:
+    return [(_("⬅️ Settings"), SettingsMenu().pack())]
+
+
 def register(app: ParcelScoutApplication) -> None:
     app.add_handler(
         MessageHandler(filters.TEXT & ~filters.COMMAND & Awaiting(app, AWAIT_KINDS), typed_answer)
     )
     app.add_handler(CommandHandler("settings", settings_command))
-    app.add_handler(CallbackQueryHandler(settings_menu, pattern=r"^settings:menu$"))
-    app.add_handler(CallbackQueryHandler(ask_timezone, pattern=r"^settings:tz$"))
-    app.add_handler(CallbackQueryHandler(set_timezone_button, pattern=r"^settings:tzset:"))
-    app.add_handler(CallbackQueryHandler(ask_quiet, pattern=r"^settings:quiet$"))
-    app.add_handler(
-        CallbackQueryHandler(set_quiet_button, pattern=r"^settings:qset:(off|\d{1,4}-\d{1,4})$")
-    )
+    app.add_handler(route(SettingsMenu, settings_menu))
+    app.add_handler(route(SettingsTimezone, ask_timezone))
+    app.add_handler(route(SettingsTimezoneSet, set_timezone_button))
+    app.add_handler(route(SettingsQuiet, ask_quiet))
+    app.add_handler(route(SettingsQuietSet, set_quiet_button))

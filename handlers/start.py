@@ -3,24 +3,35 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CommandHandler
 
 from bot.app import BotContext
 from bot.i18n import N_, _
+from handlers.callbacks import (
+    Callback,
+    DisputeStart,
+    HelpShow,
+    LanguageMenu,
+    MainMenu,
+    ParcelsPage,
+    SettingsMenu,
+    WhatNowStart,
+    route,
+)
 from handlers.common import Button, edit_or_send, keyboard, send_html
 
 COMMANDS = [("start", N_("Main menu"))]
 
-# The main actions, as (label msgid, callback_data). Only features that exist belong here.
-MAIN_MENU: list[list[tuple[str, str]]] = [
-    [(N_("📦 My parcels"), "parcels:list:0"), (N_("🧭 What should I do now?"), "whatnow:start")],
-    [(N_("⚖️ Dispute help"), "dispute:start"), (N_("⚙️ Settings"), "settings:menu")],
-    [(N_("🌐 Language"), "lang:menu"), (N_("❓ Help"), "help:show")],
+# The main actions, as (label msgid, button). Only features that exist belong here.
+MAIN_MENU: list[list[tuple[str, Callback]]] = [
+    [(N_("📦 My parcels"), ParcelsPage(0)), (N_("🧭 What should I do now?"), WhatNowStart())],
+    [(N_("⚖️ Dispute help"), DisputeStart()), (N_("⚙️ Settings"), SettingsMenu())],
+    [(N_("🌐 Language"), LanguageMenu()), (N_("❓ Help"), HelpShow())],
 ]
 
 
 def main_menu() -> list[list[Button]]:
-    return [[(_(label), data) for label, data in row] for row in MAIN_MENU]
+    return [[(_(label), data.pack()) for label, data in row] for row in MAIN_MENU]
 
 
 def greeting() -> str:
@@ -37,12 +48,12 @@ async def start(update: Update, context: BotContext) -> None:
     await send_html(update, context, greeting(), keyboard(main_menu()))
 
 
-async def menu(update: Update, context: BotContext) -> None:
-    if update.callback_query:
-        await update.callback_query.answer()
+async def menu(update: Update, context: BotContext, _data: MainMenu) -> None:
+    assert update.callback_query is not None
+    await update.callback_query.answer()
     await edit_or_send(update, context, greeting(), keyboard(main_menu()))
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("start", start))
-    app.add_handler(CallbackQueryHandler(menu, pattern=r"^menu:main$"))
+    app.add_handler(route(MainMenu, menu))

@@ -3,8 +3,8 @@
 Thin: the advisor (`bot.advice`) answers, `bot.advice.interview` decides which question comes
 next and what an answer changes; this module loads a parcel's facts, asks (buttons, or typed text
 through `handlers.awaiting`), stores each answer on the parcel and renders the advice plus the
-English letter. A repeating job fires due reminders (ours and the dispute check-ins) from the
-reminders table, so they survive restarts.
+English letter. A reminder the user asks for is a row of the reminders table; when it is due, the
+watch layer sends it through the outbox (bot/watch/reminders.py), so it survives restarts.
 """
 
 from __future__ import annotations
@@ -15,18 +15,19 @@ from datetime import date, timedelta
 from typing import Any
 
 from telegram import Update
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest
 from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.advice import Facts, SellerResponse, advise, days, fact_question
 from bot.advice import interview as questions
-from bot.advice.interview import SELLER_ACTIONS, Interview
+from bot.advice.interview import Interview
 from bot.advice.parcel_facts import NO_ANSWERS, facts_from_number, facts_from_parcel
 from bot.app import BotContext, ParcelScoutApplication
-from bot.i18n import N_, _, use_language
+from bot.i18n import N_, _
 from bot.intents import Intent, detect_intent
 from bot.tracknumbers import find_numbers
 from bot.userdata import Pending, legacy_answers
+from bot.watch import reminders
 from handlers.advice_chat import (
     IntentFilter,
     answers_of,
@@ -51,17 +52,14 @@ from handlers.callbacks import (
     route,
 )
 from handlers.common import Button, edit_or_send, esc, keyboard, send_html
-from storage import Parcel, ParcelAnswers, Reminder, ts
+from storage import Parcel, ParcelAnswers, ts
 from storage.persistence import SqlitePersistence
 
 log = logging.getLogger(__name__)
 
 COMMANDS = [("whatnow", N_("What should I do now?"))]
 
-REMINDER_KIND = "whatnow_checkin"
-REMINDER_JOB = "reminders"
-REMINDER_INTERVAL = 60.0
-_SELLER_ACTIONS = SELLER_ACTIONS
+REMINDER_KIND = reminders.WHATNOW_CHECKIN
 SESSION_TTL = 3600  # a question left unanswered this long no longer claims typed text
 _KIND = "whatnow:"  # + the fact asked: the open question's kind in `handlers.awaiting`
 QUESTION_KINDS = frozenset(_KIND + name for name in questions.CODES)
@@ -374,53 +372,6 @@ async def on_silent(update: Update, context: BotContext, data: WhatNowSilent) ->
     await begin(update, context, updated)
 
 
-def checkin_message(reminder: Reminder, parcel: Parcel | None) -> tuple[str, list[list[Button]]]:
-    pid = parcel.id if parcel else 0
-    name = esc(parcel.display_name) if parcel else ""
-    action = str(reminder.payload.get("action", ""))
-    rows: list[list[Button]] = []
-    if action in {a.value for a in _SELLER_ACTIONS}:
-        text = _("⏰ {days} have passed since my advice about {name}. Did the seller answer?")
-        if parcel is not None:
-            rows.append([(_("🔇 The seller is silent"), f"whatnow:silent:{pid}")])
-    else:
-        text = _("⏰ {days} have passed since my advice about {name}. Time to look again.")
-    rows.append([(_("🧭 What should I do now?"), f"whatnow:p:{pid}")])
-    in_days = int(reminder.payload.get("days", 0) or 0)
-    return text.format(days=days(in_days), name=name or _("your order")), rows
-
-
-async def fire_reminders(context: BotContext) -> None:
-    """The repeating job: send every due reminder once (ours and the dispute check-ins)."""
-    from handlers import dispute
-
-    storage = context.services.storage
-    now = ts(context.services.clock.now())
-    renderers = {REMINDER_KIND: checkin_message, dispute.REMINDER_KIND: dispute.checkin_message}
-    for reminder in await storage.reminders.due(now):
-        render = renderers.get(reminder.kind)
-        if render is None:
-            continue  # another feature's reminder
-        if not await storage.reminders.mark_fired(reminder.id, now=now):
-            continue
-        user = await storage.users.get(reminder.user_id)
-        if user is None or user.is_blocked:
-            continue
-        parcel = None
-        if reminder.parcel_id is not None:
-            parcel = await storage.parcels.get_owned(user.id, reminder.parcel_id)
-            if parcel is None or not parcel.is_active:
-                continue
-        with use_language(user.language):
-            text, rows = render(reminder, parcel)
-            try:
-                await context.bot.send_message(user.chat_id, text, reply_markup=keyboard(rows))
-            except Forbidden:
-                await storage.users.mark_blocked(user.id)
-            except BadRequest as exc:
-                log.warning("reminder %s not delivered: %s", reminder.id, exc)
-
-
 async def move_legacy_answers(app: ParcelScoutApplication) -> int:
     """Once: answers older releases kept in user data go to the parcels' answers (kept where the
     user answered since); the user data is then rewritten without them. Returns how many."""
@@ -447,16 +398,7 @@ async def move_legacy_answers(app: ParcelScoutApplication) -> int:
 
 
 async def on_startup(app: ParcelScoutApplication) -> None:
-    """Re-arm reminders: one repeating job reads the reminders table."""
     await move_legacy_answers(app)
-    if app.job_queue is None:  # pragma: no cover - the job-queue extra is a dependency
-        log.warning("no job queue: reminders will not fire")
-        return
-    for job in app.job_queue.get_jobs_by_name(REMINDER_JOB):
-        job.schedule_removal()
-    app.job_queue.run_repeating(
-        fire_reminders, interval=REMINDER_INTERVAL, first=REMINDER_INTERVAL, name=REMINDER_JOB
-    )
 
 
 def register(app: ParcelScoutApplication) -> None:

@@ -12,7 +12,7 @@ import json
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any, Final
 
@@ -229,6 +229,17 @@ def _parcel_from_tuple(row: Sequence[Any]) -> Parcel:
     return Parcel(*values)
 
 
+@dataclass(frozen=True, slots=True)
+class ParcelPage:
+    """What /list shows: one page of parcels and the counts around it."""
+
+    items: list[Parcel]
+    page: int  # 0-based, within range
+    pages: int  # at least 1
+    active: int
+    archived: int
+
+
 class Parcels(_Repo):
     async def add(
         self,
@@ -307,6 +318,29 @@ class Parcels(_Repo):
             (user_id, limit, offset),
         )
         return [Parcel.from_row(row) for row in rows]
+
+    async def page_for_user(
+        self, user_id: int, *, archived: bool, page: int, size: int
+    ) -> ParcelPage:
+        """One page of the user's watched parcels or of their archive, newest first, with both
+        counts. A page past the end (an old button after deletions) is the last page."""
+        row = await self.db.fetchone(
+            "SELECT count(*) - count(archived_at), count(archived_at) FROM parcels"
+            " WHERE user_id = ?",
+            (user_id,),
+        )
+        active, archived_count = (int(row[0]), int(row[1])) if row is not None else (0, 0)
+        total = archived_count if archived else active
+        pages = max(1, -(-total // size))
+        page = min(max(page, 0), pages - 1)
+        rows = await self.db.fetchall(
+            "SELECT * FROM parcels WHERE user_id = ? AND archived_at IS "
+            + ("NOT NULL" if archived else "NULL")
+            + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+            (user_id, size, page * size),
+        )
+        items = [Parcel.from_row(r) for r in rows]
+        return ParcelPage(items, page, pages, active, archived_count)
 
     async def count_active(self, user_id: int) -> int:
         return int(
@@ -915,12 +949,20 @@ class Reminders(_Repo):
         row = await self.db.fetchone("SELECT * FROM reminders WHERE id = ?", (reminder_id,))
         return None if row is None else Reminder.from_row(row)
 
-    async def due(self, now: int | None = None, limit: int = 100) -> list[Reminder]:
-        rows = await self.db.fetchall(
+    async def due(
+        self, now: int | None = None, limit: int = 100, *, kinds: Sequence[str] | None = None
+    ) -> list[Reminder]:
+        """Pending reminders whose time has come, oldest first (only of ``kinds`` if given, so
+        another feature's reminders never crowd a caller's out of its ``limit``)."""
+        sql = (
             "SELECT * FROM reminders WHERE fired_at IS NULL AND cancelled_at IS NULL "
-            "AND due_at <= ? ORDER BY due_at, id LIMIT ?",
-            (self._now(now), limit),
+            "AND due_at <= ?"
         )
+        params: list[Any] = [self._now(now)]
+        if kinds is not None:
+            sql += f" AND kind IN ({', '.join('?' * len(kinds))})"
+            params.extend(kinds)
+        rows = await self.db.fetchall(sql + " ORDER BY due_at, id LIMIT ?", [*params, limit])
         return [Reminder.from_row(row) for row in rows]
 
     async def pending_for_parcel(self, parcel_id: int) -> list[Reminder]:

@@ -40,6 +40,18 @@ class Action(StrEnum):
     CONFIRM_RECEIPT = "confirm_receipt"
 
 
+# After these the user waits for the seller: the advice offers "remind me if the seller is
+# silent", and the reminder asks whether the seller answered.
+WAITS_FOR_SELLER = frozenset(
+    {
+        Action.WRITE_SELLER,
+        Action.ASK_INTERNATIONAL_NUMBER,
+        Action.ASK_SELLER_SEARCH,
+        Action.EXTEND_PROTECTION,
+    }
+)
+
+
 ACTION_LABELS: dict[Action, str] = {
     Action.WAIT: N_("Wait"),
     Action.CHECK_OTHER_SITE: N_("Check another tracking site"),

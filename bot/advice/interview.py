@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from bot.advice.advisor import Action, Advice
+from bot.advice.advisor import WAITS_FOR_SELLER, Advice
 from bot.advice.facts import Facts, NumberFormat, SellerResponse, Tracking
 from bot.advice.parcel_facts import NO_ANSWERS, AnswersRecord
 from bot.i18n import N_
@@ -25,12 +25,7 @@ log = logging.getLogger(__name__)
 MAX_QUESTIONS = 3
 SKIP = "skip"
 # Actions after which the user waits for the seller: offer "remind me if the seller is silent".
-SELLER_ACTIONS = (
-    Action.WRITE_SELLER,
-    Action.ASK_INTERNATIONAL_NUMBER,
-    Action.ASK_SELLER_SEARCH,
-    Action.EXTEND_PROTECTION,
-)
+SELLER_ACTIONS = WAITS_FOR_SELLER
 
 _DAY_CHOICES = (3, 7, 10, 15, 20)
 _DAY_BUTTONS = [(str(n), str(n)) for n in _DAY_CHOICES] + [(N_("30+"), "30")]

@@ -116,6 +116,8 @@ def tracking_from(parcel: ParcelRecord, today: date) -> tuple[Tracking | None, i
         return Tracking.CUSTOMS, quiet
     if status is Status.EXPIRED:
         return Tracking.VANISHED, quiet
+    if status is Status.AWAITING_DISPATCH:  # a label, no parcel yet: the "not tracked yet" advice
+        return Tracking.NOT_FOUND, None
     if status is Status.INFO_RECEIVED:
         return Tracking.ORIGIN_ONLY, quiet
     stalled = quiet is not None and quiet >= STALLED_AFTER_DAYS

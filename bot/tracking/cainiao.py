@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
 from collections.abc import Mapping, Sequence
@@ -11,6 +10,7 @@ from typing import Any
 
 import aiohttp
 
+from bot.tracking.countries import country_code
 from bot.tracking.errors import Blocked, SourceUnavailable
 from bot.tracking.http import BROWSER_UA, DEFAULT_TIMEOUT, load_json, looks_like_html, request
 from bot.tracking.model import (
@@ -19,7 +19,6 @@ from bot.tracking.model import (
     TrackEvent,
     TrackOutcome,
     TrackResult,
-    clean_country,
     normalise_events,
     status_from_events,
 )
@@ -30,21 +29,28 @@ NAME = "cainiao"
 DEFAULT_BASE_URL = "https://global.cainiao.com"
 # Numbers per call. The site itself accepts more, but large batches trigger the captcha sooner.
 BATCH_SIZE = 15
-# Cainiao reports local China time; a blank timeZone means this.
-DEFAULT_TZ = timezone(timedelta(hours=8))
+# `timeStr` is the epoch rendered in China time whatever `timeZone` says; used only without epoch.
+CHINA_TZ = timezone(timedelta(hours=8))
 
 ACTION_CODES: Mapping[str, Status] = {
+    # Before the hand-over: the seller made the label, a warehouse knows the order.
+    "PRE_READY_TO_SHIP": Status.AWAITING_DISPATCH,
     "GWMS_ACCEPT": Status.INFO_RECEIVED,
     "GWMS_PACKAGE": Status.INFO_RECEIVED,
     "WMS_CONFIRMED": Status.INFO_RECEIVED,
+    "PU_PRE_PICKUP_SUCCESS": Status.INFO_RECEIVED,  # a pick-up is booked, nothing collected
+    # The carrier has it.
     "GWMS_OUTBOUND": Status.IN_TRANSIT,
     "PU_PICKUP_SUCCESS": Status.IN_TRANSIT,
     "CW_OUTBOUND": Status.IN_TRANSIT,
     "SC_INBOUND_SUCCESS": Status.IN_TRANSIT,
     "SC_OUTBOUND_SUCCESS": Status.IN_TRANSIT,
+    "COMMON_INTRANSIT": Status.IN_TRANSIT,
     "LH_HO_IN_SUCCESS": Status.IN_TRANSIT,
     "LH_HO_AIRLINE": Status.IN_TRANSIT,
+    "LH_BIGBAG_SHELVE": Status.IN_TRANSIT,
     "LH_DEPART": Status.IN_TRANSIT,
+    "LH_POST_COLLECTION": Status.IN_TRANSIT,  # accepted by the (destination) postal service
     "LH_ARRIVE": Status.ARRIVED_DESTINATION,
     # Export customs happens in China: the parcel is held by customs, but not yet abroad.
     "CC_EX_START": Status.IN_CUSTOMS,
@@ -56,74 +62,80 @@ ACTION_CODES: Mapping[str, Status] = {
     "CUSTOMS_ARRIVED_IN_AREA_CALLBACK": Status.IN_CUSTOMS,
     "TRANSIT_PORT_REROUTE_CALLBACK": Status.IN_TRANSIT,
     "TD_TRANSWH_OUTBOUND": Status.IN_TRANSIT,
+    "TD_TRANS_ARRIVE_DCP": Status.IN_TRANSIT,
+    "TD_TRANS_DEPART_C": Status.IN_TRANSIT,
+    "TD_TRANS_ARRIVE_C": Status.IN_TRANSIT,
+    # The last mile.
     "GTMS_ACCEPT": Status.ARRIVED_DESTINATION,
     "GTMS_DO_ARRIVE": Status.ARRIVED_DESTINATION,
     "GTMS_STATION_OUT": Status.ARRIVED_DESTINATION,
+    "GTMS_OE_DEPART": Status.ARRIVED_DESTINATION,
     "GTMS_DO_DEPART": Status.OUT_FOR_DELIVERY,
+    "GSTA_INBOUND": Status.AVAILABLE_FOR_PICKUP,  # in at a pick-up station
+    "GTMS_STA_SIGNED": Status.AVAILABLE_FOR_PICKUP,  # signed for by the station, not the buyer
     "GTMS_SIGNED": Status.DELIVERED,
     "GTMS_DEL_FAILURE": Status.DELIVERY_FAILED,
 }
 
-# The module-level `status` is undocumented; only used when no event code is known.
-_MODULE_STATUS: Mapping[str, Status] = {
+# The module-level `status`: used when no event code is known (or there are no events).
+MODULE_STATUS: Mapping[str, Status] = {
     "NOT_FOUND": Status.NOT_FOUND,
+    "SELLER_PREPARING": Status.AWAITING_DISPATCH,
+    "WAIT_SELLER_SEND": Status.AWAITING_DISPATCH,
+    "PICKEDUP": Status.IN_TRANSIT,
+    "SHIPPING": Status.IN_TRANSIT,
+    "IN_TRANSIT": Status.IN_TRANSIT,
+    "DEPART_FROM_ORIGINAL_COUNTRY": Status.IN_TRANSIT,
+    "ARRIVED_AT_DEST_COUNTRY": Status.ARRIVED_DESTINATION,
+    "CLEAR_CUSTOMS": Status.IN_CUSTOMS,
+    "DELIVERING": Status.ARRIVED_DESTINATION,
+    "WAIT_SIGNIN": Status.OUT_FOR_DELIVERY,
     "SIGNIN": Status.DELIVERED,
     "DELIVERED": Status.DELIVERED,
-    "WAIT_SIGNIN": Status.OUT_FOR_DELIVERY,
     "RETURN": Status.RETURNING,
     "RETURNED": Status.RETURNED,
 }
+# Sources meaning "we do not know this number" (the rest, "AE" above all, know the parcel).
+_UNKNOWN_SOURCES = frozenset({"EXTERNAL", ""})
 
-_TZ_RE = re.compile(r"^(?:GMT|UTC)?\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
 _BLOCK_MARKERS = (b"captcha", b"punish", b"x5sec", b"slide to verify", b"baxia")
-
-
-def parse_tz(value: object) -> timezone:
-    return _parse_tz(value) if isinstance(value, str) else DEFAULT_TZ
-
-
-@functools.lru_cache(maxsize=256)
-def _parse_tz(value: str) -> timezone:
-    """ "GMT+8", "GMT-03:00", "UTC+0530", "GMT" → fixed offset; blank or junk → GMT+8."""
-    if not value.strip():
-        return DEFAULT_TZ
-    v = value.strip()
-    if v.upper() in ("GMT", "UTC", "Z"):
-        return UTC
-    m = _TZ_RE.match(v)
-    if not m:
-        return DEFAULT_TZ
-    sign = -1 if m.group(1) == "-" else 1
-    hours, minutes = int(m.group(2)), int(m.group(3) or 0)
-    if hours > 14 or minutes > 59:
-        return DEFAULT_TZ
-    return timezone(sign * timedelta(hours=hours, minutes=minutes))
+# A labelled number ("Latest Tracking Number:\tRC000000003EE"): the last token that looks like one.
+_NUMBER_TOKEN = re.compile(r"[A-Z0-9][A-Z0-9-]{5,}[A-Z0-9]", re.IGNORECASE)
+# A hand-over number in the carrier's words: "preMainCode:SINOA00241668IL".
+_HANDOVER = re.compile(r"\bpreMainCode\s*[:：]\s*([A-Z0-9]{8,40})\b", re.IGNORECASE)
+# Epochs below this are seconds, above milliseconds (1e11 s is the year 5138).
+_MS_THRESHOLD = 100_000_000_000
 
 
 def parse_event_time(item: Mapping[str, Any]) -> datetime | None:
-    """Prefer the local `timeStr` in its `timeZone` (blank → GMT+8); fall back to epoch ms."""
+    """The epoch `time` (ms, or s) is the instant; `timeZone` is no more than a hint about where
+    it happened. Without an epoch, `timeStr` is China time (that is how Cainiao renders it)."""
+    epoch = item.get("time")
+    if isinstance(epoch, str) and epoch.strip().isdigit():
+        epoch = int(epoch.strip())
+    if isinstance(epoch, int | float) and not isinstance(epoch, bool) and epoch > 0:
+        seconds = epoch / 1000 if epoch >= _MS_THRESHOLD else float(epoch)
+        try:
+            return datetime.fromtimestamp(seconds, UTC)
+        except (OverflowError, OSError, ValueError):
+            pass
     time_str = item.get("timeStr")
     if isinstance(time_str, str) and time_str.strip():
+        raw = time_str.strip()
         try:  # the usual "yyyy-MM-dd HH:mm:ss"; fromisoformat is much faster than strptime
-            local = datetime.fromisoformat(time_str.strip())
+            local = datetime.fromisoformat(raw)
         except ValueError:
-            pass
-        else:
+            local = None
+            for fmt in ("%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M"):
+                try:
+                    local = datetime.strptime(raw, fmt)
+                except ValueError:
+                    continue
+                break
+        if local is not None:
             if local.tzinfo is None:
-                local = local.replace(tzinfo=parse_tz(item.get("timeZone")))
+                local = local.replace(tzinfo=CHINA_TZ)
             return local.astimezone(UTC)
-        for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S"):
-            try:
-                local = datetime.strptime(time_str.strip(), fmt)
-            except ValueError:
-                continue
-            return local.replace(tzinfo=parse_tz(item.get("timeZone"))).astimezone(UTC)
-    epoch = item.get("time")
-    if isinstance(epoch, int | float) and not isinstance(epoch, bool) and epoch > 0:
-        try:
-            return datetime.fromtimestamp(epoch / 1000, UTC)
-        except (OverflowError, OSError, ValueError):
-            return None
     return None
 
 
@@ -131,51 +143,75 @@ def _text(value: object) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def clean_number(value: object) -> str:
+    """`realMailNo` as a bare number: labels, tabs and spaces around it dropped."""
+    text = _text(value)
+    if not text:
+        return ""
+    tokens = [t for t in _NUMBER_TOKEN.findall(text) if any(c.isdigit() for c in t)]
+    return tokens[-1].upper() if tokens else ""
+
+
 def parse_event(item: Mapping[str, Any]) -> TrackEvent:
     code = _text(item.get("actionCode"))
-    desc = (
-        _text(item.get("standerdDesc")) or _text(item.get("desc")) or _text(item.get("descTitle"))
-    )
+    standard, own = _text(item.get("standerdDesc")), _text(item.get("desc"))
+    desc = standard or own or _text(item.get("descTitle"))
     return TrackEvent(
         time=parse_event_time(item),
         description=desc,
         location="",  # Cainiao has no location field; it is inside the text when present
         code=code,
         status=ACTION_CODES.get(code.upper()) if code else None,
+        detail=own if own and own != desc else "",
     )
 
 
 def parse_module(number: str, item: Mapping[str, Any]) -> TrackResult:
     raw_details = item.get("detailList")
     details = raw_details if isinstance(raw_details, list) else []
+    latest = item.get("latestTrace")
+    if not details and isinstance(latest, Mapping) and latest.get("time"):
+        details = [latest]  # an answer with its latest event only: keep that one
+    # newest first as sent; the sort is stable, so events sharing an epoch keep this order
     events = normalise_events(parse_event(d) for d in details if isinstance(d, Mapping))
     raw_status = _text(item.get("status"))
-    if not events:
+    module_status = MODULE_STATUS.get(raw_status.upper())
+    source = _text(item.get("mailNoSource")).upper()
+    if events:
+        status = status_from_events(events) or module_status or Status.IN_TRANSIT
+        if module_status is Status.AWAITING_DISPATCH and status is Status.INFO_RECEIVED:
+            status = module_status  # warehouse paperwork only: still not handed over
+    elif module_status is not None:
+        status = module_status
+    elif source in _UNKNOWN_SOURCES or not raw_status:
         status = Status.NOT_FOUND
-    else:
-        status = (
-            status_from_events(events)
-            or _MODULE_STATUS.get(raw_status.upper())
-            or Status.IN_TRANSIT
-        )
+    else:  # a status we do not know yet, on a parcel Cainiao knows: it exists, nothing moved
+        status = Status.AWAITING_DISPATCH
     cp = item.get("destCpInfo")
     carrier = _text(cp.get("cpName")) if isinstance(cp, Mapping) else ""
-    real = _text(item.get("realMailNo"))
+    real = clean_number(item.get("copyRealMailNo")) or clean_number(item.get("realMailNo"))
     extra: dict[str, str] = {}
-    for k in ("mailNoSource", "statusDesc", "daysNumber"):
+    for k in ("mailNoSource", "statusDesc", "daysNumber", "mailType"):
         v = item.get(k)
-        if isinstance(v, str | int) and not isinstance(v, bool) and str(v):
-            extra[k] = str(v)
+        if isinstance(v, str | int) and not isinstance(v, bool) and str(v).strip():
+            extra[k] = " ".join(str(v).split())  # "8\tday(s)", "In customs " → tidy
+    handover = dict.fromkeys(
+        m.upper()
+        for e in events
+        for m in _HANDOVER.findall(e.detail or e.description)
+        if m.upper() not in (number.upper(), real)
+    )
     return TrackResult(
         number=number,
         status=status,
         events=events,
         source=NAME,
         raw_status=raw_status,
-        origin_country=clean_country(item.get("originCountry")),
-        dest_country=clean_country(item.get("destCountry")),
+        handover_numbers=tuple(handover),
+        origin_country=country_code(item.get("originCountry")),
+        dest_country=country_code(item.get("destCountry")),
         carrier=carrier or None,
-        real_number=real if real and real.upper() != number.upper() else None,
+        real_number=real if real and real != number.upper() else None,
         extra=extra,
     )
 
@@ -201,8 +237,7 @@ def parse_answer(numbers: Sequence[str], body: bytes) -> dict[str, TrackOutcome]
     for m in modules:
         if not isinstance(m, Mapping):
             continue
-        for k in ("mailNo", "realMailNo"):
-            v = _text(m.get(k)).upper()
+        for v in (_text(m.get("mailNo")).upper(), clean_number(m.get("realMailNo"))):
             if v:
                 by_no.setdefault(v, m)
     out: dict[str, TrackOutcome] = {}

@@ -15,6 +15,7 @@ from bot.tracking.errors import RateLimited, SourceUnavailable
 
 DEFAULT_TIMEOUT = aiohttp.ClientTimeout(total=20, connect=5, sock_read=15)
 MAX_BODY = 8 * 1024 * 1024  # a tracking answer is never this large; refuse rather than buffer
+READ_CHUNK = 64 * 1024
 
 BROWSER_UA = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -71,14 +72,26 @@ async def request(
                 )
             if resp.status >= 500 and not (xml_errors and "xml" in (resp.content_type or "")):
                 raise SourceUnavailable(source, f"HTTP {resp.status}")
-            body = await resp.content.read(MAX_BODY + 1)
-            if len(body) > MAX_BODY:
-                raise SourceUnavailable(source, "answer too large")
+            body = await read_body(resp, source)
             return HttpAnswer(resp.status, resp.content_type or "", body)
     except TimeoutError:
         raise SourceUnavailable(source, "timeout") from None
     except aiohttp.ClientError as exc:
         raise SourceUnavailable(source, f"network error: {type(exc).__name__}: {exc}") from None
+
+
+async def read_body(resp: aiohttp.ClientResponse, source: str, limit: int = MAX_BODY) -> bytes:
+    """The whole body, however it arrives (one `content.read(n)` returns only what is buffered),
+    refused past `limit`: by Content-Length before reading, by a running count for chunked ones."""
+    length = resp.content_length
+    if length is not None and length > limit:
+        raise SourceUnavailable(source, "answer too large")
+    body = bytearray()
+    async for chunk in resp.content.iter_chunked(READ_CHUNK):
+        body += chunk
+        if len(body) > limit:
+            raise SourceUnavailable(source, "answer too large")
+    return bytes(body)
 
 
 def load_json(source: str, body: bytes) -> Any:

@@ -18,6 +18,8 @@ from typing import Protocol, TypeAlias
 
 class Status(StrEnum):
     NOT_FOUND = "not_found"
+    # The number exists (the seller made the label) but the parcel was not handed over yet.
+    AWAITING_DISPATCH = "awaiting_dispatch"
     INFO_RECEIVED = "info_received"
     IN_TRANSIT = "in_transit"
     IN_CUSTOMS = "in_customs"
@@ -63,6 +65,9 @@ class TrackEvent:
     location: str = ""
     code: str = ""  # the source's raw status code for this event ("" if none)
     status: Status | None = None  # mapped from `code`; None when the code is unknown or absent
+    # The carrier's own words when they differ from `description` (Cainiao `desc` next to its
+    # `standerdDesc`): notes in Chinese, the parcel's number at the next carrier.
+    detail: str = ""
     # The stable identity, computed once: dedupe, diff and storage all ask for it.
     key: str = field(init=False, repr=False, compare=False)
 
@@ -110,6 +115,9 @@ class TrackResult:
     dest_country: str | None = None
     carrier: str | None = None
     real_number: str | None = None  # the source re-labelled the parcel (Cainiao realMailNo)
+    # The parcel's numbers at the next carrier, as events name them ("preMainCode:SINOA…IL"),
+    # newest first: worth tracking too once the first carrier goes quiet.
+    handover_numbers: tuple[str, ...] = ()
     extra: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     @property

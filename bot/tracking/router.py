@@ -67,6 +67,8 @@ class SourceHealth:
     last_error_at: datetime | None
     open_until: datetime | None
     consecutive_failures: int
+    # Set while the source refuses our credentials or key: an operator has to act.
+    misconfigured: str | None = None
 
 
 def _dt(t: float | None) -> datetime | None:
@@ -130,6 +132,7 @@ class TrackingRouter:
         self._misconfigured_pause = misconfigured_pause
         self.number_backoff = number_backoff or NumberBackoff(clock=clock, rng=self._rng)
         self._fallthrough_not_found = fallthrough_on_not_found
+        self._misconfigured: dict[str, str] = {}  # source → why, until a call succeeds
 
     def order(self, query: TrackQuery) -> list[str]:
         return source_order(query, list(self.sources))
@@ -146,6 +149,7 @@ class TrackingRouter:
                 last_error_at=_dt(snap.last_error_at),
                 open_until=_dt(snap.open_until),
                 consecutive_failures=snap.consecutive_failures,
+                misconfigured=self._misconfigured.get(name),
             )
         return out
 
@@ -231,6 +235,11 @@ class TrackingRouter:
                 failed.update(dict.fromkeys(chunk, f"{name}: circuit open"))
                 return
             async with self._sem[name]:
+                # a chunk that waited here may find the source failed meanwhile: no pile-up
+                if breaker.state is BreakerState.OPEN:
+                    breaker.release_probe()
+                    failed.update(dict.fromkeys(chunk, f"{name}: circuit open"))
+                    return
                 got = await self._call(name, source, breaker, chunk)
             if isinstance(got, str):
                 failed.update(dict.fromkeys(chunk, got))
@@ -259,7 +268,16 @@ class TrackingRouter:
             return str(exc)
         except SourceMisconfigured as exc:
             breaker.record_failure(str(exc), min_delay=self._misconfigured_pause)
-            log.error("TRACKING SOURCE %s MISCONFIGURED (check credentials): %s", name, exc)
+            if name not in self._misconfigured:  # one clear line, not one per probe
+                log.error(
+                    "TRACKING SOURCE %s MISCONFIGURED, paused until fixed (check its login, "
+                    "password or key): %s",
+                    name,
+                    exc.message,
+                )
+            else:
+                log.debug("tracking source %s still misconfigured: %s", name, exc)
+            self._misconfigured[name] = exc.message
             return str(exc)
         except SourceError as exc:
             breaker.record_failure(str(exc))
@@ -273,4 +291,6 @@ class TrackingRouter:
             log.exception("tracking source %s crashed", name)
             return f"{name}: internal error {type(exc).__name__}"
         breaker.record_success()
+        if self._misconfigured.pop(name, None) is not None:
+            log.warning("tracking source %s accepts our credentials again", name)
         return got

@@ -11,7 +11,7 @@ from xml.sax.saxutils import escape
 
 import aiohttp
 
-from bot.tracking.errors import RateLimited, SourceMisconfigured, SourceUnavailable
+from bot.tracking.errors import SourceMisconfigured, SourceUnavailable
 from bot.tracking.http import DEFAULT_TIMEOUT, looks_like_html, request
 from bot.tracking.model import (
     NumberFailure,
@@ -143,19 +143,34 @@ def parse_xml(body: bytes) -> ET.Element:
         raise SourceUnavailable(NAME, f"bad XML: {exc}") from None
 
 
+# Fault details by their real names (element `Detail/<name>`, namespace .../operationhistory/data).
+AUTH_FAULT = "AuthorizationFaultReason"  # wrong login or password: the whole source is down
+LANGUAGE_FAULT = "LanguageFaultReason"  # our request names a language the service refuses
+HISTORY_FAULT = "OperationHistoryFaultReason"  # about this barcode (malformed and the like)
+# In the *batch* API ErrorTypeID 3 means failed authorisation; never a rate limit.
+_AUTH_ERROR_TYPE = "3"
+
+
 def check_fault(root: ET.Element, number: str) -> NumberFailure | None:
-    """Raise for whole-call faults; a per-barcode fault becomes a NumberFailure."""
+    """Raise for whole-call faults (credentials, our request); a per-barcode fault becomes a
+    NumberFailure."""
     fault = next(_iter(root, "Fault"), None)
     if fault is None:
         return None
-    detail_names = {_local(x.tag) for x in fault.iter()}
-    text = " ".join(t.strip() for t in fault.itertext() if t.strip())[:300]
+    # SOAP 1.2 names (Detail, Reason/Text); SOAP 1.1 ones (detail, faultstring) just in case
+    detail = _child(fault, "Detail")
+    if detail is None:
+        detail = _child(fault, "detail")
+    names = {_local(x.tag) for x in detail.iter()} if detail is not None else set()
+    reason = _text(fault, "Reason", "Text") or _text(fault, "faultstring")
+    said = " ".join(t.strip() for t in (detail.itertext() if detail is not None else ()))
+    text = " — ".join(x for x in (reason, said.strip()) if x)[:300] or "SOAP fault"
     error_ids = {(x.text or "").strip() for x in _iter(fault, "ErrorTypeID")}
-    if "AuthorizationFault" in detail_names or "AuthorizationFault" in text:
-        raise SourceMisconfigured(NAME, f"authorization fault: {text}")
-    if "3" in error_ids:
-        raise RateLimited(NAME, f"request limit: {text}", retry_after=None)
-    return NumberFailure(number, NAME, f"SOAP fault: {text}", code="OperationHistoryFault")
+    if AUTH_FAULT in names or "AuthorizationFault" in names or _AUTH_ERROR_TYPE in error_ids:
+        raise SourceMisconfigured(NAME, f"wrong login or password ({text})")
+    if LANGUAGE_FAULT in names:
+        raise SourceMisconfigured(NAME, f"language refused ({text})")
+    return NumberFailure(number, NAME, f"SOAP fault: {text}", code=HISTORY_FAULT)
 
 
 def parse_history(number: str, root: ET.Element) -> TrackResult:
@@ -185,6 +200,9 @@ def parse_history(number: str, root: ET.Element) -> TrackResult:
                 status=status,
             )
         )
+    # Records come oldest first; reversed, the stable newest-first sort keeps the post's order
+    # among records that share one OperDate (arrived, then left, in the same minute).
+    events.reverse()
     normal = normalise_events(events)
     status = (status_from_events(normal) or Status.IN_TRANSIT) if normal else Status.NOT_FOUND
     latest_code = normal[0].code if normal else ""

@@ -13,7 +13,7 @@ import aiohttp
 from bot.tracking import cainiao, russianpost, track17
 from bot.tracking.cainiao import CainiaoClient
 from bot.tracking.http import DEFAULT_TIMEOUT
-from bot.tracking.model import Source, TrackOutcome
+from bot.tracking.model import NumberFailure, Source, TrackOutcome
 from bot.tracking.router import SourceHealth, TrackingRouter, TrackQuery
 from bot.tracking.russianpost import RussianPostClient
 from bot.tracking.track17 import InMemoryRegistrationStore, RegistrationStore, Track17Client
@@ -136,6 +136,15 @@ class TrackingService:
         if self._track17 is None:
             raise RuntimeError("17TRACK is not configured")
         return await self._track17.stoptrack(numbers)
+
+    async def restart_track17(self, numbers: Sequence[str]) -> dict[str, NumberFailure]:
+        """Restart numbers 17TRACK stopped on its own; returns per-number failures.
+
+        Raises `SourceError` when the call fails, `RuntimeError` when 17TRACK is not configured.
+        """
+        if self._track17 is None:
+            raise RuntimeError("17TRACK is not configured")
+        return await self._track17.restart(numbers)
 
     def health(self) -> dict[str, SourceHealth]:
         return self.router.health()

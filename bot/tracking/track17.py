@@ -8,7 +8,7 @@ import json
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any, Protocol
 
 import aiohttp
@@ -110,7 +110,36 @@ def _text(value: object) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def _parse_time(ev: Mapping[str, Any]) -> datetime | None:
+def _zone(value: object) -> tzinfo | None:
+    """ "-03:00", "+0800", "Z" → a fixed offset; None when absent or unreadable."""
+    raw = _text(value)
+    if not raw:
+        return None
+    try:
+        return datetime.fromisoformat(f"2000-01-01T00:00:00{raw}").tzinfo
+    except ValueError:
+        return None
+
+
+def _raw_time(ev: Mapping[str, Any], zone: tzinfo | None) -> datetime | None:
+    """`time_raw {date, time, timezone}`: the carrier's local time. Without its zone, the zone
+    its other events show (`zone`), else UTC: a time a few hours off beats no time at all."""
+    raw = ev.get("time_raw")
+    if not isinstance(raw, Mapping):
+        return None
+    day, clock = _text(raw.get("date")), _text(raw.get("time")) or "00:00:00"
+    if not day:
+        return None
+    try:
+        local = datetime.fromisoformat(f"{day}T{clock}")
+    except ValueError:
+        return None
+    if local.tzinfo is None:
+        local = local.replace(tzinfo=_zone(raw.get("timezone")) or zone or UTC)
+    return local.astimezone(UTC)
+
+
+def _parse_time(ev: Mapping[str, Any], zone: tzinfo | None = None) -> datetime | None:
     for field, naive_is_utc in (("time_utc", True), ("time_iso", False)):
         raw = _text(ev.get(field))
         if not raw:
@@ -124,10 +153,27 @@ def _parse_time(ev: Mapping[str, Any]) -> datetime | None:
                 continue  # a local time without its zone: unusable, try the next field
             t = t.replace(tzinfo=UTC)
         return t.astimezone(UTC)
+    return _raw_time(ev, zone)
+
+
+def _provider_zone(events: list[Any]) -> tzinfo | None:
+    """The carrier's zone as its own events state it (`time_iso` offset, `time_raw.timezone`)."""
+    for ev in events:
+        if not isinstance(ev, Mapping):
+            continue
+        raw = ev.get("time_raw")
+        zone = _zone(raw.get("timezone")) if isinstance(raw, Mapping) else None
+        if zone is None:
+            try:
+                zone = datetime.fromisoformat(_text(ev.get("time_iso"))).tzinfo
+            except ValueError:
+                zone = None
+        if zone is not None:
+            return zone
     return None
 
 
-def _parse_event(ev: Mapping[str, Any]) -> TrackEvent:
+def _parse_event(ev: Mapping[str, Any], zone: tzinfo | None = None) -> TrackEvent:
     stage = _text(ev.get("stage"))
     sub = _text(ev.get("sub_status"))
     code = stage or sub
@@ -136,7 +182,7 @@ def _parse_event(ev: Mapping[str, Any]) -> TrackEvent:
         parts = (_text(loc.get(k)) for k in ("city", "state", "country"))
         loc = ", ".join(p for p in parts if p)
     return TrackEvent(
-        time=_parse_time(ev),
+        time=_parse_time(ev, zone),
         description=_text(ev.get("description")),
         location=_text(loc),
         code=code,
@@ -165,9 +211,11 @@ def parse_item(item: Mapping[str, Any]) -> TrackResult:
             carrier = carrier or _text(p.get("name")) or None
             origin = origin or clean_country(p.get("country"))
         evs = prov.get("events")
-        for ev in evs if isinstance(evs, list) else []:
+        evs = evs if isinstance(evs, list) else []
+        zone = _provider_zone(evs)
+        for ev in evs:
             if isinstance(ev, Mapping):
-                events.append(_parse_event(ev))
+                events.append(_parse_event(ev, zone))
     normal = normalise_events(events)
     status = map_status(st, sub) if st else (Status.IN_TRANSIT if normal else Status.NOT_FOUND)
     dest: str | None = None
@@ -321,12 +369,16 @@ class Track17Client:
             chunk = todo[i : i + MAX_BATCH]
             data = await self._call("register", [{"number": n} for n in chunk])
             accepted, rejected = self._lists(data)
+            asked = {n.upper(): n for n in chunk}
             for a in accepted:
-                n = _text(a.get("number"))
+                n = asked.get(_text(a.get("number")).upper(), "")
                 if n:
                     await self._store.mark_registered(n)
             for r in rejected:
-                n, code = _text(r.get("number")), _err_code(r)
+                # only numbers we asked for: an answer may list others (a shared account)
+                n, code = asked.get(_text(r.get("number")).upper(), ""), _err_code(r)
+                if not n:
+                    continue
                 if code == ERR_ALREADY_REGISTERED:
                     await self._store.mark_registered(n)
                 elif code in _QUOTA_CODES:
@@ -334,7 +386,7 @@ class Track17Client:
                     raise QuotaExhausted(NAME, f"register: {code} {_err_message(r)}")
                 elif code == ERR_INVALID_KEY:
                     raise SourceMisconfigured(NAME, f"register: {_err_message(r)}")
-                elif n:
+                else:
                     failures[n] = NumberFailure(
                         n,
                         NAME,
@@ -342,6 +394,41 @@ class Track17Client:
                         code=str(code) if code is not None else "",
                         retryable=code != ERR_CARRIER_NOT_DETECTED,
                     )
+        return failures
+
+    async def restart(self, numbers: Sequence[str]) -> dict[str, NumberFailure]:
+        """Numbers 17TRACK stopped (its TRACKING_STOPPED push) that a parcel still needs.
+
+        A stopped number stays in the account, so `/retrack` restarts it (17TRACK allows that
+        once per number); one it no longer has is registered again. Returns per-number failures.
+        """
+        todo = list(dict.fromkeys(numbers))
+        self._stopped.difference_update(todo)
+        failures: dict[str, NumberFailure] = {}
+        for i in range(0, len(todo), MAX_BATCH):
+            chunk = todo[i : i + MAX_BATCH]
+            data = await self._call("retrack", [{"number": n} for n in chunk])
+            accepted, rejected = self._lists(data)
+            asked = {n.upper(): n for n in chunk}
+            for a in accepted:
+                n = asked.get(_text(a.get("number")).upper())
+                if n is not None:
+                    await self._store.mark_registered(n)
+            gone: list[str] = []
+            for r in rejected:
+                n, code = asked.get(_text(r.get("number")).upper()), _err_code(r)
+                if n is None:
+                    continue
+                if code == ERR_NOT_REGISTERED:
+                    gone.append(n)
+                elif code in _QUOTA_CODES:
+                    raise QuotaExhausted(NAME, f"retrack: {code} {_err_message(r)}")
+                else:
+                    failures[n] = NumberFailure(
+                        n, NAME, f"retrack rejected: {_err_message(r) or code}", code=str(code)
+                    )
+            if gone:
+                failures.update(await self.register(gone, force=True))
         return failures
 
     async def _get(self, numbers: list[str]) -> tuple[dict[str, TrackOutcome], list[str]]:

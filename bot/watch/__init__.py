@@ -1,7 +1,8 @@
-"""The watch engine: cadence table, claim-check-diff pass, outbox payloads, stall/timer alerts.
+"""The watch engine: cadence table, claim-check-diff pass, outbox payloads, stall/timer alerts,
+and the one push pipeline (reminders → outbox, the renderer registry, the sender's rules).
 
-Pure domain code (no telegram imports). `Watcher` is the entry point; handlers/notifications.py
-sends what it queues.
+Pure domain code (no telegram imports). `Watcher` is the entry point for checks;
+`sender.drain` sends the outbox through the ``deliver`` function handlers/notifications.py gives.
 """
 
 from bot.watch.cadence import DEFAULT_CADENCE, Cadence

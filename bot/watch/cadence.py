@@ -17,6 +17,8 @@ DAY = 24 * HOUR
 # Status → interval bucket; a status missing here counts as "transit".
 _BUCKETS: dict[str, str] = {
     Status.NOT_FOUND: "not_found",
+    # Not handed over: looked at like an unknown number, never "stalled" (no hand-over yet).
+    Status.AWAITING_DISPATCH: "not_found",
     Status.INFO_RECEIVED: "not_found",
     Status.IN_TRANSIT: "transit",
     Status.RETURNING: "transit",

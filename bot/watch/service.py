@@ -20,12 +20,13 @@ from typing import Any
 
 from bot import metrics
 from bot.clock import Clock
+from bot.present import STATUSES
 from bot.tracking.errors import SourceError
 from bot.tracking.model import NumberFailure, TrackEvent, TrackOutcome, TrackResult
 from bot.tracking.router import TrackQuery
 from bot.tracking.service import TrackingService
 from bot.watch import texts
-from bot.watch.cadence import DAY, DEFAULT_CADENCE, STALL_STATUSES, Cadence
+from bot.watch.cadence import DAY, DEFAULT_CADENCE, FINAL, STALL_STATUSES, Cadence
 from bot.watch.diff import PUSH_EVENTS, PUSH_FIRST, PUSH_STATUS, detect_change
 from bot.watch.registrations import TRACK17
 from storage import UNSET, NewEvent, Parcel, Storage, ts
@@ -168,7 +169,7 @@ class Watcher:
 
     async def _update_status_gauge(self) -> None:
         counts = await self.storage.parcels.count_by_status()
-        for status in texts.STATUS_LABELS:
+        for status in STATUSES:
             metrics.PARCELS_BY_STATUS.labels(status).set(counts.get(status, 0))
 
     async def _track(self, parcels: Sequence[Parcel], stats: PassStats) -> dict[str, TrackOutcome]:
@@ -402,6 +403,24 @@ class Watcher:
             outcomes = {p.number: result for p in parcels}
             await self._apply(parcels, outcomes, now, _Plan(), stats, notify=True)
         return stats.new_events
+
+    async def track17_stopped(self, number: str) -> bool:
+        """17TRACK says it stopped tracking ``number`` (a TRACKING_STOPPED push, no data): mark
+        the registration stopped, and restart it when a parcel still being watched needs it.
+        Returns True when it was restarted. A failed restart is retried by the next check,
+        which registers any number the store shows as stopped."""
+        await self.storage.registrations.mark_stopped(TRACK17, number, now=self._now())
+        needed = [
+            p for p in await self.storage.parcels.find_by_number(number) if p.status not in FINAL
+        ]
+        if not needed or not self.tracking.track17_configured:
+            return False
+        try:
+            failures = await self.tracking.restart_track17([number])
+        except SourceError as exc:
+            log.warning("17TRACK restart of a stopped number failed: %s", exc)
+            return False
+        return number not in failures
 
     # ------------------------------------------------------------------ alerts
 

@@ -6,16 +6,21 @@ Every carrier or user supplied value is HTML-escaped here.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, tzinfo
+from datetime import date, tzinfo
 from typing import Any
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date
 
-from bot.i18n import N_, _, current_language, ngettext
-from bot.timezones import zone as named_zone
+from bot.i18n import _, current_language, ngettext
+
+# The shared vocabulary (labels, meanings, formats, escaping) lives in bot.present; user_zone is
+# re-exported for the watch modules that take it from here.
+from bot.present import esc, fmt_time, status_label
+from bot.present import status_meaning as meaning
+from bot.present import user_zone as user_zone
 from bot.watch.cadence import DAY
+from bot.watch.message import Button, Go, Message, Rows
 
 KIND_FIRST = "watch.first"
 KIND_EVENTS = "watch.events"
@@ -27,83 +32,15 @@ KIND_PROTECTION = "watch.protection"
 TEXT_LIMIT = 4096
 MAX_EVENTS_SHOWN = 5
 
-STATUS_LABELS: dict[str, str] = {
-    "not_found": N_("not found yet"),
-    "info_received": N_("label created, waiting for the carrier"),
-    "in_transit": N_("in transit"),
-    "in_customs": N_("at customs"),
-    "arrived_destination": N_("arrived in the destination country"),
-    "out_for_delivery": N_("out for delivery"),
-    "available_for_pickup": N_("waiting for you at the pickup point"),
-    "delivered": N_("delivered"),
-    "delivery_failed": N_("delivery attempt failed"),
-    "returning": N_("being returned to the seller"),
-    "returned": N_("returned to the seller"),
-    "exception": N_("problem reported by the carrier"),
-    "expired": N_("tracking expired"),
-}
 
-MEANINGS: dict[str, str] = {
-    "not_found": N_(
-        "Often normal in the first days: the seller's label exists before the parcel moves."
-    ),
-    "info_received": N_("The seller has shipped on paper; the carrier has not scanned it yet."),
-    "in_transit": N_("It is moving; nothing for you to do yet."),
-    "in_customs": N_(
-        "Customs can take about 3 weeks; no action needed unless customs contacts you."
-    ),
-    "arrived_destination": N_(
-        "It is in your country: local delivery usually takes days, not weeks."
-    ),
-    "out_for_delivery": N_("Expect it today or tomorrow; keep your phone at hand."),
-    "available_for_pickup": N_("Collect it soon: pickup points send parcels back after a while."),
-    "delivered": N_("If you did not get it, open a dispute before buyer protection ends."),
-    "delivery_failed": N_("Contact the local post office or courier to arrange delivery."),
-    "returning": N_("Ask the seller for a refund or a resend, and open a dispute if they stall."),
-    "returned": N_("Ask the seller for a refund; open a dispute if they do not answer."),
-    "exception": N_("Check the timeline; if nothing moves in a few days, ask the seller."),
-    "expired": N_("The carrier stopped tracking it; ask the seller if it has not arrived."),
-}
-
-
-def status_label(status: str) -> str:
-    msgid = STATUS_LABELS.get(status)
-    return _(msgid) if msgid else status.replace("_", " ")
-
-
-def meaning(status: str) -> str:
-    msgid = MEANINGS.get(status)
-    return _(msgid) if msgid else ""
-
-
-def user_zone(timezone: str | None) -> tzinfo:
-    """The user's zone, UTC when unset: the rule /settings states and the parcel card uses."""
-    return named_zone(timezone)
-
-
-def fmt_time(value: int | None, zone: tzinfo) -> str:
-    """An event's time in the user's zone and language, as on the parcel card."""
-    if value is None:
-        return _("time unknown")
-    local = datetime.fromtimestamp(value, UTC).astimezone(zone)
-    return format_datetime(local, "d MMM y, HH:mm", locale=current_language())
-
-
-def esc(value: object) -> str:
-    return html.escape(str(value), quote=False)
-
-
-# A push's timeline button; handlers.common.edit_or_send never edits a message carrying it, so
-# what a button of a push opens comes below the push instead of erasing it.
-PUSH_TIMELINE = "parcel:tlpush:"
-
-
-def buttons(parcel_id: int | None) -> list[list[tuple[str, str]]]:
+def buttons(parcel_id: int | None) -> Rows:
+    """A push's buttons. Its timeline button marks the message as a push: what a button of a
+    push opens comes below it instead of erasing it (handlers.common.edit_or_send)."""
     if parcel_id is None:
         return []
     return [
-        [(_("🕓 Timeline"), f"{PUSH_TIMELINE}{parcel_id}")],
-        [(_("🧭 What should I do now?"), f"whatnow:p:{parcel_id}")],
+        [Button(_("🕓 Timeline"), Go.TIMELINE, parcel_id)],
+        [Button(_("🧭 What should I do now?"), Go.WHAT_NOW, parcel_id)],
     ]
 
 
@@ -151,7 +88,7 @@ def render(
     zone: tzinfo,
     today: date | None = None,
     now: int | None = None,
-) -> tuple[str, list[list[tuple[str, str]]]]:
+) -> Message:
     """HTML text (≤ 4096) and button rows for one outbox item, in the current language.
 
     ``today`` (the user's date when the message goes out) and ``now`` (unix seconds, then)
@@ -248,4 +185,4 @@ def render(
     text = "\n".join(line for line in lines if line)
     if len(text) > TEXT_LIMIT:
         text = text[: TEXT_LIMIT - 1] + "…"
-    return text, buttons(parcel_id)
+    return Message(text, buttons(parcel_id))

@@ -276,14 +276,14 @@ async def test_crafted_callbacks_never_reach_another_users_parcel(bot: BotHarnes
     intruder = bot.user(2002)
     await intruder.send("/start")
     message = intruder.last_reply()
-    for action in ("view", "timeline", "delete", "delyes", "archive", "rename", "facts", "fship",
-                   "check", "unarchive", "nonsense"):  # fmt: skip
+    for action in ("view", "timeline", "tlpush", "delete", "delyes", "archive", "unarchive",
+                   "rename", "facts", "fship", "fprice", "fprot", "check"):  # fmt: skip
         mark = intruder.mark()
         await intruder.press_data(message, f"parcel:{action}:{victim.id}")
         assert intruder.replies_since(mark) == []
         assert "cannot find this parcel" in (bot.emulator.callback_answers[-1].text or "")
     await intruder.press_data(message, "parcel:view:99999999")
-    await intruder.press_data(message, "parcel:view:abc")
+    assert "cannot find this parcel" in (bot.emulator.callback_answers[-1].text or "")
     after = await bot.services.storage.parcels.get(victim.id)
     assert after is not None and after.is_active and after.nickname is None
 
@@ -351,3 +351,30 @@ async def test_list_buttons_carry_a_short_status_word(bot: BotHarness) -> None:
     await russian.send("/start")
     await storage.parcels.add(russian.id, "LP00123456780003")
     assert "❔ LP00123456780003 · не найдена" in _labels((await russian.send("/list"))[-1])
+
+
+async def test_crafted_parcel_data_gets_the_one_stale_answer(bot: BotHarness) -> None:
+    """Data no button ever carried (an id past SQLite's range, a digit that is not ASCII, an
+    unknown verb) is answered once, by the codec, and reaches no handler."""
+    user = bot.user()
+    await user.send(f"/add {GOOD}")
+    parcel = await _only_parcel(bot, user)
+    message = user.last_reply()
+    for data in (
+        "parcel:view:99999999999999999999",
+        "parcel:view:²",
+        "parcel:view:abc",
+        f"parcel:nonsense:{parcel.id}",
+        f"parcel:view:{parcel.id}:extra",
+        "parcels:list:x",
+        "parcels:force:not a number",
+        "parcels:force:..",
+        "watch:add:a/b",
+    ):
+        mark = user.mark()
+        answers = len(bot.emulator.callback_answers)
+        await user.press_data(message, data)
+        assert user.replies_since(mark) == [], data
+        assert len(bot.emulator.callback_answers) == answers + 1, data
+        assert "out of date" in (bot.emulator.callback_answers[-1].text or ""), data
+    assert await bot.services.storage.parcels.count_all(user.id) == 1

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from storage import NewEvent
+from tests.fakes.tracking_servers import FakeEvent
 from tests.support.app import BotHarness
+from tests.support.tracking import TrackedBot
+
+NUMBER = "LP00068434402473"
 
 
 async def test_list_view_timeline_rename_archive_delete_in_russian(bot: BotHarness) -> None:
@@ -57,3 +61,31 @@ async def test_cap_message_in_russian(bot: BotHarness) -> None:
     await user.send("/add RR123456785CN")
     replies = await user.send("/add RR123456799CN")
     assert "Я уже слежу за 1 посылкой" in replies[-1].text
+
+
+async def test_card_and_push_agree_on_the_status_and_count_from_the_users_today(
+    tracked: TrackedBot,
+) -> None:
+    """Drift fixed: the push said "прибыла в страну назначения", the card "прибыла в вашу
+    страну". The card's "today" is the user's date: 20:00 UTC is already tomorrow in
+    Vladivostok, so a timer ending that local day ends "today", not "in 1 day"."""
+    t = tracked
+    t.bot.clock.set(datetime(2026, 11, 20, 20, 0, tzinfo=UTC))
+    now = t.bot.clock.now()
+    t.cainiao.set_events(
+        NUMBER, [FakeEvent(now - timedelta(hours=3), "Arrived at destination airport", "LH_ARRIVE")]
+    )
+    user = await t.user(language="ru", timezone="Asia/Vladivostok")
+    parcel = await t.add_parcel(user.id, NUMBER)
+    await t.bot.services.storage.parcels.update_facts(
+        user.id, parcel.id, protection_deadline=date(2026, 11, 21)
+    )
+    await t.tick()
+    pushes = "\n".join(m.text or "" for m in user.messages if m.from_bot)
+    assert "прибыла в вашу страну" in pushes and "страну назначения" not in pushes
+    assert "заканчивается сегодня" in pushes  # the protection reminder counts the same way
+    await user.send("/list")
+    await user.press(NUMBER)
+    card = user.last_reply().text
+    assert "Статус: 🛬 прибыла в вашу страну" in card
+    assert "Защита покупателя заканчивается сегодня." in card

@@ -73,8 +73,11 @@ async def test_quiet_hours_in_russian_and_crafted_data(bot: BotHarness) -> None:
     replies = await user.press("22:00–07:00")
     assert "Тихие часы: 22:00–07:00" in replies[-1].text
     message = user.last_reply()
-    await user.press_data(message, "settings:qset:5000-20")
-    assert "нельзя" in (bot.emulator.callback_answers[-1].text or "")
+    for crafted in ("settings:qset:5000-20", "settings:qset:abc", "settings:qset:1-"):
+        await user.press_data(message, crafted)
+        assert "нельзя" in (bot.emulator.callback_answers[-1].text or ""), crafted
+    await user.press_data(message, "settings:qset:²-5")  # the codec's one stale answer
+    assert "устарела" in (bot.emulator.callback_answers[-1].text or "")
     await user.press_data(message, "settings:tzset:Mars/Olympus")
     assert "нет" in (bot.emulator.callback_answers[-1].text or "")
     profile = await bot.services.storage.users.get(user.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, timedelta
 from typing import TYPE_CHECKING
 
@@ -293,15 +294,48 @@ async def test_protection_reminders_7_and_3_days_each_once(tracked: TrackedBot) 
     assert "7 days" in replies[0] and "3 days" in replies[1]
 
 
-async def test_repeating_job_runs_pass_and_sender(tracked: TrackedBot) -> None:
+async def test_repeating_jobs_run_pass_then_sender(tracked: TrackedBot) -> None:
+    """Two jobs: the watch job checks and queues, the send job sends (a long Telegram wait in
+    one never holds up the other)."""
     t = tracked
     user, _pid = await _start_tracking(t)
     job_queue = t.bot.app.job_queue
     assert job_queue is not None
-    (job,) = job_queue.get_jobs_by_name("watch")
-    await job.run(t.bot.app)
-    assert len(bot_texts(user)) == 1
+    (watch,) = job_queue.get_jobs_by_name("watch")
+    (send,) = job_queue.get_jobs_by_name("send")
+    await watch.run(t.bot.app)
     assert t.bot.services.watcher.last_pass_at == t.bot.clock.now()
+    assert bot_texts(user) == [] and await t.bot.services.storage.outbox.depth() == 1
+    await send.run(t.bot.app)
+    assert len(bot_texts(user)) == 1
+
+
+async def test_checks_go_on_while_telegram_keeps_the_sender_waiting(tracked: TrackedBot) -> None:
+    """Issue 14: one job did the pass and the sending, so while Telegram made the bot wait
+    nothing was checked. The send job waits alone now."""
+    t = tracked
+    user, _pid = await _start_tracking(t)
+    await t.run_pass()  # the first push is queued
+    job_queue = t.bot.app.job_queue
+    assert job_queue is not None
+    (watch,) = job_queue.get_jobs_by_name("watch")
+    (send,) = job_queue.get_jobs_by_name("send")
+    t.bot.emulator.delay_next("sendMessage", 2.0)
+    sending = asyncio.create_task(send.run(t.bot.app))
+    for _ in range(150):  # until the sender is waiting for Telegram's answer
+        if t.bot.emulator.calls("sendMessage"):
+            break
+        await asyncio.sleep(0.01)
+    now = t.bot.clock.advance(hours=9)
+    t.cainiao.add_event(NUMBER, FakeEvent(now - timedelta(hours=1), "Departed", "LH_DEPART"))
+    queued = await t.bot.services.storage.outbox.depth()
+    await asyncio.wait_for(watch.run(t.bot.app), timeout=1.5)
+    assert t.bot.services.watcher.last_pass_at == now and not sending.done()
+    assert await t.bot.services.storage.outbox.depth() == queued + 1  # checked, queued
+    assert len(t.bot.emulator.calls("sendMessage")) == 1  # the watch job sends nothing
+    await sending
+    await send.run(t.bot.app)
+    assert len(bot_texts(user)) == 2
 
 
 async def test_check_now_and_ingest(tracked: TrackedBot) -> None:

@@ -86,7 +86,7 @@ def letter_of(user: SimulatedUser) -> StoredMessage:
 
 
 async def run_reminders(bot: BotHarness) -> None:
-    """One run of the repeating reminders job, without waiting for it."""
-    jobs = bot.app.job_queue.get_jobs_by_name("reminders")  # type: ignore[union-attr]
+    """One tick of the sender job: due reminders join the outbox, the outbox is sent."""
+    jobs = bot.app.job_queue.get_jobs_by_name("send")  # type: ignore[union-attr]
     assert len(jobs) == 1
     await jobs[0].run(bot.app)

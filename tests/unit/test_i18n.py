@@ -50,6 +50,14 @@ def test_the_check_catches_missing_translations_and_changed_placeholders(tmp_pat
     assert "obsolete entry 'Old text'" in found
 
 
+def test_the_check_catches_a_msgid_defined_in_two_catalogs(tmp_path: Path) -> None:
+    locales = _catalog(tmp_path, 'msgid "delivered"\nmsgstr "вручена"\n')
+    other = locales / "ru" / "LC_MESSAGES" / "y.po"
+    other.write_text(PO_HEADER + 'msgid "delivered"\nmsgstr "доставлена"\n', encoding="utf-8")
+    found = list(problems("ru", locales_dir=locales, messages=[Message("delivered", None, "a")]))
+    assert found == ["ru: 'delivered' is in both x.po and y.po (keep it in one catalog)"]
+
+
 @pytest.mark.parametrize(
     ("n", "expected"),
     [(1, "1 день"), (2, "2 дня"), (4, "4 дня"), (5, "5 дней"), (11, "11 дней"), (21, "21 день")],

@@ -8,6 +8,7 @@ T = datetime(2025, 3, 4, 10, 15, 42, tzinfo=UTC)
 def test_status_vocabulary_is_fixed() -> None:
     assert [s.value for s in Status] == [
         "not_found",
+        "awaiting_dispatch",
         "info_received",
         "in_transit",
         "in_customs",
@@ -21,6 +22,12 @@ def test_status_vocabulary_is_fixed() -> None:
         "exception",
         "expired",
     ]
+
+
+def test_every_status_is_explained_to_the_user() -> None:
+    from bot.watch.texts import meaning
+
+    assert [s for s in Status if not meaning(s)] == []
 
 
 def test_coded_event_key_survives_rewording() -> None:

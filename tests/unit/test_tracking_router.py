@@ -303,3 +303,33 @@ def test_retry_at_is_aware() -> None:
     assert datetime.fromtimestamp(until, UTC) - datetime.fromtimestamp(clock.now, UTC) <= (
         timedelta(seconds=10)
     )
+
+
+async def test_wrong_login_is_one_log_line_a_health_reason_and_no_storm(
+    fakes: tuple[FakeCainiao, Fake17Track, FakeRussianPost],
+    session: aiohttp.ClientSession,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    _, _, r = fakes
+    r.password = "changed by the operator"  # Russian Post answers AuthorizationFaultReason
+    numbers = [f"RA{i:09d}RU" for i in range(35)]  # 4 chunks of Russian Post's batch of 10
+    clock = Clock()
+    router = make_router(session, fakes, clock)
+    with caplog.at_level("DEBUG", logger="bot.tracking.router"):
+        await router.track(numbers)
+        # the calls in flight at once (2 per source) failed; the chunks waiting behind them saw
+        # the open breaker and did not call
+        assert len(r.requests) == 2
+        clock.now += 60
+        await router.track(numbers)
+    assert len(r.requests) == 2  # paused for an hour: not asked again
+    errors = [rec for rec in caplog.records if rec.levelname == "ERROR"]
+    assert len(errors) == 1 and "MISCONFIGURED" in errors[0].getMessage()
+    health = router.health()["russianpost"]
+    assert health.state is BreakerState.OPEN
+    assert health.misconfigured is not None and "wrong login" in health.misconfigured
+    # fixed (the service answers again): the next probe clears the reason
+    r.password = "p"
+    clock.now += 3 * 3600
+    await router.track(numbers[:1])
+    assert router.health()["russianpost"].misconfigured is None

@@ -5,15 +5,8 @@ from datetime import UTC, datetime, timedelta
 import aiohttp
 import pytest
 
-from bot.tracking import (
-    NumberFailure,
-    RateLimited,
-    SourceMisconfigured,
-    SourceUnavailable,
-    Status,
-    TrackResult,
-)
-from bot.tracking.russianpost import RussianPostClient, accepts, build_envelope
+from bot.tracking import NumberFailure, SourceMisconfigured, Status, TrackResult
+from bot.tracking.russianpost import RussianPostClient, accepts, build_envelope, check_fault
 from tests.fakes.tracking_servers import Fail, FakeRussianPost, RPOperation
 
 N = "RA644000001RU"
@@ -118,29 +111,78 @@ async def test_auth_fault(fake: FakeRussianPost, session: aiohttp.ClientSession)
         await client(session, fake, password="wrong").track([N])
 
 
-@pytest.mark.parametrize(
-    ("mode", "error"),
-    [
-        (Fail.SOAP_LIMIT, RateLimited),
-        (Fail.DOCTYPE, SourceUnavailable),
-        (Fail.SERVER_ERROR, SourceUnavailable),
-        (Fail.TOO_MANY, RateLimited),
-        (Fail.SLOW, SourceUnavailable),
-        (Fail.TRUNCATED, SourceUnavailable),
-        (Fail.EMPTY, SourceUnavailable),
-        (Fail.GARBAGE, SourceUnavailable),
-        (Fail.HTML, SourceUnavailable),
-    ],
-)
-async def test_failure_modes(
-    fake: FakeRussianPost, session: aiohttp.ClientSession, mode: Fail, error: type[Exception]
+async def test_auth_fault_by_its_real_name_is_a_configuration_error(
+    fake: FakeRussianPost, session: aiohttp.ClientSession
 ) -> None:
     fake.set_history(N, history())
-    fake.fail_next(mode)
-    c = client(session, fake, total=0.3)
-    with pytest.raises(error):
-        await c.track([N])
-    assert isinstance((await c.track([N]))[N], TrackResult)
+    fake.fail_next(Fail.SOAP_AUTH)  # Detail/ns3:AuthorizationFaultReason, HTTP 500
+    with pytest.raises(SourceMisconfigured, match="wrong login or password"):
+        await client(session, fake).track([N, "80085212345678"])
+    assert len(fake.requests) == 1  # the batch stops at the first: no call per number
+
+
+def test_error_type_3_means_failed_authorisation_not_a_rate_limit() -> None:
+    # ErrorTypeID belongs to the batch API, where 3 is "authorisation failed"
+    fault = (
+        '<S:Envelope xmlns:S="http://www.w3.org/2003/05/soap-envelope"><S:Body><S:Fault>'
+        '<S:Reason><S:Text>Error</S:Text></S:Reason><S:Detail><x:Fault xmlns:x="urn:x">'
+        "<x:ErrorTypeID>3</x:ErrorTypeID></x:Fault></S:Detail></S:Fault></S:Body></S:Envelope>"
+    )
+    with pytest.raises(SourceMisconfigured):
+        check_fault(ET.fromstring(fault), N)
+
+
+def test_soap_11_fault_names_are_read_too() -> None:
+    fault = (
+        '<S:Envelope xmlns:S="http://schemas.xmlsoap.org/soap/envelope/"><S:Body><S:Fault>'
+        "<faultcode>S:Server</faultcode><faultstring>Authorization error</faultstring><detail>"
+        '<ns3:AuthorizationFaultReason xmlns:ns3="http://russianpost.org/operationhistory/data">'
+        "bad login</ns3:AuthorizationFaultReason></detail></S:Fault></S:Body></S:Envelope>"
+    )
+    with pytest.raises(SourceMisconfigured, match="Authorization error — bad login"):
+        check_fault(ET.fromstring(fault), N)
+
+
+async def test_records_sharing_a_time_keep_the_posts_order(
+    fake: FakeRussianPost, session: aiohttp.ClientSession
+) -> None:
+    t = T0 + timedelta(days=1)
+    fake.set_history(
+        N,
+        [  # oldest first: arrived at the sorting centre, then left it, in the same minute
+            RPOperation(T0, 1, "Accepted", 1, "Single"),
+            RPOperation(t, 8, "Processing", 3, "Arrived at sorting centre", "443960", "Samara"),
+            RPOperation(t, 8, "Processing", 4, "Left sorting centre", "443960", "Samara"),
+        ],
+    )
+    res = (await client(session, fake).track([N]))[N]
+    assert isinstance(res, TrackResult)
+    assert [e.code for e in res.events] == ["8.4", "8.3", "1.1"]  # newest first
+
+
+async def test_local_offsets_are_one_timeline(
+    fake: FakeRussianPost, session: aiohttp.ClientSession
+) -> None:
+    samara, moscow = T0, T0 + timedelta(hours=2)
+    fake.set_history(
+        N,
+        [
+            RPOperation(samara, 8, "Processing", 4, "Left", "443960", "Samara", offset=4),
+            RPOperation(moscow, 8, "Processing", 0, "Sorting", "140983", "Moscow", offset=3),
+        ],
+    )
+    res = (await client(session, fake).track([N]))[N]
+    assert isinstance(res, TrackResult)
+    assert [e.time for e in res.events] == [moscow, samara]
+
+
+async def test_answer_arriving_in_pieces_is_read_whole(
+    fake: FakeRussianPost, session: aiohttp.ClientSession
+) -> None:
+    fake.set_history(N, history() * 3)  # some 8 kB of SOAP
+    fake.send_in_pieces(1400, 0.01)
+    res = (await client(session, fake).track([N]))[N]
+    assert isinstance(res, TrackResult) and len(res.events) == 4
 
 
 async def test_operation_fault_is_per_number(
@@ -149,7 +191,9 @@ async def test_operation_fault_is_per_number(
     fake.set_history(N, history())
     fake.fail_next(Fail.SOAP_FAULT)
     out = await client(session, fake).track(["80085212345678", N])
-    assert isinstance(out["80085212345678"], NumberFailure)
+    bad = out["80085212345678"]
+    assert isinstance(bad, NumberFailure) and "Invalid barcode" in bad.reason
+    assert bad.code == "OperationHistoryFaultReason"
     assert isinstance(out[N], TrackResult)
 
 

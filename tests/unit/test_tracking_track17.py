@@ -1,5 +1,4 @@
 import hashlib
-import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
@@ -12,15 +11,14 @@ from bot.tracking import (
     InvalidSignature,
     NumberFailure,
     QuotaExhausted,
-    RateLimited,
     SourceMisconfigured,
     SourceUnavailable,
     Status,
     TrackResult,
     parse_17track_push,
 )
-from bot.tracking.track17 import Track17Client, map_status
-from tests.fakes.tracking_servers import Fail, Fake17Track, FakeEvent
+from bot.tracking.track17 import Track17Client, map_status, parse_item
+from tests.fakes.tracking_servers import Fake17Track, FakeEvent
 
 KEY = "test-key"
 N = "RI937765505CN"
@@ -181,28 +179,76 @@ async def test_carrier_not_detected_is_per_number(
     assert ok(out[N]).events
 
 
-@pytest.mark.parametrize(
-    ("mode", "error"),
-    [
-        (Fail.TOO_MANY, RateLimited),
-        (Fail.SERVER_ERROR, SourceUnavailable),
-        (Fail.SLOW, SourceUnavailable),
-        (Fail.TRUNCATED, SourceUnavailable),
-        (Fail.EMPTY, SourceUnavailable),
-        (Fail.GARBAGE, SourceUnavailable),
-        (Fail.HTML, SourceUnavailable),
-    ],
-)
-async def test_failure_modes(
-    fake: Fake17Track, session: aiohttp.ClientSession, mode: Fail, error: type[Exception]
+async def test_event_with_only_its_raw_local_time_keeps_its_time(
+    fake: Fake17Track, session: aiohttp.ClientSession
+) -> None:
+    delivered = T0 + timedelta(days=9)
+    fake.set_events(
+        N,
+        [
+            FakeEvent(delivered, "Delivered", "Delivered", raw_time_only=True, local_offset=-3),
+            FakeEvent(T0 + timedelta(days=5), "Out for delivery", "OutForDelivery",
+                      local_offset=-3),
+            FakeEvent(T0, "Posted", "PickedUp", local_offset=-3),
+        ],
+        status="Delivered",
+        sub_status="Delivered_Other",
+    )  # fmt: skip
+    res = ok((await client(session, fake).track([N]))[N])
+    # time_raw has no zone: the carrier's zone from its other events (-03:00) is used
+    assert [e.code for e in res.events] == ["Delivered", "OutForDelivery", "PickedUp"]
+    assert res.events[0].time == delivered
+    assert res.latest is not None and res.latest.status is res.status is Status.DELIVERED
+
+
+def test_raw_time_without_any_zone_is_read_as_utc() -> None:
+    item = {
+        "number": N,
+        "track_info": {
+            "latest_status": {"status": "InTransit"},
+            "tracking": {"providers": [{"events": [{
+                "time_iso": None, "time_utc": None, "description": "x",
+                "time_raw": {"date": "2026-06-30", "time": "14:23", "timezone": None},
+            }]}]},
+        },
+    }  # fmt: skip
+    [event] = parse_item(item).events
+    assert event.time == datetime(2026, 6, 30, 14, 23, tzinfo=UTC)
+
+
+async def test_answer_arriving_in_pieces_is_read_whole(
+    fake: Fake17Track, session: aiohttp.ClientSession
+) -> None:
+    numbers = [f"RB{i:09d}CN" for i in range(6)]
+    for n in numbers:
+        fake.set_events(n, events())
+    fake.send_in_pieces(1400, 0.01)
+    out = await client(session, fake).track(numbers)
+    assert all(len(ok(out[n]).events) == 3 for n in numbers)
+
+
+async def test_restart_of_a_stopped_number_retracks_it_once(
+    fake: Fake17Track, session: aiohttp.ClientSession
 ) -> None:
     fake.set_events(N, events())
-    c = client(session, fake, total=0.3)
-    await c.track([N])  # registered
-    fake.fail_next(mode)
-    with pytest.raises(error):
-        await c.track([N])
-    assert ok((await c.track([N]))[N]).events
+    store = InMemoryRegistrationStore()
+    c = client(session, fake, store)
+    await c.track([N])
+    fake.stop(N)  # 17TRACK stopped it on its own
+    assert await c.restart([N]) == {}
+    assert N not in fake.stopped and fake.register_count == {N: 1}  # no second quota spent
+    fake.stop(N)
+    failed = await c.restart([N])  # 17TRACK allows one retrack per number
+    assert failed[N].code == "-18019906"
+
+
+async def test_restart_registers_a_number_17track_no_longer_has(
+    fake: Fake17Track, session: aiohttp.ClientSession
+) -> None:
+    store = InMemoryRegistrationStore()
+    assert await client(session, fake, store).restart([N]) == {}
+    assert fake.registered == {N} and await store.is_registered(N)
+    assert [r.path.rsplit("/", 1)[-1] for r in fake.requests] == ["retrack", "register"]
 
 
 def test_status_mapping() -> None:
@@ -249,9 +295,9 @@ def test_webhook_signature_checked_before_parsing() -> None:
         parse_17track_push(garbage, KEY, good)
 
 
-def test_webhook_stopped_without_track_info() -> None:
-    raw = json.dumps({"event": "TRACKING_STOPPED", "data": {"number": N}}).encode()
-    sign = hashlib.sha256(raw + b"/" + KEY.encode()).hexdigest()
+def test_webhook_stopped_without_track_info(fake: Fake17Track) -> None:
+    raw, sign = fake.push_body(N, event="TRACKING_STOPPED")
+    assert b"track_info" not in raw
     push = parse_17track_push(raw, KEY, sign)
     assert (push.event, push.number, push.result) == ("TRACKING_STOPPED", N, None)
 

@@ -6,6 +6,7 @@ from datetime import date
 
 from bot.i18n import use_language
 from bot.watch import texts
+from bot.watch.message import Go
 
 UTC_ZONE = texts.user_zone(None)
 PAYLOAD = {"name": "Phone case", "days_left": 3, "deadline": "2026-12-01"}
@@ -13,8 +14,7 @@ PAYLOAD = {"name": "Phone case", "days_left": 3, "deadline": "2026-12-01"}
 
 def _protection(today: date, language: str = "en") -> str:
     with use_language(language):
-        text, _rows = texts.render(texts.KIND_PROTECTION, PAYLOAD, 1, UTC_ZONE, today)
-    return text
+        return texts.render(texts.KIND_PROTECTION, PAYLOAD, 1, UTC_ZONE, today).text
 
 
 def test_protection_reminder_counts_days_on_the_day_it_is_sent() -> None:
@@ -38,21 +38,27 @@ def test_events_push_says_new_status_only_when_it_moved() -> None:
     event = {"t": 1764200000, "loc": "Shenzhen", "desc": "Departed", "status": "in_transit"}
     base = {"name": "X", "status": "in_transit", "events": [event]}
     with use_language("ru"):
-        same, _ = texts.render(texts.KIND_EVENTS, base, 1, UTC_ZONE)
-        moved, _ = texts.render(texts.KIND_EVENTS, {**base, "changed": True}, 1, UTC_ZONE)
+        same = texts.render(texts.KIND_EVENTS, base, 1, UTC_ZONE).text
+        moved = texts.render(texts.KIND_EVENTS, {**base, "changed": True}, 1, UTC_ZONE).text
     assert "Новые события, статус прежний: в пути" in same and "Новый статус" not in same
     assert "Новый статус: в пути" in moved
     assert "26 нояб. 2025, 23:33" in same  # the user's zone (UTC when unset), Russian month
 
 
-def test_push_timeline_button_opens_below_the_push() -> None:
-    assert texts.buttons(7)[0][0][1] == "parcel:tlpush:7"
+def test_push_buttons_are_intents_not_wire_formats() -> None:
+    """The domain says what a button opens; handlers/notifications.py knows the callback data."""
+    with use_language("en"):
+        rows = texts.buttons(7)
+    assert [[(b.go, b.parcel_id) for b in row] for row in rows] == [
+        [(Go.TIMELINE, 7)],
+        [(Go.WHAT_NOW, 7)],
+    ]
+    assert texts.buttons(None) == []
 
 
 def _render(kind: str, payload: dict[str, object], now: int | None) -> str:
     with use_language("en"):
-        text, _rows = texts.render(kind, payload, 1, UTC_ZONE, None, now)
-    return text
+        return texts.render(kind, payload, 1, UTC_ZONE, None, now).text
 
 
 def test_stall_alert_and_archive_notice_count_days_when_sent() -> None:

@@ -1,0 +1,163 @@
+"""The parcel card and what its buttons do: timeline, check now, archive, watch again, delete.
+
+Every action receives a parcel already loaded with ``get_owned`` (see ``handlers.parcels``).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, tzinfo
+
+from telegram import Update
+
+from bot.app import BotContext
+from bot.check_now import manual_check
+from bot.i18n import _, ngettext
+from bot.present import esc, today_in, user_zone
+from handlers.awaiting import ask, done
+from handlers.common import edit_or_send, keyboard, send_html
+from handlers.parcels import views
+from handlers.parcels.listing import list_screen
+from handlers.parcels.views import Screen
+from storage import Parcel
+
+log = logging.getLogger(__name__)
+
+
+def now_ts(context: BotContext) -> int:
+    return int(context.services.clock.now().timestamp())
+
+
+async def user_clock(context: BotContext, user_id: int) -> tuple[tzinfo, date]:
+    """The user's zone and their calendar date now (UTC when they never set a zone)."""
+    profile = await context.services.storage.users.get(user_id)
+    timezone = profile.timezone if profile else None
+    return user_zone(timezone), today_in(timezone, context.services.clock.now())
+
+
+async def card_screen(context: BotContext, parcel: Parcel) -> Screen:
+    tz, today = await user_clock(context, parcel.user_id)
+    latest = await context.services.storage.events.latest(parcel.id)
+    return views.card(parcel, latest, tz, today)
+
+
+async def show(
+    update: Update, context: BotContext, screen: Screen, note: str = "", *, edit: bool = False
+) -> None:
+    """Send ``screen`` (or put it in place of the pressed message), ``note`` above it."""
+    text, rows = screen
+    text = f"{note}\n\n{text}" if note else text
+    if edit:
+        await edit_or_send(update, context, text, keyboard(rows))
+    else:
+        await send_html(update, context, text, keyboard(rows))
+
+
+async def show_card(
+    update: Update, context: BotContext, parcel: Parcel, note: str = "", *, edit: bool = False
+) -> None:
+    await show(update, context, await card_screen(context, parcel), note, edit=edit)
+
+
+async def _answer(update: Update, text: str | None = None, *, alert: bool = False) -> None:
+    assert update.callback_query is not None
+    await update.callback_query.answer(text, show_alert=alert)
+
+
+async def view(update: Update, context: BotContext, parcel: Parcel) -> None:
+    await _answer(update)
+    done(context)
+    await show_card(update, context, parcel, edit=True)
+
+
+async def timeline(update: Update, context: BotContext, parcel: Parcel) -> None:
+    await _answer(update)
+    tz, _today = await user_clock(context, parcel.user_id)
+    events = await context.services.storage.events.timeline(parcel.id)
+    screen = views.timeline(parcel, events, tz)
+    # Too long to edit in place: it goes out as several messages.
+    await show(update, context, screen, edit=len(screen[0]) <= views.TEXT_LIMIT)
+
+
+async def rename(update: Update, context: BotContext, parcel: Parcel) -> None:
+    await _answer(update)
+    ask(context, "rename", parcel.id)
+    await show(update, context, views.rename_prompt(parcel))
+
+
+async def check(update: Update, context: BotContext, parcel: Parcel) -> None:
+    assert context.user_data is not None
+    if not parcel.is_active:
+        await _answer(
+            update, _("This parcel is archived. Tap “Watch again” to check it."), alert=True
+        )
+        return
+    decision = manual_check(context.user_data.checked, parcel.id, now_ts(context))
+    context.user_data.checked = decision.checked
+    if not decision.allowed:
+        wait = decision.wait_minutes
+        await _answer(
+            update,
+            ngettext(
+                "I have just checked it. Try again in {n} minute — I keep watching meanwhile.",
+                "I have just checked it. Try again in {n} minutes — I keep watching meanwhile.",
+                wait,
+            ).format(n=wait),
+            alert=True,
+        )
+        return
+    await _answer(update, _("Checking…"))
+    try:
+        outcome = await context.services.watcher.check_now(parcel.user_id, parcel.id)
+    except Exception:  # a tracking failure must not look like a crash to the user
+        log.exception("check now failed for parcel %s", parcel.id)
+        outcome = None
+    fresh = await context.services.storage.parcels.get_owned(parcel.user_id, parcel.id)
+    if fresh is None:
+        return
+    if outcome is None or not outcome.ok:
+        note = _("😕 The trackers did not answer just now; I will try again automatically.")
+    else:
+        found = len(outcome.new_events)
+        note = _("🔄 Checked just now.") + " "
+        if found:
+            note += ngettext("{n} new event.", "{n} new events.", found).format(n=found)
+        else:
+            note += _("Nothing new.")
+    await show_card(update, context, fresh, note, edit=True)
+
+
+async def archive(update: Update, context: BotContext, parcel: Parcel) -> None:
+    parcels = context.services.storage.parcels
+    await parcels.archive(parcel.user_id, parcel.id)
+    await _answer(update, _("Archived: I stop checking it."))
+    fresh = await parcels.get_owned(parcel.user_id, parcel.id)
+    if fresh is not None:
+        await show_card(update, context, fresh, edit=True)
+
+
+async def unarchive(update: Update, context: BotContext, parcel: Parcel) -> None:
+    parcels = context.services.storage.parcels
+    cap = context.services.settings.max_parcels_per_user
+    if not parcel.is_active and await parcels.count_active(parcel.user_id) >= cap:
+        await _answer(update)
+        await send_html(update, context, views.cap_text(cap))
+        return
+    await parcels.unarchive(parcel.user_id, parcel.id, next_check_at=now_ts(context))
+    await _answer(update, _("Watching it again."))
+    fresh = await parcels.get_owned(parcel.user_id, parcel.id)
+    if fresh is not None:
+        await show_card(update, context, fresh, edit=True)
+
+
+async def delete(update: Update, context: BotContext, parcel: Parcel) -> None:
+    await _answer(update)
+    await show(update, context, views.delete_question(parcel), edit=True)
+
+
+async def delete_confirmed(update: Update, context: BotContext, parcel: Parcel) -> None:
+    await context.services.storage.parcels.delete(parcel.user_id, parcel.id)
+    await _answer(update, _("Deleted."))
+    note = _("🗑 Deleted <b>{name}</b>.").format(name=esc(parcel.display_name))
+    screen = await list_screen(context, parcel.user_id, 0, archived=False)
+    await show(update, context, screen, note, edit=True)

@@ -1,0 +1,35 @@
+"""/list: the watched parcels and the archive, a page at a time (the repository pages them)."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.app import BotContext
+from handlers.awaiting import done
+from handlers.callbacks import ArchivePage, ParcelsPage
+from handlers.common import edit_or_send, keyboard, send_html
+from handlers.parcels import views
+from handlers.parcels.views import Screen
+
+
+async def list_screen(context: BotContext, user_id: int, page: int, *, archived: bool) -> Screen:
+    listing = await context.services.storage.parcels.page_for_user(
+        user_id, archived=archived, page=page, size=views.PAGE_SIZE
+    )
+    return views.list_screen(listing, archived=archived)
+
+
+async def list_command(update: Update, context: BotContext) -> None:
+    done(context)
+    user_id = update.effective_user.id if update.effective_user else 0
+    text, rows = await list_screen(context, user_id, 0, archived=False)
+    await send_html(update, context, text, keyboard(rows))
+
+
+async def list_page(update: Update, context: BotContext, page: ParcelsPage | ArchivePage) -> None:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    archived = isinstance(page, ArchivePage)
+    text, rows = await list_screen(context, query.from_user.id, page.page, archived=archived)
+    await edit_or_send(update, context, text, keyboard(rows))

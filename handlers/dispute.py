@@ -23,7 +23,7 @@ from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot import dispute as script
 from bot.advice import Facts
-from bot.advice.parcel_facts import facts_from_number
+from bot.advice.parcel_facts import facts_from_number, facts_from_parcel
 from bot.app import BotContext, ParcelScoutApplication
 from bot.dispute import DisputeState, Effects, InvalidChoice, Step, StepView
 from bot.i18n import N_, _, use_language
@@ -416,7 +416,8 @@ async def _checkin_state(
     parcel = await _owned(update, context, pid)
     if parcel is None:
         return None
-    facts = await _facts(update, context, parcel)
+    # The recorded dispute and the parcel's columns (as it always was: not the chat answers).
+    facts = facts_from_parcel(parcel, await today_for(context, _user(update)))
     opened = parcel.dispute_opened_on
     return script.checkin(None, facts, pid, parcel.dispute_amount, opened), parcel
 

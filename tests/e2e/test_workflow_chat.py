@@ -155,3 +155,15 @@ async def test_walkthrough_typed_amount_waits_only_for_amounts(bot: BotHarness) 
     assert "How much should the seller refund" not in texts(replies)
     await user.send("7.5")
     assert bot.app.user_data[user.id].pending is None  # the text step takes no text
+
+
+async def test_the_question_asked_last_takes_the_typed_answer(bot: BotHarness) -> None:
+    """One waiting slot: a /whatnow question asked after the dispute's first step gets the
+    number typed next (the dispute used to swallow any text at its first step)."""
+    user = bot.user()
+    await user.send("/dispute")
+    await user.send("/whatnow")
+    assert "Question 1" in user.last_reply().text
+    await user.send("30")
+    assert "Question 2" in user.last_reply().text
+    assert "buyer-protection timer" not in user.last_reply().text

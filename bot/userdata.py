@@ -23,9 +23,9 @@ from bot.dispute import DisputeState
 class Pending:
     """The bot asked something and waits for typed text (the one mechanism for that).
 
-    ``kind`` names the question (``"rename"``, ``"tz"``, ``"whatnow"`` ...); ``asked_at`` is the
-    services clock in epoch seconds: a question left unanswered longer than its feature's TTL no
-    longer claims what the user types.
+    ``kind`` names the question (``"rename"``, ``"tz"``, ``"whatnow:tracking"``,
+    ``"dispute:amount"`` ...); ``asked_at`` is the services clock in epoch seconds: a question
+    left unanswered longer than its feature's TTL no longer claims what the user types.
     """
 
     kind: str

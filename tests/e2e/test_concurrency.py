@@ -19,6 +19,8 @@ from bot.emulator import BotApiEmulator
 from bot.emulator.models import StoredMessage
 from bot.emulator.users import SimulatedUser
 from bot.userdata import UserData
+from tests.e2e.test_dispute_chat import open_for
+from tests.e2e.test_whatnow_chat import letter_of
 from tests.fakes.tracking_servers import FakeCainiao
 from tests.support.app import BotHarness
 
@@ -175,3 +177,30 @@ async def test_a_rapid_burst_from_one_chat_is_answered_in_order(bot: BotHarness)
     assert len(replies) == len(texts), user.transcript
     for reply, text in zip(replies, texts, strict=True):
         assert reply.text.startswith(first_words[text]), user.transcript
+
+
+async def test_dispute_conversations_of_many_users_interleaved(bot: BotHarness) -> None:
+    """The dispute is a persistent ConversationHandler, the handler ptb warns about under
+    concurrency: each user's "Back" and typed amount arrive back to back, all users interleaved,
+    and every letter carries its own user's amount, before and after a restart."""
+    users = [bot.user(4000 + i, first_name=f"D{i}") for i in range(8)]
+    for user in users:
+        await open_for(bot, user)
+        await user.press("Yes, but something is wrong")
+        await user.press("Poor quality")
+        await user.press("Keep it: partial refund")
+        await user.press("Half of the order")
+
+    async def amend(amounts: dict[int, str]) -> None:
+        backs = [_started(user.press("Back")) for user in users]
+        await asyncio.sleep(0)
+        typed = [_started(user.send(amounts[user.id])) for user in users]
+        await asyncio.gather(*backs, *typed)
+        for user in users:
+            assert f"partial refund of {amounts[user.id]} USD" in letter_of(user).text, (
+                user.transcript
+            )
+
+    await amend({user.id: f"{i + 1}.50" for i, user in enumerate(users)})
+    await bot.restart()
+    await amend({user.id: f"{i + 11}.25" for i, user in enumerate(users)})

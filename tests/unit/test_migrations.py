@@ -23,7 +23,10 @@ from storage.migrations import LATEST_VERSION, MigrationError
 FIXTURES = Path(__file__).resolve().parent.parent / "data" / "migrations"
 
 # (version the data was written at, table) -> columns a later migration rewrites on purpose.
-INTENDED_CHANGES: dict[tuple[int, str], set[str]] = {}
+INTENDED_CHANGES: dict[tuple[int, str], set[str]] = {
+    # 0002: a user's chat is their private chat (a group id there leaked their pushes).
+    (1, "users"): {"chat_id"},
+}
 
 Snapshot = dict[str, tuple[list[str], list[tuple[Any, ...]]]]
 

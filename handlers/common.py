@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden
-from telegram.ext import ApplicationHandlerStop
+from telegram.ext import ApplicationHandlerStop, filters
 
 from bot.app import BotContext
 from bot.i18n import _, normalize_language, set_language
@@ -50,7 +50,17 @@ async def identify_user(update: object, context: BotContext) -> None:
         or update.edited_message is not None
         or update.callback_query is not None
     )
-    if not served or tg_user is None or chat is None or tg_user.is_bot:
+    if not served or tg_user is None or tg_user.is_bot:
+        raise ApplicationHandlerStop
+    if filters.StatusUpdate.ALL.check_update(update):
+        # Service messages (a pin, a title change, a member joining) are nobody talking to us.
+        raise ApplicationHandlerStop
+    if chat is None:
+        if update.callback_query is not None:
+            # A button on an inline message: we never send those, so it is stale or crafted.
+            await update.callback_query.answer(
+                _("This button is out of date. Send /start for a fresh menu.")
+            )
         raise ApplicationHandlerStop
     if chat.type != ChatType.PRIVATE:
         await chats.in_group(update, context)

@@ -460,7 +460,7 @@ async def on_timeout(update: object, context: BotContext) -> None:
         profile = await context.services.storage.users.get(update.effective_user.id)
         language = profile.language if profile else language
     with use_language(language):
-        await context.bot.send_message(update.effective_chat.id, esc(_(_TIMEOUT_TEXT)))
+        await send_html(update, context, esc(_(_TIMEOUT_TEXT)))
 
 
 # --- check-in (after the seller's five days), outside the conversation --------------------------

@@ -13,6 +13,7 @@ from typing import Any
 from babel.dates import format_date
 
 from bot.i18n import _, current_language, ngettext
+from bot.textlimits import truncate_html
 
 # The shared vocabulary (labels, meanings, formats, escaping) lives in bot.present; user_zone is
 # re-exported for the watch modules that take it from here.
@@ -183,6 +184,6 @@ def render(
     else:
         lines.append(esc(payload.get("text") or ""))
     text = "\n".join(line for line in lines if line)
-    if len(text) > TEXT_LIMIT:
-        text = text[: TEXT_LIMIT - 1] + "…"
+    # Cut between tags and entities (a cut inside one made Telegram refuse the push).
+    text = truncate_html(text, TEXT_LIMIT)
     return Message(text, buttons(parcel_id))

@@ -18,6 +18,7 @@ import aiosqlite
 import pytest
 
 from storage import Database, migrations
+from storage.db import DatabaseUnusable
 from storage.migrations import LATEST_VERSION, MigrationError
 
 FIXTURES = Path(__file__).resolve().parent.parent / "data" / "migrations"
@@ -144,8 +145,10 @@ async def test_newer_database_is_refused(tmp_path: Path) -> None:
     with sqlite3.connect(path) as raw:
         raw.execute(f"PRAGMA user_version = {LATEST_VERSION + 1}")
     raw.close()
-    with pytest.raises(MigrationError, match="newer"):
+    before = path.read_bytes()
+    with pytest.raises(DatabaseUnusable, match="newer"):
         await Database.open(path)
+    assert path.read_bytes() == before  # refused before anything wrote to it
 
 
 async def test_downgrade_is_refused(tmp_path: Path) -> None:

@@ -325,3 +325,14 @@ async def test_a_huge_digit_run_gets_an_answer_within_the_limit(bot: BotHarness)
         for reply in replies:
             assert OOPS not in reply.text
             assert len(reply.text.encode("utf-16-le")) // 2 <= 4096
+
+
+async def test_an_over_long_number_is_refused_and_not_stored(bot: BotHarness) -> None:
+    ann = bot.user(1001)
+    await ann.send("/start")
+    for text in ("/add " + "1" * 4096, "/add " + "7" * 60 + " my phone"):
+        replies = await ann.send(text)
+        refusals = ("far too long", "could not find a track number")
+        assert replies and any(r in replies[-1].text for r in refusals), replies[-1].text
+        assert all(OOPS not in r.text for r in replies)
+    assert await bot.services.storage.parcels.list_for_user(ann.id) == []

@@ -77,7 +77,7 @@ def test_push_with_huge_carrier_data_is_cut_on_a_safe_boundary(location: str, na
     payload = {"name": name or "?", "status": "in_transit", "events": [event] * 3}
     for kind in (texts.KIND_FIRST, texts.KIND_EVENTS):
         with use_language("ru"):
-            text, _rows = texts.render(kind, payload, 1, UTC_ZONE)
+            text = texts.render(kind, payload, 1, UTC_ZONE).text
         _assert_sendable(text)
 
 
@@ -91,7 +91,7 @@ def test_the_probes_inputs() -> None:
             _assert_sendable(piece)
     event = {"t": 1764200000, "loc": "&" * 10200, "desc": "x", "status": "x"}
     payload = {"name": "n", "status": "in_transit", "events": [event]}
-    text, _rows = texts.render(texts.KIND_EVENTS, payload, 1, UTC_ZONE)
+    text = texts.render(texts.KIND_EVENTS, payload, 1, UTC_ZONE).text
     plain = _assert_sendable(text)
     assert plain.endswith("…")
 

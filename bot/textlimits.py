@@ -14,7 +14,7 @@ import html
 import re
 from dataclasses import dataclass
 
-__all__ = ["TEXT_LIMIT", "split_html", "text_length", "truncate_html"]
+__all__ = ["TEXT_LIMIT", "fits", "split_html", "text_length", "truncate_html"]
 
 TEXT_LIMIT = 4096
 
@@ -56,6 +56,12 @@ def _tokens(text: str) -> list[_Token]:
 def text_length(text: str) -> int:
     """Length of HTML ``text`` as Telegram counts it: visible UTF-16 code units."""
     return sum(token.width for token in _tokens(text))
+
+
+def fits(text: str, limit: int = TEXT_LIMIT) -> bool:
+    """Whether HTML ``text`` fits in one message; cheap for the usual short text (tags and
+    entities only ever shrink the raw length)."""
+    return _utf16(text) <= limit or text_length(text) <= limit
 
 
 def _apply(stack: list[_Token], token: _Token) -> None:
@@ -120,7 +126,7 @@ def split_html(text: str, limit: int = TEXT_LIMIT) -> list[str]:
     and reopened at the start of the next, so every part is valid on its own. Blank parts are
     left out.
     """
-    if text_length(text) <= limit:
+    if fits(text, limit):
         return [text]
     tokens = _tokens(text)
     parts: list[str] = []
@@ -142,7 +148,7 @@ def split_html(text: str, limit: int = TEXT_LIMIT) -> list[str]:
 def truncate_html(text: str, limit: int = TEXT_LIMIT, ellipsis: str = "…") -> str:
     """``text`` itself when it fits, else its beginning cut between tokens, with ``ellipsis``
     and the open tags closed, at most ``limit`` visible UTF-16 units in all."""
-    if text_length(text) <= limit:
+    if fits(text, limit):
         return text
     budget = limit - _utf16(ellipsis)
     stack: list[_Token] = []

@@ -13,7 +13,7 @@ from telegram.ext import ApplicationHandlerStop, filters
 from bot.app import BotContext
 from bot.i18n import _, normalize_language, set_language
 from bot.present import esc as esc  # re-exported: handlers take it from here
-from bot.textlimits import TEXT_LIMIT, split_html, text_length
+from bot.textlimits import TEXT_LIMIT, fits, split_html
 from handlers.callbacks import ParcelAction, ParcelVerb
 
 log = logging.getLogger(__name__)
@@ -152,7 +152,7 @@ async def edit_or_send(
     if (
         query is not None
         and isinstance(query.message, Message)
-        and text_length(text) <= TELEGRAM_TEXT_LIMIT
+        and fits(text, TELEGRAM_TEXT_LIMIT)
         and not is_push(query.message)
     ):
         try:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from bot.emulator import parse_html, utf16_len
 from bot.i18n import use_language
-from bot.textlimits import TEXT_LIMIT, split_html, text_length, truncate_html
+from bot.textlimits import TEXT_LIMIT, fits, split_html, text_length, truncate_html
 from bot.tracknumbers import find_numbers
 from bot.tracknumbers.render import render_chat
 from bot.watch import texts
@@ -113,3 +113,4 @@ def test_cuts_prefer_line_breaks_and_reopen_tags() -> None:
     ]
     assert truncate_html("&amp;" * 10, 4) == "&amp;&amp;&amp;…"
     assert text_length("😀<b>&lt;</b>") == 3
+    assert fits("&amp;" * 4096) and not fits("😀" * 2049) and fits("<b>" + "a" * 4096 + "</b>")

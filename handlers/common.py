@@ -29,7 +29,7 @@ async def identify_user(update: object, context: BotContext) -> None:
     the language for everything this update does.
 
     The policy (README "Using the bot"): private chats get everything; in groups only what is
-    addressed to the bot, answered there by ``handlers.groups`` with nothing private; channels
+    addressed to the bot, answered there by ``handlers.chats`` with nothing private; channels
     and every other kind of update (inline queries, polls, reactions, ...) are never answered;
     an edited message only when it now names a different track number. Whatever is not for the
     handlers ends here with ``ApplicationHandlerStop``, so no handler meets an update without a

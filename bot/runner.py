@@ -92,7 +92,11 @@ async def _start(
         secret = settings.webhook_secret or secrets.token_urlsafe(32)
 
         async def on_update(data: Mapping[str, Any]) -> None:
-            update = Update.de_json(dict(data), app.bot)
+            try:
+                update = Update.de_json(dict(data), app.bot)
+            except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
+                # JSON, but not an Update this version understands: the sender hears 400.
+                raise ValueError(f"not an Update: {exc.__class__.__name__}") from None
             await app.update_queue.put(update)
 
         webhook = Webhook(webhook_path(settings.webhook_url), secret, on_update)
@@ -106,7 +110,8 @@ async def _start(
             await app.bot.set_webhook(
                 settings.webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES
             )
-            log.info("mode: webhook at path %s", webhook.path)
+            # The path is a secret of sorts (README: make it unguessable): not in the log.
+            log.info("mode: webhook")
             return Running(app, web, "webhook")
         assert app.updater is not None, "polling needs the Updater"
         await app.updater.start_polling(allowed_updates=Update.ALL_TYPES, **dict(poll_kwargs or {}))

@@ -60,8 +60,8 @@ def find_numbers(text: str, limit: int = DEFAULT_LIMIT) -> FoundNumbers:
     items: list[Analysis] = []
     total = 0
     seen: set[str] = set()
-    for run in segment.runs(norm):
-        for start, end, number, found in segment.segment(run):
+    for run_start, run_end in segment.runs(norm):
+        for start, end, number, found in segment.segment(norm, run_start, run_end):
             if number in seen:
                 continue
             seen.add(number)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from typing import NamedTuple
 
 from bot.i18n import N_
@@ -59,10 +59,11 @@ class Reading(NamedTuple):
 _CHECK_FACTOR = {CheckDigit.VALID: 1.0, CheckDigit.NONE: 0.7, CheckDigit.INVALID: 0.35}
 # Segmentation scores by verdict. A broad (digits-only) shape whose check digit fails is no
 # reading at all: long digit strings match it by chance.
+_WRONG_CHECK_SCORE = 3.0
 _SCORES: dict[CheckDigit, float | None] = {
     CheckDigit.VALID: 8.0,
     CheckDigit.NONE: 6.0,
-    CheckDigit.INVALID: 3.0,
+    CheckDigit.INVALID: _WRONG_CHECK_SCORE,
 }
 _BROAD_SCORES: dict[CheckDigit, float | None] = {
     CheckDigit.VALID: 6.0,
@@ -100,11 +101,32 @@ class _CarrierReader:
         self.fmt = fmt
         self.fullmatch = fmt.regex.fullmatch
         self.facts = carrier_facts(fmt)
-        self.weights = _weights(fmt.prior)
-        self.scores = _BROAD_SCORES if fmt.broad else _SCORES
-        self.check_digit: Callable[[str], str] | None = (
-            partial(CHECKSUMS[fmt.checksum], **fmt.params) if fmt.checksum else None
-        )
+        weights = _weights(fmt.prior)
+        scores = _BROAD_SCORES if fmt.broad else _SCORES
+        self.check_digit: Callable[[str], str] | None = None
+        # Without a check digit there is one possible reading, the same for every number.
+        self.unchecked: Reading | None = None
+        if fmt.checksum is None:
+            score = scores[CheckDigit.NONE]
+            assert score is not None
+            self.unchecked = Reading(
+                score=score,
+                fmt=fmt,
+                check=CheckDigit.NONE,
+                expected=None,
+                facts=self.facts,
+                service_code=None,
+                service_class=None,
+                weight=weights[CheckDigit.NONE],
+                trackability=fmt.trackability,
+            )
+        else:
+            assert fmt.regex.groupindex == {"serial": 1, "check": 2}, fmt.id
+            self.check_digit = partial(CHECKSUMS[fmt.checksum], **fmt.params)
+        self.score_valid = scores[CheckDigit.VALID]
+        self.score_invalid = scores[CheckDigit.INVALID]  # None: a wrong check is no reading
+        self.weight_valid = weights[CheckDigit.VALID]
+        self.weight_invalid = weights[CheckDigit.INVALID]
         # Some carriers leave a fixed lead digit out of the printed serial; the checksum needs it.
         self.serial_prefix = fmt.serial_prefix[1] if fmt.serial_prefix else ""
 
@@ -113,25 +135,22 @@ class _CarrierReader:
         if match is None:
             return None
         if self.check_digit is None:
-            return self._reading(CheckDigit.NONE, None)
-        serial = match["serial"]
+            return self.unchecked
+        serial, check = match.groups()
         if self.fmt.prefix_re is not None and self.fmt.prefix_re.match(serial):
             serial = self.serial_prefix + serial
         expected = self.check_digit(serial)
-        if expected == match["check"]:
-            return self._reading(CheckDigit.VALID, expected)
-        return self._reading(CheckDigit.INVALID, expected)
-
-    def _reading(self, check: CheckDigit, expected: str | None) -> Reading | None:
-        score = self.scores[check]
-        if score is None:
+        if expected == check:
+            score, weight, verdict = self.score_valid, self.weight_valid, CheckDigit.VALID
+            trackability = self.fmt.trackability
+        elif self.score_invalid is None:
             return None
-        trackability = (
-            Trackability.INVALID if check is CheckDigit.INVALID else self.fmt.trackability
-        )
-        weight = self.weights[check]
+        else:
+            score, weight, verdict = self.score_invalid, self.weight_invalid, CheckDigit.INVALID
+            trackability = Trackability.INVALID
+        assert score is not None
         return Reading(
-            score, self.fmt, check, expected, self.facts, None, None, weight, trackability
+            score, self.fmt, verdict, expected, self.facts, None, None, weight, trackability
         )
 
 
@@ -230,18 +249,16 @@ def _private(carrier: str, name: str) -> _Suffix:
 
 
 _NOT_A_COUNTRY = _not_a_country()
-_suffixes: dict[str, _Suffix] = {}
 
 
-def _suffix(cc: str) -> _Suffix:
-    """The suffix ``cc`` means; the table is built on first use (Babel's territory list is slow
-    to load, and a bot that never sees an S10 number should not pay for it)."""
-    if not _suffixes:
-        _suffixes.update({cc: _country(cc) for cc in s10.iso_countries()})
-        _suffixes.update(
-            {cc: _private(carrier, name) for cc, (carrier, name) in s10.PRIVATE_SUFFIXES.items()}
-        )
-    return _suffixes.get(cc, _NOT_A_COUNTRY)
+@cache
+def _suffixes() -> dict[str, _Suffix]:
+    """Every suffix we know, classified on first use (Babel's territory list is slow to load,
+    and a bot that never sees an S10 number should not pay for it)."""
+    suffixes = {cc: _country(cc) for cc in s10.iso_countries()}
+    for cc, (carrier, name) in s10.PRIVATE_SUFFIXES.items():
+        suffixes[cc] = _private(carrier, name)
+    return suffixes
 
 
 class _S10Reader:
@@ -249,6 +266,7 @@ class _S10Reader:
 
     def __init__(self, fmt: Format) -> None:
         assert fmt.checksum == "s10" and fmt.prefix_re is None
+        assert fmt.regex.groupindex == {"svc": 1, "serial": 2, "check": 3, "cc": 4}
         self.fmt = fmt
         self.fullmatch = fmt.regex.fullmatch
 
@@ -256,26 +274,26 @@ class _S10Reader:
         match = self.fullmatch(number)
         if match is None:
             return None
-        code, serial, cc = match["svc"], match["serial"], match["cc"]
+        code, serial, check, cc = match.groups()
         if code[0] in s10.RESERVED_FIRST:
             return None  # never an S10 number
         expected = s10_check_digit(serial)
-        valid = expected == match["check"]
-        suffix = _suffix(cc)
+        valid = expected == check
+        verdict = CheckDigit.VALID if valid else CheckDigit.INVALID
+        suffix = _suffixes().get(cc, _NOT_A_COUNTRY)
         score = suffix.score_valid if valid else suffix.score_invalid
-        check = CheckDigit.VALID if valid else CheckDigit.INVALID
-        if suffix.is_country:
-            service = _SERVICES.get(code, _UNASSIGNED_SERVICE)
-            weight = service.weight_valid if valid else service.weight_invalid
-            cls = service.service_class
-            trackability = cls.trackability if valid else Trackability.INVALID
+        if not suffix.is_country:
+            weight = suffix.weight_valid if valid else suffix.weight_invalid
+            trackability = suffix.facts.trackability if valid else Trackability.INVALID
             return Reading(
-                score, self.fmt, check, expected, suffix.facts, code, cls, weight, trackability
+                score, self.fmt, verdict, expected, suffix.facts, None, None, weight, trackability
             )
-        weight = suffix.weight_valid if valid else suffix.weight_invalid
-        trackability = suffix.facts.trackability if valid else Trackability.INVALID
+        service = _SERVICES.get(code, _UNASSIGNED_SERVICE)
+        weight = service.weight_valid if valid else service.weight_invalid
+        cls = service.service_class
+        trackability = cls.trackability if valid else Trackability.INVALID
         return Reading(
-            score, self.fmt, check, expected, suffix.facts, None, None, weight, trackability
+            score, self.fmt, verdict, expected, suffix.facts, code, cls, weight, trackability
         )
 
 
@@ -355,20 +373,21 @@ def with_wrong_checks(number: str, readings: Sequence[Reading]) -> Sequence[Read
         match = reader.fullmatch(number)
         if match is None:
             continue
+        serial, check = match.groups()
         assert reader.check_digit is not None
-        expected = reader.check_digit(match["serial"])
-        if expected != match["check"]:
+        expected = reader.check_digit(serial)
+        if expected != check:
             extra.append(
                 Reading(
-                    3.0,
-                    reader.fmt,
-                    CheckDigit.INVALID,
-                    expected,
-                    reader.facts,
-                    None,
-                    None,
-                    reader.weights[CheckDigit.INVALID],
-                    Trackability.INVALID,
+                    score=_WRONG_CHECK_SCORE,  # as if the shape were not broad
+                    fmt=reader.fmt,
+                    check=CheckDigit.INVALID,
+                    expected=expected,
+                    facts=reader.facts,
+                    service_code=None,
+                    service_class=None,
+                    weight=reader.weight_invalid,
+                    trackability=Trackability.INVALID,
                 )
             )
     return [*extra, *readings] if extra else readings

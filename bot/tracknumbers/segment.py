@@ -21,11 +21,16 @@ from bot.tracknumbers import readings
 from bot.tracknumbers.formats import MAX_LEN, MIN_LEN
 from bot.tracknumbers.readings import Reading
 
-# Tokens of the normalised text, and runs of them 1-3 separators apart.
-_TOKEN = r"(?:[A-Z]*\d[A-Z0-9]*|[A-Z]{1,3})(?![A-Z0-9])"
-RUN_RE = re.compile(rf"(?<![A-Z0-9]){_TOKEN}(?:[ .\-]{{1,3}}{_TOKEN})*")
+# A token is a word with a digit, or 1-3 letters; a run is tokens 1-3 separators apart. Only runs
+# with a digit may hold numbers, so a run starts with its short letter groups, then a token
+# with a digit, then any tokens.
+_LETTERS = r"[A-Z]{1,3}(?![A-Z0-9])"
+_WITH_DIGIT = r"[A-Z]*\d[A-Z0-9]*(?![A-Z0-9])"
+_SEP = r"[ .\-]{1,3}"
+RUN_RE = re.compile(
+    rf"(?<![A-Z0-9])(?:{_LETTERS}{_SEP})*{_WITH_DIGIT}(?:{_SEP}(?:{_WITH_DIGIT}|{_LETTERS}))*"
+)
 TOKEN_RE = re.compile(r"[A-Z0-9]+")
-_DIGIT_RE = re.compile(r"\d")
 
 _UNKNOWN_MIN_LEN = 8
 _UNKNOWN_MIN_DIGITS = 6
@@ -42,6 +47,8 @@ class Token(NamedTuple):
     text: str
     start: int
     end: int
+    has_digit: bool
+    has_letter: bool
 
 
 class Segment(NamedTuple):
@@ -53,16 +60,9 @@ class Segment(NamedTuple):
     readings: list[Reading]
 
 
-def runs(norm: str) -> list[list[Token]]:
-    """The runs of tokens of ``norm`` that hold a digit, each at least ``MIN_LEN`` long."""
-    found = []
-    for run in RUN_RE.finditer(norm):
-        start, end = run.span()
-        if end - start >= MIN_LEN and _DIGIT_RE.search(norm, start, end):
-            found.append(
-                [Token(t.group(), t.start(), t.end()) for t in TOKEN_RE.finditer(norm, start, end)]
-            )
-    return found
+def runs(norm: str) -> list[tuple[int, int]]:
+    """Where the runs of tokens that may hold a number are in ``norm``: (start, end) spans."""
+    return [run.span() for run in RUN_RE.finditer(norm) if run.end() - run.start() >= MIN_LEN]
 
 
 def looks_like_number(token: str) -> bool:
@@ -72,38 +72,63 @@ def looks_like_number(token: str) -> bool:
     return sum(map(str.isdigit, token)) >= _UNKNOWN_MIN_DIGITS
 
 
-def segment(tokens: list[Token]) -> list[Segment]:
-    """Split one run into numbers, maximising the total plausibility."""
-    if len(tokens) == 1:
-        (token,) = tokens
-        found = readings.readings_of(token.text)
-        if found or looks_like_number(token.text):
-            return [Segment(token.start, token.end, token.text, found)]
+def segment(norm: str, start: int, end: int) -> list[Segment]:
+    """Split the run ``norm[start:end]`` into numbers, maximising the total plausibility."""
+    text = norm[start:end]
+    if text.isalnum():  # one token, the usual case: no choice to make
+        found = readings.readings_of(text)
+        if found or looks_like_number(text):
+            return [Segment(start, end, text, found)]
         return []
-    gaps = _cut_costs(tokens)
+    tokens = []
+    for match in TOKEN_RE.finditer(norm, start, end):
+        token = match.group()
+        tokens.append(
+            Token(token, match.start(), match.end(), not token.isalpha(), not token.isdigit())
+        )
+    return _best_split(tokens)
+
+
+def _best_split(tokens: list[Token]) -> list[Segment]:
+    """The segments of the best split of a run (dynamic programming from the last token)."""
     n = len(tokens)
-    # best[i]: the best total for tokens i.., choice[i]: the segment it starts with (if any).
+    cuts = _cut_costs(tokens)
+    # best[i]: the best total for tokens i.., choice[i]: the segment it starts with (if any) and
+    # that segment's last token.
     best = [0.0] * (n + 1)
-    choice: list[tuple[int, str, list[Reading]] | None] = [None] * (n + 1)
+    choice: list[tuple[Segment, int] | None] = [None] * (n + 1)
     # strong[j]: token j alone is a number by a strong format (known for j > i when i is tried).
     strong = [False] * n
     for i in range(n - 1, -1, -1):
-        best[i] = best[i + 1] - gaps[i]  # token i left out
-        for j, number, found in _segments_from(tokens, i, strong):
-            if found:
-                score = max(r.score for r in found)
-                if score < UNKNOWN_SCORE and j == i and looks_like_number(number):
-                    # A known shape that fails (an S10 look-alike with a wrong check digit and
-                    # no country) is still at least as much a number as an unknown token.
-                    score = UNKNOWN_SCORE
-            elif j == i and looks_like_number(number):
-                score = UNKNOWN_SCORE
-            else:
+        best[i] = best[i + 1] - cuts[i]  # token i left out
+        number = ""
+        has_digit = has_letter = spans_strong = False
+        for j in range(i, n):
+            token = tokens[j]
+            number += token.text
+            if len(number) > MAX_LEN:
+                break
+            has_digit = has_digit or token.has_digit
+            has_letter = has_letter or token.has_letter
+            spans_strong = spans_strong or (j > i and strong[j])
+            if not has_digit or len(number) < MIN_LEN:
                 continue
-            total = score - _SEGMENT_COST - gaps[j] + best[j + 1]
+            if spans_strong:
+                # A weak catch-all shape (DHL eCommerce's 10-39 alphanumerics) must not glue a
+                # complete number to its neighbours ("LX…CN ok", or three numbers in a list).
+                table = readings.STRONG_ALPHA if has_letter else readings.STRONG
+            else:
+                table = readings.ALPHA if has_letter else readings.ALL
+            found = readings.read(table, number)
+            if j == i and found and not all(r.fmt.id in readings.WEAK_IDS for r in found):
+                strong[i] = spans_strong = True
+            score = _score(number, found, alone=j == i)
+            if score is None:
+                continue
+            total = score - _SEGMENT_COST - cuts[j] + best[j + 1]
             if total >= best[i]:  # ties go to the segment, and to the longer one
                 best[i] = total
-                choice[i] = (j, number, found)
+                choice[i] = (Segment(tokens[i].start, token.end, number, found), j)
     segments = []
     i = 0
     while i < n:
@@ -111,10 +136,20 @@ def segment(tokens: list[Token]) -> list[Segment]:
         if chosen is None:
             i += 1
             continue
-        j, number, found = chosen
-        segments.append(Segment(tokens[i].start, tokens[j].end, number, found))
-        i = j + 1
+        chosen_segment, last = chosen
+        segments.append(chosen_segment)
+        i = last + 1
     return segments
+
+
+def _score(number: str, found: list[Reading], alone: bool) -> float | None:
+    """How much ``number`` looks like a number (``None``: not at all)."""
+    score = max([r.score for r in found]) if found else None
+    # A lone token of an unknown shape (or of a known one that fails, such as an S10 look-alike
+    # with a wrong check digit and no country) is still a number, if it looks like one.
+    if alone and (score is None or score < UNKNOWN_SCORE) and looks_like_number(number):
+        return UNKNOWN_SCORE
+    return score
 
 
 def _cut_costs(tokens: list[Token]) -> list[float]:
@@ -123,47 +158,8 @@ def _cut_costs(tokens: list[Token]) -> list[float]:
     for i, (left, right) in enumerate(pairwise(tokens)):
         if right.start - left.end != 1:
             continue  # more than one separator: a cut costs nothing
-        left_digit, right_digit = not left.text.isalpha(), not right.text.isalpha()
-        if left_digit and right_digit:
+        if left.has_digit and right.has_digit:
             costs[i] = _SPLIT_PENALTY
-        elif (left_digit and len(right.text) <= 3) or (right_digit and len(left.text) <= 3):
+        elif (left.has_digit and len(right.text) <= 3) or (right.has_digit and len(left.text) <= 3):
             costs[i] = _AFFIX_PENALTY
     return costs
-
-
-def _segments_from(
-    tokens: list[Token], i: int, strong: list[bool]
-) -> list[tuple[int, str, list[Reading]]]:
-    """The candidate numbers starting at token ``i``: (last token, compact number, readings) for
-    every stretch of tokens that holds a digit and may be a number; marks ``strong[i]``."""
-    candidates = []
-    number = ""
-    has_digit = has_alpha = spans_strong = False
-    for j in range(i, len(tokens)):
-        text = tokens[j].text
-        if not text.isalpha():
-            has_digit = True
-        elif len(text) > 3:
-            break  # a word, never part of a number
-        if not text.isdigit():
-            has_alpha = True
-        number += text
-        if len(number) > MAX_LEN:
-            break
-        if j > i and strong[j]:
-            spans_strong = True
-        if not has_digit or len(number) < MIN_LEN:
-            continue
-        if j == i:
-            found = readings.read(readings.ALPHA if has_alpha else readings.ALL, number)
-            if found and not all(r.fmt.id in readings.WEAK_IDS for r in found):
-                strong[i] = spans_strong = True
-        elif spans_strong:
-            # A weak catch-all shape (DHL eCommerce's 10-39 alphanumerics) must not glue a
-            # complete number to its neighbours ("LX…CN ok", or three numbers in a list).
-            table = readings.STRONG_ALPHA if has_alpha else readings.STRONG
-            found = readings.read(table, number)
-        else:
-            found = readings.read(readings.ALPHA if has_alpha else readings.ALL, number)
-        candidates.append((j, number, found))
-    return candidates

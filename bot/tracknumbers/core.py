@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
 from bot.tracknumbers import readings as reading
@@ -55,11 +56,17 @@ def classify(number: str) -> list[FormatMatch]:
 def find_numbers(text: str, limit: int = DEFAULT_LIMIT) -> FoundNumbers:
     """Every candidate number in ``text`` (deduplicated), the first ``limit`` explained."""
     norm = normalize(text)
-    if norm.isalnum():
-        return _one_token(text, norm, limit)
-    items: list[Analysis] = []
+    if norm.isalnum():  # one bare token, the usual paste: no runs to find or split
+        if len(norm) < MIN_LEN:
+            return FoundNumbers()
+        found = reading.readings_of(norm)
+        if not found and not segment.looks_like_number(norm):
+            return FoundNumbers()
+        items = [_explain(text, norm, found)] if limit > 0 else []
+        return FoundNumbers(items, 1, not items)
+    items = []
     total = 0
-    seen: set[str] = set()
+    seen = set()
     for run_start, run_end in segment.runs(norm):
         for start, end, number, found in segment.segment(norm, run_start, run_end):
             if number in seen:
@@ -69,17 +76,6 @@ def find_numbers(text: str, limit: int = DEFAULT_LIMIT) -> FoundNumbers:
             if len(items) < limit:
                 items.append(_explain(text[start:end], number, found))
     return FoundNumbers(items, total, total > len(items))
-
-
-def _one_token(text: str, norm: str, limit: int) -> FoundNumbers:
-    """The usual paste, one bare token: no runs to find or split."""
-    if len(norm) < MIN_LEN:
-        return FoundNumbers([], 0, False)
-    found = reading.readings_of(norm)
-    if not found and not segment.looks_like_number(norm):
-        return FoundNumbers([], 0, False)
-    items = [_explain(text, norm, found)] if limit > 0 else []
-    return FoundNumbers(items, 1, not items)
 
 
 def analyze(number: str) -> Analysis:
@@ -105,13 +101,29 @@ def _explain(raw: str, number: str, found: Sequence[Reading]) -> Analysis:
         facts = _RESERVED_FACTS if reserved else _UNKNOWN_FACTS
         best = Interpretation(facts, number, CheckDigit.NONE, None, Trackability.UNKNOWN)
         return Analysis(raw, number, best, (), Trackability.UNKNOWN)
-    # Competing readings share the probability mass; a lone weak reading keeps its low prior.
-    total = max(1.0, sum(r.weight for r in found))
-    # Heaviest first; ``sorted`` is stable, so ties keep the format table's order.
-    ordered = sorted(found, key=lambda r: r.weight, reverse=True)
-    interpretations = [_interpretation(number, r, round(r.weight / total, 2)) for r in ordered]
+    if len(found) == 1:
+        # A lone reading keeps its prior: a weak shape stays unsure.
+        weight = found[0].weight
+        best = _interpretation(number, found[0], _confidence(weight / max(1.0, weight)))
+        return Analysis(raw, number, best, (), best.trackability)
+    # Competing readings share the probability mass, heaviest first (``sorted`` is stable: ties
+    # keep the format table's order).
+    total = max(1.0, sum([r.weight for r in found]))
+    ordered = sorted(found, key=_by_weight, reverse=True)
+    interpretations = [_interpretation(number, r, _confidence(r.weight / total)) for r in ordered]
     best = interpretations[0]
     return Analysis(raw, number, best, tuple(interpretations[1:]), best.trackability)
+
+
+@lru_cache(maxsize=4096)
+def _confidence(share: float) -> float:
+    """``share`` to two decimals. Cached: shares are ratios of a few fixed weights, so the same
+    few hundred recur, and rounding to decimal digits is slow (a third of a microsecond)."""
+    return round(share, 2)
+
+
+def _by_weight(r: Reading) -> float:
+    return r.weight
 
 
 def _interpretation(number: str, r: Reading, confidence: float) -> Interpretation:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Final
 
 # Letters typed on a Russian layout that look like Latin ones (upper and lower case).
-_LOOKALIKES: Final = {
+_LOOKALIKES = {
     "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C",
     "Т": "T", "У": "Y", "Х": "X", "І": "I", "Ј": "J", "Ѕ": "S",
 }  # fmt: skip
-_BOUNDARY: Final = "_"  # any character that is neither a token nor a separator
-_CACHE_LIMIT: Final = 50_000
+_BOUNDARY = "_"  # any character that is neither a token nor a separator
+_CACHE_LIMIT = 50_000
 
 
 def _map_char(ch: str) -> str:
@@ -48,7 +47,7 @@ class _CharMap(dict[int, str]):
         return mapped
 
 
-_TABLE: Final = _CharMap()
+_TABLE = _CharMap()
 for _cp in range(128):
     _TABLE[_cp] = _map_char(chr(_cp))
 
@@ -60,7 +59,7 @@ def normalize(text: str) -> str:
     return text.translate(_TABLE)
 
 
-SEPARATORS_RE: Final = re.compile(r"[ .\-]")
+SEPARATORS_RE = re.compile(r"[ .\-]")
 
 
 def compact(number: str) -> str:

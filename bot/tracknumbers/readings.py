@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache, partial
-from typing import NamedTuple
 
 from bot.i18n import N_
 from bot.tracknumbers import s10
@@ -39,8 +38,13 @@ _NOTE_NOT_COUNTRY = N_(
 )
 
 
-class Reading(NamedTuple):
-    """One format that matched a number, with its verdict."""
+@dataclass(slots=True)
+class Reading:
+    """One format that matched a number, with its verdict.
+
+    Not frozen: one is made for every candidate number, and a frozen dataclass takes five times
+    as long to build. Nothing changes one once made.
+    """
 
     score: float  # for segmentation: how much this looks like a number
     fmt: Format

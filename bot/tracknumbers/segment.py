@@ -23,10 +23,12 @@ from bot.tracknumbers.readings import Reading
 
 # A token is a word with a digit, or 1-3 letters; a run is tokens 1-3 separators apart. Only runs
 # with a digit may hold numbers, so a run starts with its short letter groups, then a token
-# with a digit, then any tokens.
-_LETTERS = r"[A-Z]{1,3}(?![A-Z0-9])"
-_WITH_DIGIT = r"[A-Z]*\d[A-Z0-9]*(?![A-Z0-9])"
-_SEP = r"[ .\-]{1,3}"
+# with a digit, then any tokens. The quantifiers are possessive (``*+``): letters, digits and
+# separators are disjoint classes, so giving characters back never finds another match, and not
+# trying spares the engine a backtrack through every ordinary word.
+_LETTERS = r"[A-Z]{1,3}+(?![A-Z0-9])"
+_WITH_DIGIT = r"[A-Z]*+\d[A-Z0-9]*+"
+_SEP = r"[ .\-]{1,3}+"
 RUN_RE = re.compile(
     rf"(?<![A-Z0-9])(?:{_LETTERS}{_SEP})*{_WITH_DIGIT}(?:{_SEP}(?:{_WITH_DIGIT}|{_LETTERS}))*"
 )

@@ -103,8 +103,8 @@ def _explain(raw: str, number: str, found: Sequence[Reading]) -> Analysis:
         return Analysis(raw, number, best, (), Trackability.UNKNOWN)
     if len(found) == 1:
         # A lone reading keeps its prior: a weak shape stays unsure.
-        weight = found[0].weight
-        best = _interpretation(number, found[0], _confidence(weight / max(1.0, weight)))
+        (r,) = found
+        best = _interpretation(number, r, _confidence(r.weight / max(1.0, r.weight)))
         return Analysis(raw, number, best, (), best.trackability)
     # Competing readings share the probability mass, heaviest first (``sorted`` is stable: ties
     # keep the format table's order).

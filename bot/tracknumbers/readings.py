@@ -338,9 +338,8 @@ STRONG_ALPHA = _table(lambda f: f.id not in WEAK_IDS and f.id not in DIGITS_ONLY
 
 def read(table: Table, number: str) -> list[Reading]:
     """The readings of ``number`` (compact, upper-case ASCII) by the formats of ``table``."""
-    if len(number) > MAX_LEN:
-        return []
-    readers = table[len(number)].get(number[:PREFIX_LEN])
+    size = len(number)
+    readers = table[size].get(number[:PREFIX_LEN]) if size <= MAX_LEN else None
     if readers is None:
         return []
     readings = []

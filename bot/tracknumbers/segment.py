@@ -108,12 +108,13 @@ def _best_split(tokens: list[Token]) -> list[Segment]:
         for j in range(i, n):
             token = tokens[j]
             number += token.text
-            if len(number) > MAX_LEN:
+            size = len(number)
+            if size > MAX_LEN:
                 break
             has_digit = has_digit or token.has_digit
             has_letter = has_letter or token.has_letter
             spans_strong = spans_strong or (j > i and strong[j])
-            if not has_digit or len(number) < MIN_LEN:
+            if not has_digit or size < MIN_LEN:
                 continue
             if spans_strong:
                 # A weak catch-all shape (DHL eCommerce's 10-39 alphanumerics) must not glue a

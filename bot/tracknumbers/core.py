@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from operator import attrgetter
 from typing import NamedTuple
 
 from bot.tracknumbers import readings as reading
@@ -109,7 +110,7 @@ def _explain(raw: str, number: str, found: Sequence[Reading]) -> Analysis:
     # Competing readings share the probability mass, heaviest first (``sorted`` is stable: ties
     # keep the format table's order).
     total = max(1.0, sum([r.weight for r in found]))
-    ordered = sorted(found, key=_by_weight, reverse=True)
+    ordered = sorted(found, key=attrgetter("weight"), reverse=True)
     interpretations = [_interpretation(number, r, _confidence(r.weight / total)) for r in ordered]
     best = interpretations[0]
     return Analysis(raw, number, best, tuple(interpretations[1:]), best.trackability)
@@ -120,10 +121,6 @@ def _confidence(share: float) -> float:
     """``share`` to two decimals. Cached: shares are ratios of a few fixed weights, so the same
     few hundred recur, and rounding to decimal digits is slow (a third of a microsecond)."""
     return round(share, 2)
-
-
-def _by_weight(r: Reading) -> float:
-    return r.weight
 
 
 def _interpretation(number: str, r: Reading, confidence: float) -> Interpretation:

@@ -14,6 +14,7 @@ penalty for cutting between two tokens that likely form one number.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from itertools import pairwise
 from typing import NamedTuple
 
@@ -45,7 +46,8 @@ _SPLIT_PENALTY = 5.0
 _AFFIX_PENALTY = 1.0
 
 
-class Token(NamedTuple):
+@dataclass(slots=True)
+class Token:
     text: str
     start: int
     end: int
@@ -101,8 +103,16 @@ def _best_split(tokens: list[Token]) -> list[Segment]:
     choice: list[tuple[Segment, int] | None] = [None] * (n + 1)
     # strong[j]: token j alone is a number by a strong format (known for j > i when i is tried).
     strong = [False] * n
+    # From token i on: how many characters are left, and whether a digit is among them.
+    rest = [0] * (n + 1)
+    rest_digit = [False] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        rest[i] = rest[i + 1] + len(tokens[i].text)
+        rest_digit[i] = rest_digit[i + 1] or tokens[i].has_digit
     for i in range(n - 1, -1, -1):
         best[i] = best[i + 1] - cuts[i]  # token i left out
+        if rest[i] < MIN_LEN or not rest_digit[i]:
+            continue  # no number can start here
         number = ""
         has_digit = has_letter = spans_strong = False
         for j in range(i, n):

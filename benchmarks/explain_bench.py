@@ -5,8 +5,8 @@ free text with noise), all distinct (checked below), one call per input string:
 
 - parcel-scout: ``find_numbers(text)``: normalises the text, finds every candidate number in it
   (spaced, lower-case, look-alike letters; runs of tokens are segmented by a small DP), and for
-  each one matches every format of its (length, first two characters) bucket in one regex call, then
-  builds every interpretation with its check-digit verdict (and the expected digit), S10 service
+  each one tries the formats of its length and first two characters (often one, a regex
+  ``fullmatch`` each), then builds every interpretation with its check-digit verdict (and the expected digit), S10 service
   class, trackability and confidence. The format's fixed facts (carrier, names, notes) are shared
   ``Facts`` the interpretation points at, read on access; link URLs are built on first access
   (``Interpretation.links``), so they are not in this figure; the "materialised" line below adds
@@ -19,9 +19,9 @@ free text with noise), all distinct (checked below), one call per input string:
   and on free text separately.
 
 Each side makes ``ROUNDS`` passes over the inputs, the two taking turns, and its best pass is
-reported (see ``_best_of``). Both sides are plain Python. The benchmark is a guard, not a race:
-the explainer should stay at least 1.3x the package (``ratio``) and answer one chat message in
-under 1 ms at p99.
+reported (see ``_best_of``). Ours is plain Python, as it runs in the bot. The benchmark is a
+guard, not a race: the explainer should stay at least 1.3x the package (``ratio``) and answer
+one chat message in under 1 ms at p99.
 
 The p99 is the time to build one complete chat answer: ``find_numbers`` plus ``render_chat``
 (which builds the links and the localised texts).

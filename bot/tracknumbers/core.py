@@ -14,8 +14,7 @@ from functools import lru_cache
 from operator import attrgetter
 from typing import NamedTuple
 
-from bot.tracknumbers import readings as reading
-from bot.tracknumbers import segment
+from bot.tracknumbers import readings, segment
 from bot.tracknumbers.formats import MAX_LEN, MIN_LEN, Format
 from bot.tracknumbers.model import (
     Analysis,
@@ -47,7 +46,7 @@ def classify(number: str) -> list[FormatMatch]:
     if not number.isascii() or not number.isupper():
         number = normalize(number)
     matches = []
-    for r in reading.readings_of(number):
+    for r in readings.readings_of(number):
         match = r.fmt.regex.fullmatch(number)
         assert match is not None
         matches.append(FormatMatch(r.fmt, match, r.check, r.expected, r.score))
@@ -60,7 +59,7 @@ def find_numbers(text: str, limit: int = DEFAULT_LIMIT) -> FoundNumbers:
     if norm.isalnum():  # one bare token, the usual paste: no runs to find or split
         if len(norm) < MIN_LEN:
             return FoundNumbers()
-        found = reading.readings_of(norm)
+        found = readings.readings_of(norm)
         if not found and not segment.looks_like_number(norm):
             return FoundNumbers()
         items = [_explain(text, norm, found)] if limit > 0 else []
@@ -82,7 +81,7 @@ def find_numbers(text: str, limit: int = DEFAULT_LIMIT) -> FoundNumbers:
 def analyze(number: str) -> Analysis:
     """Explain one number the user typed (any separators, case or look-alike letters)."""
     number_c = compact(number)
-    found = reading.readings_of(number_c) if MIN_LEN <= len(number_c) <= MAX_LEN else []
+    found = readings.readings_of(number_c) if MIN_LEN <= len(number_c) <= MAX_LEN else []
     return _explain(number.strip(), number_c, found)
 
 
@@ -90,13 +89,13 @@ def analyze(number: str) -> Analysis:
 
 _UNKNOWN_FACTS = Facts(Kind.UNKNOWN, None, None, None, None, Trackability.UNKNOWN, (), ())
 _RESERVED_FACTS = Facts(
-    Kind.UNKNOWN, None, None, None, None, Trackability.UNKNOWN, (reading.NOTE_RESERVED,), ()
+    Kind.UNKNOWN, None, None, None, None, Trackability.UNKNOWN, (readings.NOTE_RESERVED,), ()
 )
 _RESERVED_S10 = re.compile(r"[JKSTW][A-Z]\d{9}[A-Z]{2}")
 
 
 def _explain(raw: str, number: str, found: Sequence[Reading]) -> Analysis:
-    found = reading.with_wrong_checks(number, found)
+    found = readings.with_wrong_checks(number, found)
     if not found:
         reserved = _RESERVED_S10.fullmatch(number) is not None
         facts = _RESERVED_FACTS if reserved else _UNKNOWN_FACTS

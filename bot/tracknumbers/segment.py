@@ -142,15 +142,20 @@ def _best_split(tokens: list[Token]) -> list[Segment]:
             if total >= best[i]:  # ties go to the segment, and to the longer one
                 best[i] = total
                 choice[i] = (Segment(tokens[i].start, token.end, number, found), j)
+    return _follow(choice)
+
+
+def _follow(choice: list[tuple[Segment, int] | None]) -> list[Segment]:
+    """The segments of the best split, from the choice made at each token."""
     segments = []
     i = 0
-    while i < n:
+    while i < len(choice):
         chosen = choice[i]
         if chosen is None:
             i += 1
             continue
-        chosen_segment, last = chosen
-        segments.append(chosen_segment)
+        segment, last = chosen
+        segments.append(segment)
         i = last + 1
     return segments
 

@@ -154,8 +154,8 @@ def _follow(choice: list[tuple[Segment, int] | None]) -> list[Segment]:
         if chosen is None:
             i += 1
             continue
-        segment, last = chosen
-        segments.append(segment)
+        chosen_segment, last = chosen
+        segments.append(chosen_segment)
         i = last + 1
     return segments
 

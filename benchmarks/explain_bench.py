@@ -6,11 +6,11 @@ free text with noise), all distinct (checked below), one call per input string:
 - parcel-scout: ``find_numbers(text)``: normalises the text, finds every candidate number in it
   (spaced, lower-case, look-alike letters; runs of tokens are segmented by a small DP), and for
   each one tries the formats of its length and first two characters (often one, a regex
-  ``fullmatch`` each), then builds every interpretation with its check-digit verdict (and the expected digit), S10 service
-  class, trackability and confidence. The format's fixed facts (carrier, names, notes) are shared
-  ``Facts`` the interpretation points at, read on access; link URLs are built on first access
-  (``Interpretation.links``), so they are not in this figure; the "materialised" line below adds
-  them and the JSON of every answer.
+  ``fullmatch`` each), then builds every interpretation with its check-digit verdict (and the
+  expected digit), S10 service class, trackability and confidence. The format's fixed facts
+  (carrier, names, notes) are shared ``Facts`` the interpretation points at, read on access;
+  link URLs are built on first access (``Interpretation.links``), so they are not in this
+  figure; the "materialised" line below adds them and the JSON of every answer.
 - tracking-numbers: ``get_tracking_number(text)``, its documented API: ``fullmatch`` of each of its
   18 definitions against the whole string, stopping at the first valid one (courier, checksum,
   URL). It has no extraction: given free text it rejects it after the 18 failed matches, so on

@@ -87,10 +87,22 @@ def analyze(number: str) -> Analysis:
 
 # --- building the explanation ------------------------------------------------------------------
 
-_UNKNOWN_FACTS = Facts(Kind.UNKNOWN, None, None, None, None, Trackability.UNKNOWN, (), ())
-_RESERVED_FACTS = Facts(
-    Kind.UNKNOWN, None, None, None, None, Trackability.UNKNOWN, (readings.NOTE_RESERVED,), ()
-)
+
+def _unknown_facts(notes: tuple[str, ...]) -> Facts:
+    return Facts(
+        kind=Kind.UNKNOWN,
+        format_id=None,
+        carrier=None,
+        carrier_name=None,
+        issuing_country=None,
+        trackability=Trackability.UNKNOWN,
+        notes_ok=notes,
+        notes_bad=(),
+    )
+
+
+_UNKNOWN_FACTS = _unknown_facts(())
+_RESERVED_FACTS = _unknown_facts((readings.NOTE_RESERVED,))
 _RESERVED_S10 = re.compile(r"[JKSTW][A-Z]\d{9}[A-Z]{2}")
 
 

@@ -205,7 +205,14 @@ def _not_a_country() -> _Suffix:
         notes_ok=(_NOTE_NOT_COUNTRY,),
         notes_bad=(NOTE_WRONG_CHECK, _NOTE_NOT_COUNTRY),
     )
-    return _Suffix(facts, False, 3.0, 1.0, weights[CheckDigit.VALID], weights[CheckDigit.INVALID])
+    return _Suffix(
+        facts,
+        is_country=False,
+        score_valid=3.0,
+        score_invalid=1.0,
+        weight_valid=weights[CheckDigit.VALID],
+        weight_invalid=weights[CheckDigit.INVALID],
+    )
 
 
 def _country(cc: str) -> _Suffix:

@@ -49,7 +49,9 @@ def classify(number: str) -> list[FormatMatch]:
     for r in readings.readings_of(number):
         match = r.fmt.regex.fullmatch(number)
         assert match is not None
-        matches.append(FormatMatch(r.fmt, match, r.check, r.expected, r.score))
+        # A check digit that holds is the one expected.
+        expected = match["check"] if r.check is CheckDigit.VALID else r.expected
+        matches.append(FormatMatch(r.fmt, match, r.check, expected, r.score))
     return matches
 
 
@@ -139,7 +141,7 @@ def _interpretation(number: str, r: Reading, confidence: float) -> Interpretatio
         r.facts,
         number,
         r.check,
-        r.expected if r.check is CheckDigit.INVALID else None,
+        r.expected,
         r.trackability,
         r.service_code,
         r.service_class,

@@ -49,7 +49,7 @@ class Reading:
     score: float  # for segmentation: how much this looks like a number
     fmt: Format
     check: CheckDigit
-    expected: str | None  # the check digit the serial calls for (None: no checksum)
+    expected: str | None  # the check digit the serial calls for, when the number has another
     facts: Facts
     service_code: str | None  # S10 numbers with a country suffix only
     service_class: s10.ServiceClass | None
@@ -108,31 +108,36 @@ class _CarrierReader:
         weights = _weights(fmt.prior)
         scores = _BROAD_SCORES if fmt.broad else _SCORES
         self.check_digit: Callable[[str], str] | None = None
-        # Without a check digit there is one possible reading, the same for every number.
-        self.unchecked: Reading | None = None
-        if fmt.checksum is None:
-            score = scores[CheckDigit.NONE]
-            assert score is not None
-            self.unchecked = Reading(
-                score=score,
-                fmt=fmt,
-                check=CheckDigit.NONE,
-                expected=None,
-                facts=self.facts,
-                service_code=None,
-                service_class=None,
-                weight=weights[CheckDigit.NONE],
-                trackability=fmt.trackability,
-            )
-        else:
+        if fmt.checksum is not None:
             assert fmt.regex.groupindex == {"serial": 1, "check": 2}, fmt.id
             self.check_digit = partial(CHECKSUMS[fmt.checksum], **fmt.params)
-        self.score_valid = scores[CheckDigit.VALID]
+        # Only a wrong check digit changes from number to number (the digit we expected).
+        self.unchecked = self._reading(scores, weights, CheckDigit.NONE)
+        self.valid = self._reading(scores, weights, CheckDigit.VALID)
         self.score_invalid = scores[CheckDigit.INVALID]  # None: a wrong check is no reading
-        self.weight_valid = weights[CheckDigit.VALID]
         self.weight_invalid = weights[CheckDigit.INVALID]
         # Some carriers leave a fixed lead digit out of the printed serial; the checksum needs it.
         self.serial_prefix = fmt.serial_prefix[1] if fmt.serial_prefix else ""
+
+    def _reading(
+        self,
+        scores: dict[CheckDigit, float | None],
+        weights: dict[CheckDigit, float],
+        check: CheckDigit,
+    ) -> Reading:
+        score = scores[check]
+        assert score is not None
+        return Reading(
+            score=score,
+            fmt=self.fmt,
+            check=check,
+            expected=None,
+            facts=self.facts,
+            service_code=None,
+            service_class=None,
+            weight=weights[check],
+            trackability=self.fmt.trackability,
+        )
 
     def read(self, number: str) -> Reading | None:
         match = self.fullmatch(number)
@@ -145,16 +150,19 @@ class _CarrierReader:
             serial = self.serial_prefix + serial
         expected = self.check_digit(serial)
         if expected == check:
-            score, weight, verdict = self.score_valid, self.weight_valid, CheckDigit.VALID
-            trackability = self.fmt.trackability
-        elif self.score_invalid is None:
+            return self.valid
+        if self.score_invalid is None:
             return None
-        else:
-            score, weight, verdict = self.score_invalid, self.weight_invalid, CheckDigit.INVALID
-            trackability = Trackability.INVALID
-        assert score is not None
         return Reading(
-            score, self.fmt, verdict, expected, self.facts, None, None, weight, trackability
+            self.score_invalid,
+            self.fmt,
+            CheckDigit.INVALID,
+            expected,
+            self.facts,
+            None,
+            None,
+            self.weight_invalid,
+            Trackability.INVALID,
         )
 
 
@@ -288,8 +296,10 @@ class _S10Reader:
         code, serial, check, cc = match.groups()
         if code[0] in s10.RESERVED_FIRST:
             return None  # never an S10 number
-        expected = s10_check_digit(serial)
+        expected: str | None = s10_check_digit(serial)
         valid = expected == check
+        if valid:
+            expected = None
         verdict = CheckDigit.VALID if valid else CheckDigit.INVALID
         suffix = _suffixes().get(cc, _NOT_A_COUNTRY)
         score = suffix.score_valid if valid else suffix.score_invalid

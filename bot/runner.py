@@ -23,7 +23,6 @@ from urllib.parse import urlsplit
 
 from telegram import Update
 
-from bot import tracknumbers
 from bot.app import ParcelScoutApplication, build_application, prepare
 from bot.config import Settings
 from bot.services import Services
@@ -154,7 +153,6 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> int:
     try:
         app = build_application(services, updater=not settings.webhook_url)
         log.info("data file: %s", settings.db_path.resolve())
-        log.info("explainer build: %s", tracknumbers.BUILD)  # native = the mypyc-compiled one
         running = await start_bot(app)
         try:
             await stop.wait()

@@ -241,3 +241,14 @@ class SourceRegistration:
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Self:
         return _from_row(cls, row)  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True, slots=True)
+class ParcelPage:
+    """What /list shows: one page of parcels and the counts around it."""
+
+    items: list[Parcel]
+    page: int  # 0-based, within range
+    pages: int  # at least 1
+    active: int
+    archived: int

@@ -12,7 +12,7 @@ import json
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from datetime import date
 from typing import Any, Final
 
@@ -25,6 +25,7 @@ from storage.models import (
     OutboxItem,
     Parcel,
     ParcelAnswers,
+    ParcelPage,
     Reminder,
     SourceRegistration,
     TrackingEvent,
@@ -233,17 +234,6 @@ def _parcel_from_tuple(row: Sequence[Any]) -> Parcel:
         if values[i] is not None:
             values[i] = text_to_date(values[i])
     return Parcel(*values)
-
-
-@dataclass(frozen=True, slots=True)
-class ParcelPage:
-    """What /list shows: one page of parcels and the counts around it."""
-
-    items: list[Parcel]
-    page: int  # 0-based, within range
-    pages: int  # at least 1
-    active: int
-    archived: int
 
 
 class Parcels(_Repo):

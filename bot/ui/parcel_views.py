@@ -7,20 +7,11 @@ from __future__ import annotations
 
 from datetime import date, tzinfo
 
+from bot.core.parsing import to_usd
 from bot.i18n import _, ngettext
-from bot.parsing import to_usd
-from bot.present import (
-    days,
-    esc,
-    fmt_date,
-    fmt_money,
-    fmt_time,
-    status_emoji,
-    status_line,
-    status_word,
-)
-from handlers.callbacks import (
+from bot.ui.buttons import (
     ArchivePage,
+    Button,
     DisputeParcel,
     MainMenu,
     ParcelAction,
@@ -30,9 +21,17 @@ from handlers.callbacks import (
     ParcelVerb,
     WhatNowParcel,
 )
-from handlers.common import Button
-from storage import Parcel, TrackingEvent
-from storage.repositories import ParcelPage
+from bot.ui.present import (
+    days,
+    esc,
+    fmt_date,
+    fmt_money,
+    fmt_time,
+    status_emoji,
+    status_line,
+    status_word,
+)
+from storage.models import Parcel, ParcelPage, TrackingEvent
 
 Screen = tuple[str, list[list[Button]]]
 

@@ -39,6 +39,7 @@ from pathlib import Path
 
 from storage.db import Database, ExecResult, Transaction
 from storage.models import (
+    CheckTally,
     NewEvent,
     OutboxItem,
     Parcel,
@@ -51,6 +52,7 @@ from storage.models import (
 )
 from storage.repositories import (
     UNSET,
+    Checks,
     Clock,
     DuplicateParcel,
     Events,
@@ -75,6 +77,7 @@ class Storage:
         self.registrations = Registrations(self.db, clock)
         self.outbox = Outbox(self.db, clock)
         self.reminders = Reminders(self.db, clock)
+        self.checks = Checks(self.db, clock)
 
     @classmethod
     async def open(cls, path: str | Path, *, clock: Clock = system_clock) -> Storage:
@@ -95,6 +98,8 @@ class Storage:
 
 __all__ = [
     "UNSET",
+    "CheckTally",
+    "Checks",
     "Clock",
     "Database",
     "DuplicateParcel",

@@ -135,6 +135,7 @@ class NewEvent:
     location: str | None = None
     description: str = ""
     raw_code: str | None = None
+    detail: str | None = None  # the carrier's own words beside the standard text
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +150,23 @@ class TrackingEvent:
     raw_code: str | None
     source: str
     created_at: int
+    detail: str | None = None  # schema 2; None for events stored before it
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> Self:
+        return _from_row(cls, row)  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckTally:
+    """How often one source answered one way for a parcel (see tracking_checks)."""
+
+    source: str
+    result: str  # "new", "same", "empty" or "failed"
+    since_event_at: int  # the parcel's last event time when checked; 0 = it had none
+    checks: int
+    first_at: int
+    last_at: int
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Self:

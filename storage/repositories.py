@@ -19,6 +19,7 @@ from typing import Any, Final
 from storage.db import Database, Statement
 from storage.models import (
     PARCEL_DATE_FIELDS,
+    CheckTally,
     NewEvent,
     OutboxItem,
     Parcel,
@@ -605,13 +606,13 @@ class Events(_Repo):
                 row = await tx.fetchone(
                     """
                     INSERT INTO tracking_events (parcel_id, event_key, occurred_at, status,
-                        location, description, raw_code, source, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        location, description, raw_code, source, created_at, detail)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (parcel_id, event_key) DO NOTHING
                     RETURNING *
                     """,
                     (parcel_id, event.event_key, event.occurred_at, event.status, event.location,
-                     event.description, event.raw_code, event.source, now),
+                     event.description, event.raw_code, event.source, now, event.detail),
                 )  # fmt: skip
                 if row is not None:
                     inserted.append(TrackingEvent.from_row(row))
@@ -665,13 +666,13 @@ class Events(_Repo):
         return (
             """
             INSERT INTO tracking_events (parcel_id, event_key, occurred_at, status, location,
-                description, raw_code, source, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                description, raw_code, source, created_at, detail)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (parcel_id, event_key) DO NOTHING
             """,
             [
                 (pid, e.event_key, e.occurred_at, e.status, e.location, e.description,
-                 e.raw_code, e.source, now)
+                 e.raw_code, e.source, now, e.detail)
                 for pid, e in rows
             ],
         )  # fmt: skip
@@ -679,6 +680,40 @@ class Events(_Repo):
 
 def _event_order(event: TrackingEvent) -> tuple[int, int]:
     return (event.occurred_at if event.occurred_at is not None else event.created_at, event.id)
+
+
+class Checks(_Repo):
+    """Checks of parcels, counted per (parcel, source, result, last event then): the record the
+    dispute evidence quotes ("checked 38 times since Nov 2 on Cainiao: nothing new")."""
+
+    RESULTS: Final = ("new", "same", "empty", "failed")
+
+    async def record_many(self, rows: Sequence[Mapping[str, Any]]) -> int:
+        return await _executemany(self.db, self.record_many_statement(rows))
+
+    @staticmethod
+    def record_many_statement(rows: Sequence[Mapping[str, Any]]) -> Statement:
+        """Rows of ``parcel_id, source, result, since`` (last event time or 0) and ``at``."""
+        return (
+            """
+            INSERT INTO tracking_checks (parcel_id, source, result, since_event_at, checks,
+                first_at, last_at)
+            VALUES (:parcel_id, :source, :result, :since, 1, :at, :at)
+            ON CONFLICT (parcel_id, source, result, since_event_at) DO UPDATE SET
+                checks = checks + 1,
+                first_at = min(first_at, excluded.first_at),
+                last_at = max(last_at, excluded.last_at)
+            """,
+            list(rows),
+        )
+
+    async def for_parcel(self, parcel_id: int) -> list[CheckTally]:
+        rows = await self.db.fetchall(
+            "SELECT source, result, since_event_at, checks, first_at, last_at "
+            "FROM tracking_checks WHERE parcel_id = ? ORDER BY first_at, source, result",
+            (parcel_id,),
+        )
+        return [CheckTally.from_row(row) for row in rows]
 
 
 class Registrations(_Repo):

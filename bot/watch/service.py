@@ -81,14 +81,20 @@ class _Plan:
     archive: list[int] = field(default_factory=list)
     outcomes: dict[int, CheckOutcome] = field(default_factory=dict)
     checks: Counter[tuple[str, str]] = field(default_factory=Counter)  # (source, result) → n
+    # One row per parcel checked, for the record the dispute evidence quotes (storage.Checks).
+    tallies: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _event_payload(event: TrackEvent) -> dict[str, Any]:
+def _event_payload(event: TrackEvent, source: str) -> dict[str, Any]:
     return {
         "t": None if event.time is None else int(event.time.timestamp()),
         "loc": event.location,
         "desc": event.description,
         "status": None if event.status is None else str(event.status),
+        # The push names the event in the reader's language (bot.event_texts).
+        "src": source,
+        "code": event.code,
+        "detail": event.detail,
     }
 
 
@@ -101,7 +107,18 @@ def _new_event(event: TrackEvent, source: str, key: str, occurred_at: int | None
         location=event.location or None,
         description=event.description,
         raw_code=event.code or None,
+        detail=event.detail or None,
     )
+
+
+def _tally(p: Parcel, source: str, result: str, now: int) -> dict[str, Any]:
+    return {
+        "parcel_id": p.id,
+        "source": source,
+        "result": result,
+        "since": p.last_event_at or 0,
+        "at": now,
+    }
 
 
 class Watcher:
@@ -236,6 +253,7 @@ class Watcher:
                 self.storage.outbox.enqueue_many_statement(plan.outbox, now=now),
                 self.storage.parcels.update_tracking_many_statement(plan.updates),
                 self.storage.parcels.archive_many_statement(plan.archive, now=now),
+                self.storage.checks.record_many_statement(plan.tallies),
             ]
         )
         stats.db_seconds += time.perf_counter() - t0
@@ -247,6 +265,7 @@ class Watcher:
     ) -> None:
         stats.failed += 1
         plan.checks[failure.source, "failed"] += 1
+        plan.tallies.append(_tally(p, failure.source, "failed", now))
         failures = p.check_failures + 1
         retry = self.cadence.retry_after_failure(failures, now, rng=self.rng)
         if failure.retry_at is not None:
@@ -276,6 +295,8 @@ class Watcher:
             last_pushed_event_at=p.last_pushed_event_at,
         )
         stats.new_events += len(change.new_events)
+        tally = "new" if change.new_events else "same" if result.events else "empty"
+        plan.tallies.append(_tally(p, result.source, tally, now))
         plan.events.extend(
             (p.id, _new_event(e, result.source, k, t))
             for e, k, t in zip(change.new_events, change.new_keys, change.new_times, strict=True)
@@ -289,7 +310,7 @@ class Watcher:
                     kind=texts.KIND_FIRST,
                     dedupe_key=f"first:{p.id}",
                     payload={"name": name, "status": change.status,
-                             "event": _event_payload(change.pushed[0]),
+                             "event": _event_payload(change.pushed[0], result.source),
                              "count": len(result.events)},
                 )  # fmt: skip
             elif change.push == PUSH_EVENTS:
@@ -299,7 +320,7 @@ class Watcher:
                     dedupe_key=f"ev:{p.id}:{change.pushed[0].key}",
                     payload={"name": name, "status": change.status,
                              "changed": change.status_changed,
-                             "events": [_event_payload(e) for e in shown],
+                             "events": [_event_payload(e, result.source) for e in shown],
                              "more": len(change.pushed) - len(shown)},
                 )  # fmt: skip
             elif change.push == PUSH_STATUS:

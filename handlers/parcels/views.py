@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, tzinfo
 
+from bot.event_texts import event_words
 from bot.i18n import _, ngettext
 from bot.parsing import to_usd
 from bot.present import (
@@ -171,11 +172,16 @@ def card_rows(parcel: Parcel) -> list[list[Button]]:
 
 
 def event_line(event: TrackingEvent, tz: tzinfo) -> str:
+    """The event in the reader's language; the carrier's words beneath when they add something."""
     when = fmt_time(event.occurred_at, tz) if event.occurred_at is not None else "—"
-    text = esc(" ".join(event.description.split())) or status_line(event.status or "")
+    words = event_words(event.source, event.raw_code, event.description, event.detail)
+    text = esc(words.text) or status_line(event.status or "")
     if event.location:
         text += f" · {esc(' '.join(event.location.split()))}"
-    return f"<b>{when}</b> — {text}"
+    line = f"<b>{when}</b> — {text}"
+    if words.original:
+        line += f"\n    ↳ <i>{esc(words.original)}</i>"
+    return line
 
 
 def facts_lines(parcel: Parcel, today: date) -> list[str]:

@@ -362,6 +362,9 @@ async def _fill(storage: Storage, user_id: int) -> list[int]:
     await storage.outbox.enqueue(user_id, "digest")
     await storage.reminders.schedule(user_id, "followup", T0 + 9, parcel_id=p2.id)
     await storage.reminders.schedule(user_id, "digest", T0 + 9)
+    await storage.checks.record_many(
+        [{"parcel_id": p1.id, "source": "cainiao", "result": "same", "since": T0, "at": T0 + 5}]
+    )
     blob = b"\x80\x04N."
     await storage.db.execute("INSERT INTO ptb_user_data VALUES (?, ?, 0)", (user_id, blob))
     await storage.db.execute("INSERT INTO ptb_chat_data VALUES (?, ?, 0)", (user_id, blob))

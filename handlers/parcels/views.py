@@ -23,6 +23,7 @@ from bot.present import (
 from handlers.callbacks import (
     ArchivePage,
     DisputeParcel,
+    EvidencePicture,
     MainMenu,
     ParcelAction,
     ParcelsAdd,
@@ -160,6 +161,7 @@ def card_rows(parcel: Parcel) -> list[list[Button]]:
         ],
         [(_("🧭 What should I do now?"), WhatNowParcel(parcel.id).pack())],
         [(_("⚖️ Open a dispute"), DisputeParcel(parcel.id).pack())],
+        [(_("📸 Evidence picture"), EvidencePicture(parcel.id).pack())],
     ]
     if parcel.is_active:
         first = _button(_("🗄 Archive"), ParcelVerb.ARCHIVE, parcel)

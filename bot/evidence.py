@@ -28,6 +28,7 @@ matplotlib.use("Agg")  # no display, no GUI toolkit: before pyplot is imported a
 
 from matplotlib import dates as mdates
 from matplotlib import font_manager
+from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.ft2font import FT2Font
 
@@ -305,22 +306,33 @@ def _wrap(lines: Sequence[Line]) -> list[Line]:
     return out
 
 
-def _layout(ev: Evidence, max_height_in: float) -> tuple[list[Line], list[Line], int]:
+def _take(
+    blocks: Sequence[list[Line]], used: float, max_height_in: float
+) -> tuple[list[Line], int]:
+    """Event lines that fit below ``used`` inches, and how many events they are."""
+    body: list[Line] = []
+    shown = 0
+    for block in blocks:
+        wrapped = _wrap(block)
+        # Room kept for the closing note; at least one event per page, however long.
+        if shown and used + _height(body) + _height(wrapped) + LINE_IN > max_height_in:
+            break
+        body.extend(wrapped)
+        shown += 1
+    return body, shown
+
+
+def _layout(
+    ev: Evidence, max_height_in: float, rest_note: str = "see the PDF, which has all"
+) -> tuple[list[Line], list[Line], int]:
     """(summary, event lines that fit, events shown)."""
     summary = _wrap(summary_lines(ev))
     n = len(ev.events)
     head: list[Line] = [("head", f"Tracking events ({n}), newest first")]
     used = _height(summary) + CHART_IN + _height(head) + 2 * MARGIN_IN + 0.4
-    body: list[Line] = []
-    shown = 0
-    for block in event_lines(ev):
-        wrapped = _wrap(block)
-        if used + _height(body) + _height(wrapped) > max_height_in:
-            break
-        body.extend(wrapped)
-        shown += 1
+    body, shown = _take(event_lines(ev), used, max_height_in)
     if shown < n:
-        body.append(("note", f"\u2026and {n - shown} earlier events: see the PDF, which has all."))
+        body.append(("note", f"\u2026and {n - shown} earlier events: {rest_note}."))
     if n == 0:
         body.append(("body", "None: no source has reported any event for this number."))
     return summary, head + body, shown
@@ -389,35 +401,41 @@ def _chart(fig: Figure, ev: Evidence, bottom: float, height: float) -> None:
     )
 
 
-def _figure(ev: Evidence, max_height_in: float) -> tuple[Figure, int]:
-    summary, events, shown = _layout(ev, max_height_in)
-    height = _height(summary) + CHART_IN + _height(events) + 2 * MARGIN_IN + 0.4
-    fig = Figure(figsize=(WIDTH_IN, height), dpi=DPI)
-    fig.patch.set_facecolor("white")
-    y = height - MARGIN_IN
+class _Page:
+    """One page ``height`` inches tall; lines are drawn from the top down."""
 
-    def draw(lines: Sequence[Line]) -> None:
-        nonlocal y
+    def __init__(self, height: float) -> None:
+        self.height = height
+        self.fig = Figure(figsize=(WIDTH_IN, height), dpi=DPI)
+        self.fig.patch.set_facecolor("white")
+        self.y = height - MARGIN_IN
+
+    def draw(self, lines: Sequence[Line]) -> None:
         for style, text in lines:
-            y -= _HEIGHTS[style] * LINE_IN
-            weight = "bold" if style in ("title", "head") else "normal"
-            color = "#444444" if style == "note" else "black"
-            fig.text(
+            self.y -= _HEIGHTS[style] * LINE_IN
+            self.fig.text(
                 MARGIN_IN / WIDTH_IN,
-                y / height,
+                self.y / self.height,
                 text,
                 fontsize=_SIZES[style],
-                fontweight=weight,
-                color=color,
+                fontweight="bold" if style in ("title", "head") else "normal",
+                color="#444444" if style == "note" else "black",
                 family="DejaVu Sans",
             )
 
-    draw(summary)
-    y -= CHART_IN
-    _chart(fig, ev, (y + 0.25) / height, (CHART_IN - 0.6) / height)
-    y -= 0.2
-    draw(events)
-    return fig, shown
+    def chart(self, ev: Evidence) -> None:
+        self.y -= CHART_IN
+        _chart(self.fig, ev, (self.y + 0.25) / self.height, (CHART_IN - 0.6) / self.height)
+        self.y -= 0.2
+
+
+def _first_page(ev: Evidence, max_height_in: float, rest_note: str) -> tuple[Figure, int]:
+    summary, events, shown = _layout(ev, max_height_in, rest_note)
+    page = _Page(_height(summary) + CHART_IN + _height(events) + 2 * MARGIN_IN + 0.4)
+    page.draw(summary)
+    page.chart(ev)
+    page.draw(events)
+    return page.fig, shown
 
 
 def alt_text(ev: Evidence) -> str:
@@ -428,7 +446,8 @@ def alt_text(ev: Evidence) -> str:
 
 
 def render_png(ev: Evidence) -> bytes:
-    fig, _shown = _figure(ev, PNG_MAX_HEIGHT_PX / DPI)
+    """One picture; past Telegram's photo size the oldest events are left to the PDF."""
+    fig, _shown = _first_page(ev, PNG_MAX_HEIGHT_PX / DPI, "see the PDF, which has all")
     out = io.BytesIO()
     meta = {"Title": f"Tracking record of parcel {ev.number}", "Description": alt_text(ev)}
     fig.savefig(out, format="png", dpi=DPI, metadata=meta)
@@ -436,7 +455,20 @@ def render_png(ev: Evidence) -> bytes:
 
 
 def render_pdf(ev: Evidence) -> bytes:
-    fig, _shown = _figure(ev, PDF_MAX_HEIGHT_IN)
+    """Every event: pages as long as PDF allows, continued until the oldest event."""
+    first, shown = _first_page(ev, PDF_MAX_HEIGHT_IN, "continued on the next page")
+    pages = [first]
+    blocks = event_lines(ev)
+    while shown < len(blocks):
+        head: list[Line] = [("head", f"Tracking record of parcel {ev.number}, continued")]
+        used = _height(head) + 2 * MARGIN_IN
+        body, taken = _take(blocks[shown:], used, PDF_MAX_HEIGHT_IN)
+        shown += taken
+        if shown < len(blocks):
+            body.append(("note", f"\u2026and {len(blocks) - shown} earlier events: next page."))
+        page = _Page(used + _height(body) + 0.2)
+        page.draw(head + body)
+        pages.append(page.fig)
     out = io.BytesIO()
     meta = {
         "Title": f"Tracking record of parcel {ev.number}",
@@ -444,6 +476,7 @@ def render_pdf(ev: Evidence) -> bytes:
         "Creator": "Parcel Scout",
     }
     # Type 42 (TrueType) keeps the text searchable and copyable, unlike glyph outlines.
-    with matplotlib.rc_context({"pdf.fonttype": 42}):
-        fig.savefig(out, format="pdf", dpi=DPI, metadata=meta)
+    with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(out, metadata=meta) as pdf:
+        for fig in pages:
+            pdf.savefig(fig, dpi=DPI)
     return out.getvalue()

@@ -60,6 +60,7 @@ from storage.repositories import (
     Parcels,
     Registrations,
     Reminders,
+    Stats,
     Users,
     system_clock,
 )
@@ -78,6 +79,7 @@ class Storage:
         self.outbox = Outbox(self.db, clock)
         self.reminders = Reminders(self.db, clock)
         self.checks = Checks(self.db, clock)
+        self.stats = Stats(self.db, clock)
 
     @classmethod
     async def open(cls, path: str | Path, *, clock: Clock = system_clock) -> Storage:
@@ -114,6 +116,7 @@ __all__ = [
     "Reminder",
     "Reminders",
     "SourceRegistration",
+    "Stats",
     "Storage",
     "TrackingEvent",
     "Transaction",

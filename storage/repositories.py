@@ -716,6 +716,68 @@ class Checks(_Repo):
         return [CheckTally.from_row(row) for row in rows]
 
 
+ANY_SERVICE: Final = "*"  # the delivery_days rows pooling every service of a route
+
+
+class Stats(_Repo):
+    """Anonymous delivery statistics (bot/estimates.py): rows and the per-day histogram.
+
+    A delivery is a mapping with ``origin, dest, service, month, transit_days, handover_days,
+    customs_days`` (``bot.estimates.Delivery`` as a dict).
+    """
+
+    @staticmethod
+    def record_statements(deliveries: Sequence[Mapping[str, Any]], *, now: int) -> list[Statement]:
+        """Statements storing ``deliveries`` (for ``Database.executemany_batch``)."""
+        rows = [
+            (d["origin"], d["dest"], d["service"], d["month"], d["transit_days"],
+             d["handover_days"], d["customs_days"], now)
+            for d in deliveries
+        ]  # fmt: skip
+        days = [
+            (d["origin"], d["dest"], key, d["transit_days"])
+            for d in deliveries
+            for key in dict.fromkeys((d["service"], ANY_SERVICE))
+            if key
+        ]
+        return [
+            (
+                "INSERT INTO delivery_stats (origin, dest, service, month, transit_days, "
+                "handover_days, customs_days, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            ),
+            (
+                "INSERT INTO delivery_days (origin, dest, service, days, parcels) "
+                "VALUES (?, ?, ?, ?, 1) ON CONFLICT (origin, dest, service, days) "
+                "DO UPDATE SET parcels = parcels + 1",
+                days,
+            ),
+        ]
+
+    async def record(
+        self, deliveries: Sequence[Mapping[str, Any]], *, now: int | None = None
+    ) -> None:
+        await self.db.executemany_batch(self.record_statements(deliveries, now=self._now(now)))
+
+    async def route(
+        self, origin: str | None, dest: str | None, service: str | None
+    ) -> dict[str, list[tuple[int, int]]]:
+        """The route's histograms, service → [(days, parcels)]: one indexed read, the
+        service's own rows and the route's pooled ones."""
+        rows = await self.db.fetchall(
+            "SELECT service, days, parcels FROM delivery_days "
+            "WHERE origin = ? AND dest = ? AND service IN (?, ?) ORDER BY service, days",
+            (origin or "", dest or "", service or ANY_SERVICE, ANY_SERVICE),
+        )
+        found: dict[str, list[tuple[int, int]]] = {}
+        for row in rows:
+            found.setdefault(str(row[0]), []).append((int(row[1]), int(row[2])))
+        return found
+
+    async def count(self) -> int:
+        return int(await self.db.fetchval("SELECT count(*) FROM delivery_stats"))
+
+
 class Registrations(_Repo):
     """Which numbers a paid source (17TRACK) already tracks: register once, remember it."""
 

@@ -13,13 +13,14 @@ import random
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from datetime import time as time_of_day
 from typing import Any
 
 from bot import metrics
 from bot.clock import Clock
+from bot.estimates import delivery
 from bot.present import STATUSES
 from bot.tracking.errors import SourceError
 from bot.tracking.model import NumberFailure, TrackEvent, TrackOutcome, TrackResult
@@ -83,6 +84,8 @@ class _Plan:
     checks: Counter[tuple[str, str]] = field(default_factory=Counter)  # (source, result) → n
     # One row per parcel checked, for the record the dispute evidence quotes (storage.Checks).
     tallies: list[dict[str, Any]] = field(default_factory=list)
+    # Parcels delivered in this batch, anonymous (bot.estimates): the statistics the card quotes.
+    deliveries: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _event_payload(event: TrackEvent, source: str) -> dict[str, Any]:
@@ -254,6 +257,7 @@ class Watcher:
                 self.storage.parcels.update_tracking_many_statement(plan.updates),
                 self.storage.parcels.archive_many_statement(plan.archive, now=now),
                 self.storage.checks.record_many_statement(plan.tallies),
+                *self.storage.stats.record_statements(plan.deliveries, now=now),
             ]
         )
         stats.db_seconds += time.perf_counter() - t0
@@ -302,6 +306,16 @@ class Watcher:
             for e, k, t in zip(change.new_events, change.new_keys, change.new_times, strict=True)
         )
         status_changed_at = now if change.status_changed else p.status_changed_at
+        if change.status_changed and change.status == "delivered":
+            done = delivery(
+                ((None if e.time is None else int(e.time.timestamp()), e.status)
+                 for e in result.events),
+                origin=result.origin_country or p.origin_country,
+                dest=result.dest_country or p.dest_country,
+                service=result.carrier or p.carrier,
+            )  # fmt: skip
+            if done is not None:
+                plan.deliveries.append(asdict(done))
         name = p.display_name
         if notify and change.push is not None:
             item: dict[str, Any] = {"user_id": p.user_id, "parcel_id": p.id}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, tzinfo
 
+from bot.estimates import Estimate
 from bot.event_texts import event_words
 from bot.i18n import _, ngettext
 from bot.parsing import to_usd
@@ -228,8 +229,30 @@ def facts_lines(parcel: Parcel, today: date) -> list[str]:
     return lines
 
 
-def card(parcel: Parcel, latest: TrackingEvent | None, tz: tzinfo, today: date) -> Screen:
-    """The parcel card: name, number, status, the latest event, the order facts."""
+def estimate_line(estimate: Estimate) -> str:
+    """How long parcels like this take, and what that is based on."""
+    if estimate.basis == "pooled":
+        return ngettext(
+            "⏱ Parcels like this usually take {low}-{high} days from hand-over to delivery "
+            "(half / four in five, from {n} delivered parcel).",
+            "⏱ Parcels like this usually take {low}-{high} days from hand-over to delivery "
+            "(half / four in five, from {n} delivered parcels).",
+            estimate.parcels,
+        ).format(low=estimate.low_days, high=estimate.high_days, n=estimate.parcels)
+    return _(
+        "⏱ Parcels from China usually take {low}-{high} days (typical times: too few parcels "
+        "on this route have reached my statistics yet)."
+    ).format(low=estimate.low_days, high=estimate.high_days)
+
+
+def card(
+    parcel: Parcel,
+    latest: TrackingEvent | None,
+    tz: tzinfo,
+    today: date,
+    estimate: Estimate | None = None,
+) -> Screen:
+    """The parcel card: name, number, status, the latest event, the estimate, the order facts."""
     lines = [f"📦 <b>{esc(parcel.display_name)}</b>"]
     if parcel.nickname:
         lines.append(f"<code>{esc(parcel.number)}</code>")
@@ -244,6 +267,8 @@ def card(parcel: Parcel, latest: TrackingEvent | None, tz: tzinfo, today: date) 
         lines.append(_("Not checked yet — I will look shortly."))
     else:
         lines.append(_("No tracking events yet."))
+    if estimate is not None:
+        lines.append(estimate_line(estimate))
     lines.append("")
     lines.extend(facts_lines(parcel, today))
     if not parcel.is_active:

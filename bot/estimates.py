@@ -4,8 +4,9 @@ When a parcel is delivered, its route (origin, destination, carrier or service, 
 durations go into an anonymous statistics table: no user id, no number (storage ``Stats``; it
 stays after /forgetme because nothing in it points back to anyone). The card then says how long
 parcels like it took: the median and the four-in-five day count from hand-over to delivery, once
-enough parcels share the route; with too few it falls back to the typical times in the domain
-brief, and always says which it is.
+enough parcels share the route; with too few it falls back to the vendor's own estimate
+(Cainiao ``globalEtaInfo``, 17TRACK ``estimated_delivery_date``) and then to the typical times in
+the domain brief, and always says which it is.
 """
 
 from __future__ import annotations
@@ -88,7 +89,7 @@ def delivery(
     )
 
 
-Basis = Literal["pooled", "brief"]
+Basis = Literal["pooled", "vendor", "brief"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +99,18 @@ class Estimate:
     high_days: int  # four in five took at most this long
     parcels: int = 0  # how many delivered parcels it is drawn from (pooled only)
     same_service: bool = False  # drawn from this carrier's parcels, not the whole route's
+    eta_from: int | None = None  # vendor only: the delivery window, unix seconds
+    eta_to: int | None = None
+    source: str = ""  # vendor only: which tracking source said so
+
+
+@dataclass(frozen=True, slots=True)
+class VendorEta:
+    """A tracking source's own delivery window (unix seconds)."""
+
+    source: str
+    eta_from: int
+    eta_to: int
 
 
 def percentile(histogram: Sequence[tuple[int, int]], share: float) -> int:
@@ -112,9 +125,15 @@ def percentile(histogram: Sequence[tuple[int, int]], share: float) -> int:
     return max(days for days, _n in histogram)
 
 
-def estimate(histograms: Mapping[str, Sequence[tuple[int, int]]], service: str | None) -> Estimate:
+def estimate(
+    histograms: Mapping[str, Sequence[tuple[int, int]]],
+    service: str | None,
+    vendor: VendorEta | None = None,
+    now: int | None = None,
+) -> Estimate:
     """From the route's histograms (service → (days, parcels)): the service's own when it has
-    enough parcels, else the whole route's, else the brief's typical times."""
+    enough parcels, else the whole route's; else the vendor's window while it has not passed;
+    else the brief's typical times."""
     for key, same in ((service or "", True), (ANY_SERVICE, False)):
         histogram = histograms.get(key) or ()
         parcels = sum(n for _days, n in histogram)
@@ -122,4 +141,8 @@ def estimate(histograms: Mapping[str, Sequence[tuple[int, int]]], service: str |
             return Estimate(
                 "pooled", percentile(histogram, 0.5), percentile(histogram, 0.8), parcels, same
             )
+    if vendor is not None and (now is None or vendor.eta_to >= now - DAY):
+        return Estimate(
+            "vendor", 0, 0, eta_from=vendor.eta_from, eta_to=vendor.eta_to, source=vendor.source
+        )
     return Estimate("brief", *BRIEF_DAYS)

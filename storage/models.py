@@ -110,6 +110,10 @@ class Parcel:
     claimed_until: int | None = None
     archived_at: int | None = None
     stall_alerted_at: int | None = None
+    # schema 3: the vendor's delivery estimate (unix seconds) and which source gave it
+    eta_from: int | None = None
+    eta_to: int | None = None
+    eta_source: str | None = None
 
     @property
     def is_active(self) -> bool:

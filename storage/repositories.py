@@ -561,6 +561,15 @@ class Parcels(_Repo):
             rows,
         )
 
+    @staticmethod
+    def set_eta_statement(rows: Sequence[Mapping[str, Any]]) -> Statement:
+        """The vendor's delivery estimate: rows of ``id, eta_from, eta_to, eta_source``."""
+        return (
+            "UPDATE parcels SET eta_from = :eta_from, eta_to = :eta_to, eta_source = :eta_source "
+            "WHERE id = :id",
+            rows,
+        )
+
     async def stalled(self, before: int, statuses: Sequence[str], limit: int = 500) -> list[Parcel]:
         """Active parcels in ``statuses`` whose last event is older than ``before`` and whose
         stall was not announced since that event."""

@@ -23,7 +23,14 @@ from bot.clock import Clock
 from bot.estimates import delivery
 from bot.present import STATUSES
 from bot.tracking.errors import SourceError
-from bot.tracking.model import NumberFailure, TrackEvent, TrackOutcome, TrackResult
+from bot.tracking.model import (
+    ETA_FROM,
+    ETA_TO,
+    NumberFailure,
+    TrackEvent,
+    TrackOutcome,
+    TrackResult,
+)
 from bot.tracking.router import TrackQuery
 from bot.tracking.service import TrackingService
 from bot.watch import texts
@@ -86,6 +93,7 @@ class _Plan:
     tallies: list[dict[str, Any]] = field(default_factory=list)
     # Parcels delivered in this batch, anonymous (bot.estimates): the statistics the card quotes.
     deliveries: list[dict[str, Any]] = field(default_factory=list)
+    etas: list[dict[str, Any]] = field(default_factory=list)  # the vendors' delivery estimates
 
 
 def _event_payload(event: TrackEvent, source: str) -> dict[str, Any]:
@@ -112,6 +120,18 @@ def _new_event(event: TrackEvent, source: str, key: str, occurred_at: int | None
         raw_code=event.code or None,
         detail=event.detail or None,
     )
+
+
+def _eta(p: Parcel, result: TrackResult) -> dict[str, Any] | None:
+    """The vendor's delivery estimate when it says one that differs from the stored one."""
+    try:
+        low, high = int(result.extra[ETA_FROM]), int(result.extra[ETA_TO])
+    except (KeyError, ValueError):
+        return None
+    if (low, high, result.source) == (p.eta_from, p.eta_to, p.eta_source):
+        return None
+    return {"id": p.id, "eta_from": min(low, high), "eta_to": max(low, high),
+            "eta_source": result.source}  # fmt: skip
 
 
 def _tally(p: Parcel, source: str, result: str, now: int) -> dict[str, Any]:
@@ -258,6 +278,7 @@ class Watcher:
                 self.storage.parcels.archive_many_statement(plan.archive, now=now),
                 self.storage.checks.record_many_statement(plan.tallies),
                 *self.storage.stats.record_statements(plan.deliveries, now=now),
+                self.storage.parcels.set_eta_statement(plan.etas),
             ]
         )
         stats.db_seconds += time.perf_counter() - t0
@@ -306,6 +327,9 @@ class Watcher:
             for e, k, t in zip(change.new_events, change.new_keys, change.new_times, strict=True)
         )
         status_changed_at = now if change.status_changed else p.status_changed_at
+        eta = _eta(p, result)
+        if eta is not None:
+            plan.etas.append(eta)
         if change.status_changed and change.status == "delivered":
             done = delivery(
                 ((None if e.time is None else int(e.time.timestamp()), e.status)

@@ -12,7 +12,7 @@ from telegram import Update
 
 from bot.app import BotContext
 from bot.check_now import manual_check
-from bot.estimates import estimate
+from bot.estimates import VendorEta, estimate
 from bot.i18n import _, ngettext
 from bot.present import esc, today_in, user_zone
 from handlers.awaiting import ask, done
@@ -49,7 +49,10 @@ async def card_screen(context: BotContext, parcel: Parcel) -> Screen:
         route = await storage.stats.route(
             parcel.origin_country, parcel.dest_country, parcel.carrier
         )
-        guess = estimate(route, parcel.carrier)
+        vendor = None
+        if parcel.eta_from is not None and parcel.eta_to is not None:
+            vendor = VendorEta(parcel.eta_source or "", parcel.eta_from, parcel.eta_to)
+        guess = estimate(route, parcel.carrier, vendor, now_ts(context))
     return views.card(parcel, latest, tz, today, guess)
 
 

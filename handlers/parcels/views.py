@@ -5,10 +5,11 @@ the data, these draw it, and unit tests read the result directly.
 
 from __future__ import annotations
 
-from datetime import date, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 
 from bot.estimates import Estimate
 from bot.event_texts import event_words
+from bot.evidence import source_name
 from bot.i18n import _, ngettext
 from bot.parsing import to_usd
 from bot.present import (
@@ -229,7 +230,7 @@ def facts_lines(parcel: Parcel, today: date) -> list[str]:
     return lines
 
 
-def estimate_line(estimate: Estimate) -> str:
+def estimate_line(estimate: Estimate, tz: tzinfo = UTC) -> str:
     """How long parcels like this take, and what that is based on."""
     if estimate.basis == "pooled":
         return ngettext(
@@ -239,6 +240,16 @@ def estimate_line(estimate: Estimate) -> str:
             "(half / four in five, from {n} delivered parcels).",
             estimate.parcels,
         ).format(low=estimate.low_days, high=estimate.high_days, n=estimate.parcels)
+    if estimate.basis == "vendor" and estimate.eta_from and estimate.eta_to:
+        low, high = (
+            fmt_date(datetime.fromtimestamp(t, UTC).astimezone(tz).date())
+            for t in (estimate.eta_from, estimate.eta_to)
+        )
+        when = low if low == high else f"{low} – {high}"
+        return _(
+            "⏱ {source} expects delivery: {when} (the tracker's own estimate: too few "
+            "parcels on this route have reached my statistics yet)."
+        ).format(source=esc(source_name(estimate.source)), when=when)
     return _(
         "⏱ Parcels from China usually take {low}-{high} days (typical times: too few parcels "
         "on this route have reached my statistics yet)."
@@ -268,7 +279,7 @@ def card(
     else:
         lines.append(_("No tracking events yet."))
     if estimate is not None:
-        lines.append(estimate_line(estimate))
+        lines.append(estimate_line(estimate, tz))
     lines.append("")
     lines.extend(facts_lines(parcel, today))
     if not parcel.is_active:

@@ -25,3 +25,9 @@ CREATE TABLE delivery_days (
     parcels  INTEGER NOT NULL CHECK (parcels > 0),
     PRIMARY KEY (origin, dest, service, days)
 ) STRICT, WITHOUT ROWID;
+
+-- The vendor's own delivery estimate for a parcel (Cainiao globalEtaInfo, 17TRACK
+-- estimated_delivery_date): what the card says while the route has too few delivered parcels.
+ALTER TABLE parcels ADD COLUMN eta_from INTEGER;   -- unix seconds
+ALTER TABLE parcels ADD COLUMN eta_to INTEGER;
+ALTER TABLE parcels ADD COLUMN eta_source TEXT;

@@ -62,3 +62,24 @@ async def test_a_delivery_feeds_the_estimate_on_another_parcels_card(tracked: Tr
     # /forgetme's deletion leaves the anonymous statistics: nothing in them points to anyone.
     assert await storage.users.delete_everything(first.id)
     assert await storage.stats.count() == MIN_PARCELS
+
+
+async def test_the_vendors_window_until_the_route_has_statistics(tracked: TrackedBot) -> None:
+    t = tracked
+    now = t.bot.clock.now()
+    low, high = now + timedelta(days=9), now + timedelta(days=12)
+    t.cainiao.set_events(
+        MOVING,
+        [FakeEvent(now - timedelta(hours=5), "Departed", "LH_DEPART")],
+        eta_ms=(int(low.timestamp() * 1000), int(high.timestamp() * 1000)),
+    )
+    user = await t.user(5003, language="ru")
+    parcel = await t.add_parcel(user.id, MOVING, nickname="Lamp")
+    await t.tick()
+    stored = await t.bot.services.storage.parcels.get(parcel.id)
+    assert stored is not None and stored.eta_source == "cainiao"
+    assert stored.eta_to == int(high.timestamp())
+    await user.send("/list")
+    await user.press_index(1)
+    card = user.last_reply().text or ""
+    assert "Cainiao обещает доставку:" in card and "оценка самого трекера" in card

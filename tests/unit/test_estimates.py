@@ -15,11 +15,15 @@ from bot.estimates import (
     MIN_PARCELS,
     Delivery,
     Estimate,
+    VendorEta,
     delivery,
     estimate,
     percentile,
 )
 from bot.i18n import use_language
+from bot.tracking.cainiao import parse_module
+from bot.tracking.model import ETA_FROM, ETA_TO
+from bot.tracking.track17 import parse_item
 from handlers.parcels import views
 from storage import Storage
 
@@ -108,3 +112,49 @@ async def test_statistics_over_sqlite_pool_services_and_leave_no_trace_of_users(
         assert not {"user_id", "parcel_id", "number"} & {str(c[0]) for c in columns}
     finally:
         await store.close()
+
+
+def test_the_vendor_window_comes_between_the_statistics_and_the_brief() -> None:
+    few = {"cp": [(20, 3)], "*": [(20, 3)]}
+    window = VendorEta("cainiao", T0 + 10 * DAY, T0 + 14 * DAY)
+    got = estimate(few, "cp", window, now=T0)
+    assert (got.basis, got.eta_from, got.eta_to, got.source) == (
+        "vendor", T0 + 10 * DAY, T0 + 14 * DAY, "cainiao",
+    )  # fmt: skip
+    # A window already past says nothing any more: the brief.
+    assert estimate(few, "cp", window, now=T0 + 20 * DAY).basis == "brief"
+    # Enough parcels of our own beat the vendor.
+    assert estimate({"cp": [(18, 25)]}, "cp", window, now=T0).basis == "pooled"
+
+
+def test_the_card_line_names_the_vendor_and_its_dates() -> None:
+    window = Estimate(
+        "vendor", 0, 0, eta_from=T0 + 10 * DAY, eta_to=T0 + 14 * DAY, source="17track"
+    )
+    with use_language("en"):
+        assert "17TRACK expects delivery: Nov 11, 2026 – Nov 15, 2026 (the tracker's own" in (
+            views.estimate_line(window)
+        )
+    with use_language("ru"):
+        assert "17TRACK обещает доставку: 11 нояб. 2026\u202fг. – 15 нояб. 2026\u202fг." in (
+            views.estimate_line(window)
+        )
+
+
+def test_the_clients_keep_the_vendors_window() -> None:
+    cainiao = parse_module(
+        "RB123456785CN",
+        {"mailNoSource": "AE", "status": "SHIPPING", "detailList": [],
+         "globalEtaInfo": {"deliveryMinTime": 1787828878899, "deliveryMaxTime": 1788000000000}},
+    )  # fmt: skip
+    assert (cainiao.extra[ETA_FROM], cainiao.extra[ETA_TO]) == ("1787828878", "1788000000")
+    track17 = parse_item(
+        {"number": "RB123456785CN", "track_info": {
+            "latest_status": {"status": "InTransit"},
+            "time_metrics": {"estimated_delivery_date": {
+                "source": "17TRACK", "from": "2026-11-20T00:00:00Z", "to": "2026-11-27"}}}}
+    )  # fmt: skip
+    assert (track17.extra[ETA_FROM], track17.extra[ETA_TO]) == ("1795132800", "1795737600")
+    unknown = parse_item({"number": "X", "track_info": {"time_metrics": {
+        "estimated_delivery_date": {"source": None, "from": None, "to": None}}}})  # fmt: skip
+    assert ETA_FROM not in unknown.extra

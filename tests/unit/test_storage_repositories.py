@@ -318,7 +318,14 @@ async def test_registrations(storage: Storage) -> None:
 
 # Tables that hold no per-user rows: registrations are keyed by number and shared by every user
 # tracking it; ptb's bot_data/callback_data are one row for the whole bot.
-GLOBAL_TABLES = {"source_registrations", "ptb_bot_data", "ptb_callback_data"}
+# delivery_stats / delivery_days are anonymous (no user, parcel or number): /forgetme leaves them.
+GLOBAL_TABLES = {
+    "source_registrations",
+    "ptb_bot_data",
+    "ptb_callback_data",
+    "delivery_stats",
+    "delivery_days",
+}
 
 
 async def _user_rows(storage: Storage, user_id: int, parcel_ids: list[int]) -> dict[str, int]:

@@ -9,6 +9,7 @@ from bot.app import BotContext
 from bot.i18n import N_, _
 from handlers.callbacks import HelpShow, MainMenu, route
 from handlers.common import edit_or_send, keyboard
+from handlers.privacy import ANONYMOUS_STATS
 
 COMMANDS = [("help", N_("What I can do"))]
 
@@ -34,6 +35,7 @@ def help_text() -> str:
             "I keep it to check your parcels and tell you what changed. /export gives you a "
             "copy of your parcels; /forgetme deletes everything I store about you."
         ),
+        _(ANONYMOUS_STATS),
     ]
     return "\n".join(lines)
 

@@ -83,3 +83,11 @@ async def test_the_vendors_window_until_the_route_has_statistics(tracked: Tracke
     await user.press_index(1)
     card = user.last_reply().text or ""
     assert "Cainiao обещает доставку:" in card and "оценка самого трекера" in card
+
+
+async def test_help_and_forgetme_say_the_anonymous_statistics_stay(tracked: TrackedBot) -> None:
+    user = await tracked.user(5004, language="ru")
+    replies = await user.send("/forgetme")
+    assert "обезличенная статистика" in (replies[-1].text or "")
+    replies = await user.send("/help")
+    assert "обезличенная статистика" in (replies[-1].text or "")

@@ -61,6 +61,13 @@ CHART_LEVELS: Final = (
     "available_for_pickup",
     "delivered",
 )
+# The chat's labels speak to the buyer ("arrived in your country"); the record is read by a third
+# party, so these say it plainly.
+_NEUTRAL: Final = {
+    "arrived_destination": "arrived in the destination country",
+    "available_for_pickup": "waiting at the pickup point",
+    "awaiting_dispatch": "label created, not handed over to a carrier yet",
+}
 _OFF_ROUTE: Final = {"delivery_failed": 6, "returning": 3, "returned": 3, "exception": 3}
 
 
@@ -227,7 +234,9 @@ def summary_lines(ev: Evidence) -> list[Line]:
         lines.append(("body", f"The carrier re-labelled it as {ev.real_number}."))
     lines.extend(("body", text) for text in verdict_lines(ev.number))
     route = " \u2192 ".join(c for c in (ev.origin_country, ev.dest_country) if c)
-    status = STATUSES[ev.status].label if ev.status in STATUSES else ev.status.replace("_", " ")
+    status = _NEUTRAL.get(ev.status) or (
+        STATUSES[ev.status].label if ev.status in STATUSES else ev.status.replace("_", " ")
+    )
     lines.append(("body", f"Status now: {status}." + (f" Route: {route}." if route else "")))
     lines.append(("head", "Order"))
     today = ev.now.astimezone(ev.zone).date()

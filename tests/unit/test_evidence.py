@@ -74,6 +74,7 @@ def test_pdf_text_layer_holds_the_number_events_times_and_checks() -> None:
     assert "Shipped on 2026-11-01: 30 days ago." in text
     assert "23 days ago" in text  # since the last event
     assert "check digit valid" in text and "China Post" in text
+    assert "Status now: in transit. Route: CN → RU." in text
 
 
 def test_a_long_history_keeps_the_photo_within_telegrams_limits_and_the_pdf_has_all() -> None:

@@ -27,6 +27,7 @@ from bot import metrics
 from bot.i18n import SUPPORTED, translate
 from bot.services import Services
 from bot.telegram_io import ResilientRateLimiter
+from bot.updates import DEFAULT_LIMIT, ChatOrderedProcessor, UpdateQueue
 from bot.userdata import UserData
 from storage.persistence import SqlitePersistence
 
@@ -103,8 +104,13 @@ def build_application(
     base_file_url: str | None = None,
     persistence_interval: float = 30,
     updater: bool = True,
+    max_updates_in_flight: int = DEFAULT_LIMIT,
 ) -> ParcelScoutApplication:
-    """Wire one Application around ``services``. Starting it is the caller's job."""
+    """Wire one Application around ``services``. Starting it is the caller's job.
+
+    Updates of different chats are handled concurrently, those of one chat (and one user) in
+    arrival order, at most ``max_updates_in_flight`` at a time (see :mod:`bot.updates`).
+    """
     from handlers import register
 
     settings = services.settings
@@ -116,6 +122,8 @@ def build_application(
         .application_class(ParcelScoutApplication, kwargs={"services": services})
         .context_types(ContextTypes(context=BotContext, user_data=UserData))
         .token(token)
+        .update_queue(UpdateQueue(max_updates_in_flight))
+        .concurrent_updates(ChatOrderedProcessor(max_updates_in_flight))
         .persistence(
             SqlitePersistence(
                 services.storage.db,

@@ -1,22 +1,36 @@
 """Local chat: the real bot, the bundled Bot API emulator, and the terminal as the Telegram app.
 
 The very same Application and handlers as in production run against ``bot.emulator`` over HTTP.
-Inline keyboards are printed as numbered buttons; ``/press N`` (or just ``N`` while a keyboard
-is showing) presses one. With stdin piped, every line is one message and the program exits after
-the bot has answered the last one — a scripted smoke test.
+Inline keyboards are printed as numbered buttons; ``#N`` or ``/press N`` presses one (a bare
+number is a message, as in Telegram: "3" answers "how many days?"). Answers to button presses
+are shown too, marked ``[alert]`` (a dialog in Telegram) or ``[toast]`` (a short notice).
+
+In a terminal it behaves like the app: what you type goes out at once and you may type on while
+the bot works; the bot's messages, pushes and edits are printed above the prompt as soon as the
+bot sends them, without breaking the line being typed (prompt_toolkit's ``patch_stdout``), and
+log lines go to a file whose path is printed once at start. ``/quit``, Ctrl-D and Ctrl-C exit at
+once.
+
+With stdin piped, every line is one message, each answered before the next is sent, and the
+program exits after the bot has answered the last one — a scripted smoke test whose output stays
+stable; logs go to stderr as usual.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import sys
+import threading
+from pathlib import Path
 from typing import TextIO
 
-from bot.app import build_application, prepare
+from bot.app import ParcelScoutApplication, build_application, prepare
 from bot.config import Settings
 from bot.emulator import BotApiEmulator, StoredMessage
+from bot.emulator.models import CallbackAnswer
 from bot.emulator.users import SimulatedUser
 from bot.i18n import normalize_language
 from bot.services import Services
@@ -24,20 +38,37 @@ from bot.services import Services
 log = logging.getLogger(__name__)
 
 LOCAL_USER_ID = 1
+LOG_FILE_NAME = "parcel-scout-chat.log"
+PRESS_HINT = "(#N or /press N presses a button; a number alone is sent as text)"
+FOLLOW_EVERY = 0.1  # seconds between looks for new bot messages in a terminal
+QUIT_GRACE = 2.0  # seconds the bot gets to finish what is in flight after /quit
+QUIT_WORDS = ("/quit", "/exit")
 
 
 class Terminal:
-    """Prints what the bot says, each message once, and again when the bot edits it."""
+    """Prints what the bot says, each message once, and again when the bot edits it; and the
+    text of every answer to a button press."""
 
-    def __init__(self, user: SimulatedUser, out: TextIO) -> None:
+    def __init__(self, user: SimulatedUser, out: TextIO | None = None) -> None:
         self.user = user
-        self.out = out
+        self._out = out
         self._seen: dict[int, tuple[str, int | None, str]] = {}
+        self._answers_seen = 0
+
+    @property
+    def out(self) -> TextIO:
+        # None: whatever sys.stdout is now (prompt_toolkit swaps it to print above the prompt).
+        return self._out or sys.stdout
 
     def _signature(self, message: StoredMessage) -> tuple[str, int | None, str]:
         return (message.text, message.edit_date, repr(message.buttons))
 
     def flush(self) -> None:
+        # Handlers answer a press before they send or edit, so answers go first.
+        answers = self.user.callback_answers
+        for answer in answers[self._answers_seen :]:
+            self.show_answer(answer)
+        self._answers_seen = len(answers)
         for message in self.user.messages:
             signature = self._signature(message)
             previous = self._seen.get(message.message_id)
@@ -62,6 +93,14 @@ class Terminal:
                 number += 1
                 cells.append(f"[{number}] {label}")
             self.out.write(" " * len(prefix) + "  ".join(cells) + "\n")
+        if number:
+            self.out.write(" " * len(prefix) + PRESS_HINT + "\n")
+
+    def show_answer(self, answer: CallbackAnswer) -> None:
+        if not answer.text:
+            return  # a silent acknowledgement: Telegram shows nothing either
+        kind = "[alert]" if answer.show_alert else "[toast]"
+        self.out.write(f"bot {kind}> {answer.text}\n")
 
     def keyboard_size(self) -> int:
         for message in reversed(self.user.messages):
@@ -71,46 +110,139 @@ class Terminal:
         return 0
 
 
-async def _handle(line: str, user: SimulatedUser, terminal: Terminal) -> None:
-    text = line.strip()
-    if not text:
-        return
-    press: int | None = None
+def parse_press(text: str) -> int | str | None:
+    """The button number of ``#N`` or ``/press N``; a usage line when malformed; None for text."""
     if text.startswith("/press"):
         argument = text.removeprefix("/press").strip()
-        if not argument.isdigit():
-            terminal.out.write("usage: /press N (N = a button number shown in brackets)\n")
-            return
-        press = int(argument)
-    elif text.isdigit() and 1 <= int(text) <= terminal.keyboard_size():
-        press = int(text)
+    elif text.startswith("#") and text[1:].strip().isdigit():
+        argument = text[1:].strip()
+    else:
+        return None
+    if not argument.isdigit():
+        return "usage: #N or /press N (N = a button number shown in brackets)"
+    return int(argument)
+
+
+async def _act(
+    text: str, user: SimulatedUser, terminal: Terminal, *, quiet_waits: bool = False
+) -> None:
+    """Send ``text`` or press the button it names; returns once the bot has settled."""
+    press = parse_press(text)
+    if isinstance(press, str):
+        terminal.out.write(press + "\n")
+        return
     try:
         if press is not None:
             await user.press_index(press)
         else:
             await user.send(text)
     except AssertionError as exc:  # the emulator's own words: no such button, bot did not answer
-        terminal.out.write(f"(local chat) {str(exc).splitlines()[0]}\n")
-    terminal.flush()
-
-
-async def _read_lines(stream: TextIO, queue: asyncio.Queue[str | None]) -> None:
-    loop = asyncio.get_running_loop()
-    while True:
-        line = await loop.run_in_executor(None, stream.readline)
-        if not line:
-            await queue.put(None)
+        first = str(exc).splitlines()[0]
+        if quiet_waits and first.startswith("BotApiEmulator: timed out"):
+            # A terminal does not wait for answers: a slow one is printed when it comes.
+            log.debug("local chat: %s", first)
             return
-        await queue.put(line)
+        terminal.out.write(f"(local chat) {first}\n")
+
+
+def _read_lines(stream: TextIO, loop: asyncio.AbstractEventLoop) -> asyncio.Queue[str | None]:
+    """Lines of ``stream`` from a daemon thread: a blocked read never holds up the exit."""
+    queue: asyncio.Queue[str | None] = asyncio.Queue()
+
+    def read() -> None:
+        for line in iter(stream.readline, ""):
+            loop.call_soon_threadsafe(queue.put_nowait, line)
+        loop.call_soon_threadsafe(queue.put_nowait, None)
+
+    threading.Thread(target=read, name="local-chat-stdin", daemon=True).start()
+    return queue
+
+
+async def _piped(stdin: TextIO, user: SimulatedUser, terminal: Terminal) -> None:
+    queue = _read_lines(stdin, asyncio.get_running_loop())
+    while (line := await queue.get()) is not None:
+        text = line.strip()
+        if text in QUIT_WORDS:
+            break
+        terminal.out.write(f"you> {line.rstrip()}\n")
+        if text:
+            await _act(text, user, terminal)
+        terminal.flush()
+
+
+async def _interactive(user: SimulatedUser, terminal: Terminal) -> None:
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.patch_stdout import patch_stdout
+
+    session: PromptSession[str] = PromptSession()
+    actions: set[asyncio.Task[None]] = set()
+
+    async def follow() -> None:
+        while True:
+            terminal.flush()
+            await asyncio.sleep(FOLLOW_EVERY)
+
+    with patch_stdout(raw=True):
+        follower = asyncio.create_task(follow())
+        try:
+            while True:
+                try:
+                    line = await session.prompt_async("you> ")
+                except (EOFError, KeyboardInterrupt):
+                    break
+                text = line.strip()
+                if text in QUIT_WORDS:
+                    break
+                if not text:
+                    continue
+                # Like the app: the message goes out and the prompt is back at once; the
+                # follower prints the answer whenever it comes.
+                task = asyncio.create_task(_act(text, user, terminal, quiet_waits=True))
+                actions.add(task)
+                task.add_done_callback(actions.discard)
+        finally:
+            follower.cancel()
+            for task in actions:
+                task.cancel()
+            terminal.flush()
+
+
+def _log_to_file(path: Path) -> None:
+    """Send the log lines that would go to the terminal to ``path`` instead (same format and
+    secret scrubbing)."""
+    root = logging.getLogger()
+    handler = logging.FileHandler(path, encoding="utf-8")
+    for old in root.handlers:
+        if old.formatter is not None:
+            handler.setFormatter(old.formatter)
+        for filter_ in old.filters:
+            handler.addFilter(filter_)
+    root.handlers[:] = [handler]
+
+
+async def _stop(app: ParcelScoutApplication, grace: float) -> None:
+    """Stop polling and the Application; what does not finish within ``grace`` is dropped."""
+    try:
+        async with asyncio.timeout(grace):
+            if app.updater is not None and app.updater.running:
+                await app.updater.stop()
+            if app.running:
+                await app.stop()
+    except TimeoutError:
+        log.warning("local chat: stopped without waiting for the bot to finish")
 
 
 async def run_local_chat(
     settings: Settings, *, stdin: TextIO | None = None, out: TextIO | None = None
 ) -> int:
     stdin = stdin or sys.stdin
-    out = out or sys.stdout
-    interactive = stdin.isatty()
-    if settings.log_level == "INFO":  # keep the conversation readable; LOG_LEVEL=DEBUG still works
+    interactive = stdin.isatty() and (out or sys.stdout).isatty()
+    log_path: Path | None = None
+    if interactive:
+        log_path = settings.db_path.resolve().parent / LOG_FILE_NAME
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        _log_to_file(log_path)
+    elif settings.log_level == "INFO":  # keep the conversation readable; LOG_LEVEL=DEBUG works
         logging.getLogger().setLevel(logging.WARNING)
     async with BotApiEmulator() as emulator:
         services = await Services.open(settings)
@@ -128,43 +260,32 @@ async def run_local_chat(
             first_name=os.environ.get("USER") or "You",
             language_code=language,
         )
-        terminal = Terminal(user, out)
-        out.write(
+        terminal = Terminal(user, None if interactive else out or sys.stdout)
+        terminal.out.write(
             "Parcel Scout — local chat: no BOT_TOKEN, so the bot talks to its built-in Telegram "
             "emulator and you are the user.\n"
             f"Data file: {settings.db_path.resolve()}\n"
         )
-        if interactive:
-            out.write("Type a message; /press N presses button N; Ctrl-D or /quit exits.\n")
-        out.flush()
+        if log_path is not None:
+            terminal.out.write(f"Logs: {log_path}\n")
+            terminal.out.write(
+                "Type a message; #N or /press N presses button N; Ctrl-D or /quit exits.\n"
+            )
+        terminal.out.flush()
         try:
             await prepare(app)
             assert app.updater is not None
             await app.updater.start_polling(poll_interval=0, timeout=10)
             await app.start()
             emulator.settle_hook = app.update_queue.join
-            queue: asyncio.Queue[str | None] = asyncio.Queue()
-            reader = asyncio.create_task(_read_lines(stdin, queue))
-            while True:
-                if interactive:
-                    out.write("you> ")
-                    out.flush()
-                    try:
-                        line = await asyncio.wait_for(queue.get(), timeout=None)
-                    except TimeoutError:  # pragma: no cover
-                        continue
-                else:
-                    line = await queue.get()
-                if line is None or line.strip() in ("/quit", "/exit"):
-                    break
-                if not interactive:
-                    out.write(f"you> {line.rstrip()}\n")
-                await _handle(line, user, terminal)
-            reader.cancel()
-            await emulator.settle(what="the last message")
-            terminal.flush()
-            await app.updater.stop()
-            await app.stop()
+            if interactive:
+                await _interactive(user, terminal)
+            else:
+                await _piped(stdin, user, terminal)
+                with contextlib.suppress(AssertionError):
+                    await emulator.settle(what="the last message")
+                terminal.flush()
+            await _stop(app, QUIT_GRACE if interactive else 30.0)
         finally:
             emulator.settle_hook = None
             await app.shutdown()

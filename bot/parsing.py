@@ -353,3 +353,35 @@ def _hour(raw: str, half: str | None) -> int:
 
 def format_minutes(minute_of_day: int) -> str:
     return f"{minute_of_day // 60:02d}:{minute_of_day % 60:02d}"
+
+
+# --- a typed number or amount in a chat answer -----------------------------------------------
+
+_DAYS_UNIT = r"дн\w*|days?"
+
+
+def _number_re(digits: int, units: str) -> re.Pattern[str]:
+    return re.compile(
+        rf"^\s*(?P<sign>[-+]?)\$?\s*(?P<n>\d{{1,{digits}}}(?:[.,]\d{{1,2}})?)\s*(?:\$|usd{units})?\s*$"
+    )
+
+
+_COUNT_RE = _number_re(5, "|" + _DAYS_UNIT)
+_AMOUNT_RE = _number_re(6, "")
+
+
+def parse_number(text: str) -> float | None:
+    """A typed number of days or dollars (``"17"``, ``"17 дней"``, ``"-3"``, ``"$5"``), or None."""
+    match = _COUNT_RE.match(text.lower())
+    if match is None:
+        return None
+    value = float(match.group("n").replace(",", "."))
+    return -value if match.group("sign") == "-" else value
+
+
+def parse_amount(text: str) -> float | None:
+    """A typed amount in US dollars (``"7.5"``, ``"$5"``, ``"0"``, ``"12 usd"``), or None."""
+    match = _AMOUNT_RE.match(text.lower())
+    if match is None or match.group("sign"):
+        return None
+    return float(match.group("n").replace(",", "."))

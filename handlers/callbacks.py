@@ -39,6 +39,7 @@ from typing import Any, ClassVar, Self, TypeVar
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
+from bot.advice import Action
 from bot.dispute import Step
 from bot.i18n import N_, _
 
@@ -321,9 +322,11 @@ class WhatNowAnswer(Callback, prefix="whatnow:a"):
 
 @dataclass(frozen=True)
 class WhatNowRemind(Callback, prefix="whatnow:rem"):
+    """Remind me in ``days`` about the advice ``action``; parcel ``0``: advice without a parcel."""
+
     parcel_id: int
     days: int
-    action: str
+    action: Action  # a crafted action is stale, never stored
 
 
 @dataclass(frozen=True)

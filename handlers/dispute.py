@@ -1,233 +1,248 @@
-"""The guided dispute: /dispute, ``dispute:start``, ``dispute:p:<id>`` and typed dispute questions.
+"""The guided dispute: /dispute, its buttons, typed answers and the check-in after the seller.
 
-A persistent ConversationHandler with one state (``ACTIVE``) walks `bot.dispute`'s steps; the
-step itself lives in ``user_data`` as ``DisputeState.to_dict()`` so the walk-through resumes
-exactly where it was after a restart. Step buttons carry their step
-(``dispute:<step>:<choice>``), so a button from an earlier step is recognised as stale. Once the
-dispute is submitted it is recorded on the parcel and a check-in is scheduled for the end of the
-seller's five days; the check-in buttons (``dispute:ci:<parcel id>[:<answer>]``) work without the
-conversation.
+Thin: `bot.dispute` holds the steps, their texts and what reaching a step means (`effects`: what
+to record on the parcel, which check-in to schedule); this module draws a step and applies the
+effects. The walk-through lives in ``UserData.dispute`` with the time of its last step, so it
+resumes after a restart and closes after `TIMEOUT_SECONDS` (a job says so when the bot stayed up;
+otherwise the next press does). Text a step takes (a track number, the days left, an amount) is
+waited for through `handlers.awaiting`. Step buttons carry their step
+(``dispute:<step>:<choice>``), so a button from an earlier step is recognised as stale; the
+check-in buttons (``dispute:ci:<parcel id>[:<answer>]``) work outside a walk-through.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import re
-import warnings
-from datetime import date, timedelta
-from typing import Any
+from datetime import timedelta
+from typing import cast
 
-from telegram import Message, Update
+from telegram import Update
 from telegram.error import BadRequest
-from telegram.ext import (
-    Application,
-    CallbackQueryHandler,
-    CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-    TypeHandler,
-    filters,
-)
-from telegram.warnings import PTBUserWarning
+from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot import dispute as script
-from bot.advice import Facts, NumberFormat
-from bot.advice.timelines import DEFAULTS
-from bot.app import BotContext
-from bot.dispute import DisputeState, InvalidChoice, Step
+from bot.advice import Facts
+from bot.advice.parcel_facts import facts_from_number, facts_from_parcel
+from bot.app import BotContext, ParcelScoutApplication
+from bot.dispute import DisputeState, Effects, InvalidChoice, Step, StepView
 from bot.i18n import N_, _, use_language
 from bot.intents import Intent
-from bot.tracknumbers import analyze
+from bot.parsing import parse_amount, parse_number
+from bot.userdata import DisputeSession, Pending
 from bot.watch import reminders
-from handlers.common import Button, edit_or_send, esc, keyboard, send_html
-from handlers.whatnow import (
+from handlers.advice_chat import (
     IntentFilter,
-    facts_from_parcel,
-    known_answers,
     letter_html,
-    parse_number,
+    parcel_facts,
+    picker_rows,
     render_advice,
-    today_of,
+    say,
+    today_for,
 )
+from handlers.awaiting import Awaiting, ask, done, pending
+from handlers.callbacks import (
+    DisputeCheckin,
+    DisputeChoice,
+    DisputeParcel,
+    DisputeStart,
+    MainMenu,
+    ParcelAction,
+    ParcelVerb,
+    answer_stale,
+    route,
+)
+from handlers.common import Button, edit_or_send, esc, keyboard, send_html
 from storage import Parcel, ts
 
 log = logging.getLogger(__name__)
 
 COMMANDS = [("dispute", N_("Step-by-step help with a dispute"))]
 
-ACTIVE = "active"
 TIMEOUT_SECONDS = 30 * 60
 REMINDER_KIND = reminders.DISPUTE_CHECKIN
-# ptb does not persist its timeout jobs, so ``UserData.dispute_at`` (the clock time of the last
-# step) is what still closes a walk-through left alone too long after a restart.
-_STEP_DATA = re.compile(r"^dispute:(d\w+):(\w+)$")
-_AMOUNT = re.compile(r"^\s*\$?\s*(\d{1,6}(?:[.,]\d{1,2})?)\s*(?:\$|usd)?\s*$", re.IGNORECASE)
-
-
-def _load(context: BotContext) -> DisputeState | None:
-    data = context.user_data
-    raw = data.dispute if data is not None else None
-    if raw is None:
-        return None
-    try:
-        return DisputeState.from_dict(raw)
-    except (TypeError, ValueError):
-        log.warning("dropping an unreadable dispute state")
-        return None
-
-
-def _save(context: BotContext, state: DisputeState | None) -> None:
-    data = context.user_data
-    assert data is not None
-    if state is None:
-        data.dispute = None
-        data.dispute_at = None
-    else:
-        data.dispute = state.to_dict()
-        data.dispute_at = context.services.clock.now().timestamp()
-
-
-def _expired(context: BotContext) -> bool:
-    """The walk-through was left alone longer than the timeout (also across a restart)."""
-    data = context.user_data
-    at = data.dispute_at if data is not None else None
-    if at is None:
-        return False
-    return context.services.clock.now().timestamp() - at > TIMEOUT_SECONDS
-
-
+_KIND = "dispute:"  # + what the step takes (`bot.dispute.TYPED_INPUT`): the open question's kind
+TYPED_KINDS = frozenset(_KIND + what for what in set(script.TYPED_INPUT.values()))
 _TIMEOUT_TEXT = N_(
     "⌛ The dispute helper closed after a long pause. Nothing is lost on the order "
     "page; send /dispute to start again."
 )
+OTHER_ORDER = N_("Another order, not in the list")
 
 
-async def _close_expired(update: Update, context: BotContext) -> int:
+def _accepts(text: str, question: Pending) -> bool:
+    what = question.kind.removeprefix(_KIND)
+    if what == "days":
+        return parse_number(text) is not None
+    if what == "amount":
+        return parse_amount(text) is not None
+    return True  # a track number: whatever is pasted is looked up
+
+
+# --- the session -------------------------------------------------------------------------------
+
+
+def _now(context: BotContext) -> int:
+    return int(context.services.clock.now().timestamp())
+
+
+def _session(context: BotContext) -> DisputeSession | None:
+    return context.user_data.dispute if context.user_data is not None else None
+
+
+def _timeout_job(user_id: int) -> str:
+    return f"dispute_timeout:{user_id}"
+
+
+def _save(update: Update, context: BotContext, state: DisputeState | None) -> None:
+    """Keep ``state`` as the walk-through (None: it is over), wait for the text it takes and
+    re-arm the timeout."""
+    assert context.user_data is not None
+    user = update.effective_user
+    jobs = cast(ParcelScoutApplication, context.application).job_queue
+    if jobs is not None and user is not None:
+        for job in jobs.get_jobs_by_name(_timeout_job(user.id)):
+            job.schedule_removal()
+    open_question = pending(context)
+    if open_question is not None and open_question.kind in TYPED_KINDS:
+        done(context)
+    if state is None:
+        context.user_data.dispute = None
+        return
+    context.user_data.dispute = DisputeSession(state, _now(context))
+    typed = script.TYPED_INPUT.get(state.current)
+    if typed is not None:
+        ask(context, _KIND + typed, state.parcel_id)
+    chat = update.effective_chat
+    if jobs is not None and user is not None and chat is not None:
+        jobs.run_once(
+            close_on_timeout,
+            TIMEOUT_SECONDS,
+            chat_id=chat.id,
+            user_id=user.id,
+            name=_timeout_job(user.id),
+        )
+
+
+async def close_on_timeout(context: BotContext) -> None:
+    """The walk-through was left alone too long while the bot ran: say so, kindly."""
+    job = context.job
+    if job is None or job.chat_id is None or context.user_data is None:
+        return
+    context.user_data.dispute = None
+    open_question = context.user_data.pending
+    if open_question is not None and open_question.kind in TYPED_KINDS:
+        context.user_data.pending = None
+    language = context.services.settings.default_language
+    if job.user_id is not None:
+        profile = await context.services.storage.users.get(job.user_id)
+        language = profile.language if profile else language
+    with use_language(language):
+        await context.bot.send_message(job.chat_id, esc(_(_TIMEOUT_TEXT)))
+
+
+async def _close_expired(update: Update, context: BotContext) -> None:
     """An update for a walk-through whose timeout passed while the bot was down."""
-    _save(context, None)
+    _save(update, context, None)
     if update.callback_query is not None:
         await update.callback_query.answer()
         with contextlib.suppress(BadRequest):  # the old buttons must not stay pressable
             await update.callback_query.edit_message_reply_markup(None)
     await send_html(update, context, esc(_(_TIMEOUT_TEXT)))
-    return ConversationHandler.END
-
-
-def _parse_amount(text: str) -> float | None:
-    match = _AMOUNT.match(text)
-    return None if match is None else float(match.group(1).replace(",", "."))
 
 
 # --- drawing a step ----------------------------------------------------------------------------
 
 
-def step_rows(state: DisputeState) -> list[list[Button]]:
-    view = script.step_view(state)
-    selected = view["selected"]
+def step_rows(view: StepView) -> list[list[Button]]:
     rows: list[list[Button]] = []
     tail: list[Button] = []
-    for code, label in view["buttons"]:
-        data = f"dispute:{state.step}:{code}"
+    for code, label in view.buttons:
+        data = DisputeChoice(view.step, code).pack()
         if code in (script.BACK, script.CANCEL):
             tail.append(((_("⬅️ Back") if code == script.BACK else _("✖️ Cancel")), data))
         else:
-            rows.append([(f"✅ {label}" if code == selected else label, data)])
+            rows.append([(f"✅ {label}" if code == view.selected else label, data)])
     if tail:
         rows.append(tail)
     return rows
 
 
-def step_text(state: DisputeState, has_parcels: bool = True) -> str:
-    view = script.step_view(state, has_parcels)
-    lines = [esc(view["text"])]
-    lines.extend(f"• {esc(item)}" for item in view["list"])
-    if state.current is Step.TEXT or state.current is Step.EXTEND:
+def step_text(view: StepView) -> str:
+    lines = [esc(view.text), *(f"• {esc(item)}" for item in view.items)]
+    if view.step in (Step.TEXT, Step.EXTEND):
         lines.append(_("The English text is in the message above: tap it to copy."))
     return "\n".join(lines)
 
 
-async def _show(
-    update: Update,
-    context: BotContext,
-    state: DisputeState,
-    extra_rows: list[list[Button]] | None = None,
-) -> None:
+async def _show(update: Update, context: BotContext, state: DisputeState) -> None:
     """The step's code block (own message) first, then its text and buttons."""
-    code = script.code_block(state, today_of(context))
-    has_parcels = True
-    if state.current is Step.PICK:
-        extra_rows = await _pick_rows(update, context)
-        has_parcels = len(extra_rows) > 1
-    rows = (extra_rows or []) + step_rows(state)
-    markup = keyboard(rows) if rows else None
-    query = update.callback_query
-    text = step_text(state, has_parcels)
-    if code is None:
-        if query is not None:
-            await edit_or_send(update, context, text, markup)
-        else:
-            await send_html(update, context, text, markup)
+    user_id = _user(update)
+    rows = await _pick_rows(context, user_id) if state.current is Step.PICK else []
+    # Without parcels D0 asks for a number or to go on without one.
+    has_parcels = state.current is not Step.PICK or len(rows) > 1
+    view = script.step_view(state, has_parcels, await today_for(context, user_id))
+    rows += step_rows(view)
+    if view.code is None:
+        await say(update, context, step_text(view), rows)
         return
+    query = update.callback_query
     if query is not None and query.message is not None:
         with contextlib.suppress(BadRequest):  # the old buttons must not stay pressable
             await query.edit_message_reply_markup(None)
-    await send_html(update, context, letter_html(code))
-    await send_html(update, context, text, markup)
+    await send_html(update, context, letter_html(view.code))
+    await send_html(update, context, step_text(view), keyboard(rows) if rows else None)
+
+
+async def _pick_rows(context: BotContext, user_id: int) -> list[list[Button]]:
+    """D0's buttons: the user's parcels and "another order", or just "go on without one"."""
+    parcels = await context.services.storage.parcels.list_for_user(user_id, limit=20)
+    if not parcels:
+        return [[(_("Continue without a track number"), DisputeChoice(Step.PICK, "0").pack())]]
+    return picker_rows(parcels, lambda pid: DisputeChoice(Step.PICK, str(pid)).pack(), OTHER_ORDER)
 
 
 # --- entry -------------------------------------------------------------------------------------
 
 
-async def start(update: Update, context: BotContext) -> str:
+async def start(update: Update, context: BotContext) -> None:
     """/dispute, ``dispute:start`` or a typed dispute question: pick the parcel first."""
     if update.callback_query is not None:
         await update.callback_query.answer()
     state = script.start()
-    _save(context, state)
+    _save(update, context, state)
     await _show(update, context, state)
-    return ACTIVE
 
 
-async def _pick_rows(update: Update, context: BotContext) -> list[list[Button]]:
-    """D0's buttons: the user's parcels and "another order", or just "go on without one"."""
-    user = update.effective_user
-    assert user is not None
-    parcels = await context.services.storage.parcels.list_for_user(user.id, limit=20)
-    if not parcels:
-        return [[(_("Continue without a track number"), "dispute:d0:0")]]
-    rows: list[list[Button]] = [
-        [(f"📦 {_short(p.display_name)}", f"dispute:d0:{p.id}")] for p in parcels
-    ]
-    rows.append([(_("Another order, not in the list"), "dispute:d0:0")])
-    return rows
+async def on_start(update: Update, context: BotContext, _data: DisputeStart) -> None:
+    await start(update, context)
 
 
-def _parcel_facts(context: BotContext, parcel: Parcel) -> Facts:
-    """The parcel's stored facts plus the answers given in chat (shared with /whatnow)."""
-    return facts_from_parcel(parcel, today_of(context), known_answers(context, parcel.id))
+async def _owned(update: Update, context: BotContext, parcel_id: int) -> Parcel | None:
+    """The user's parcel ``parcel_id``, or None after telling them it is gone."""
+    assert update.effective_user is not None
+    storage = context.services.storage
+    parcel = await storage.parcels.get_owned(update.effective_user.id, parcel_id)
+    if parcel is None and update.callback_query is not None:
+        await update.callback_query.answer(_("I cannot find that parcel."), show_alert=True)
+    return parcel
 
 
-def _short(name: str, limit: int = 40) -> str:
-    return name if len(name) <= limit else name[: limit - 1] + "…"
+async def _facts(update: Update, context: BotContext, parcel: Parcel) -> Facts:
+    assert update.effective_user is not None
+    user_id = update.effective_user.id
+    return await parcel_facts(context, user_id, parcel, await today_for(context, user_id))
 
 
-async def start_for_parcel(update: Update, context: BotContext) -> str | int:
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    user = update.effective_user
-    assert user is not None
-    parcel = await context.services.storage.parcels.get_owned(
-        user.id, int(query.data.split(":")[2])
-    )
+async def start_for_parcel(update: Update, context: BotContext, data: DisputeParcel) -> None:
+    assert update.callback_query is not None
+    parcel = await _owned(update, context, data.parcel_id)
     if parcel is None:
-        await query.answer(_("I cannot find that parcel."), show_alert=True)
-        return ConversationHandler.END
-    await query.answer()
-    state = script.start(_parcel_facts(context, parcel), str(parcel.id))
-    _save(context, state)
+        return
+    await update.callback_query.answer()
+    state = script.start(await _facts(update, context, parcel), parcel.id)
+    _save(update, context, state)
     await _show(update, context, state)
-    return ACTIVE
 
 
 # --- steps -------------------------------------------------------------------------------------
@@ -241,355 +256,216 @@ async def _stale(update: Update) -> None:
     )
 
 
-async def on_step(update: Update, context: BotContext) -> str | int | None:
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    match = _STEP_DATA.match(query.data)
-    state = _load(context)
-    if state is not None and _expired(context):
-        return await _close_expired(update, context)
-    if match is None or state is None or state.step != match.group(1):
-        await _stale(update)
-        return None
-    choice = match.group(2)
-    if state.current is Step.PICK and choice not in (script.BACK, script.CANCEL):
-        return await _pick(update, context, state, choice)
-    try:
-        new = script.next_step(state, choice, today_of(context))
-    except InvalidChoice:
-        await _stale(update)
-        return None
-    await query.answer()
-    _remember_timer(context, state, choice)
-    return await _enter(update, context, new)
-
-
-def _remember_timer(context: BotContext, state: DisputeState, choice: str) -> None:
-    """D1 / D9 answers that stay true as days pass go to the parcel's chat answers.
-
-    "Over" has no date, so it is a flag, not a made-up deadline; "finished longer ago" is a lower
-    bound (at least the 15-day window) that only grows."""
-    if not state.parcel_id:
-        return
-    known = known_answers(context, int(state.parcel_id))
-    if choice == "t_over":
-        known["timer_over"] = True
-    elif choice == "fin_old" and state.known.protection_days_left is None:
-        known["order_finished_days_ago"] = max(
-            DEFAULTS.finished_dispute_window, int(known.get("order_finished_days_ago") or 0)
-        )
-
-
-async def _pick(
-    update: Update, context: BotContext, state: DisputeState, choice: str
-) -> str | int | None:
+async def on_step(update: Update, context: BotContext, data: DisputeChoice) -> None:
     query = update.callback_query
     assert query is not None
-    user = update.effective_user
-    assert user is not None
-    if not choice.isdigit():
-        await _stale(update)
-        return None
-    pid = int(choice)
-    if pid == 0:
-        await query.answer()
-        return await _enter(update, context, script.pick_parcel(state, Facts()))
-    parcel = await context.services.storage.parcels.get_owned(user.id, pid)
-    if parcel is None:
-        await query.answer(_("I cannot find that parcel."), show_alert=True)
-        return None
-    await query.answer()
-    facts = _parcel_facts(context, parcel)
-    return await _enter(update, context, script.pick_parcel(state, facts, str(parcel.id)))
-
-
-async def _enter(update: Update, context: BotContext, state: DisputeState) -> str | int:
-    """Show ``state`` and do what reaching it means (record, schedule, finish)."""
-    step = state.current
-    if step in script.TERMINAL:
-        _save(context, None)
-        rows: list[list[Button]] = []
-        if state.parcel_id:
-            rows.append([(_("⬅️ Back to the parcel"), f"parcel:view:{state.parcel_id}")])
-        rows.append([(_("⬅️ Main menu"), "menu:main")])
-        await edit_or_send(update, context, esc(script.prompt(state)), keyboard(rows))
-        return ConversationHandler.END
-    if step is Step.WAITING:
-        await _record(update, context, state)
-        _save(context, None)
-        pid = state.parcel_id or "0"
-        rows = [[(_("💬 The seller answered"), f"dispute:ci:{pid}")]]
-        await edit_or_send(update, context, esc(script.prompt(state)), keyboard(rows))
-        return ConversationHandler.END
-    if step is Step.OUTCOME:
-        await _remember_answer(update, context, state)
-    _save(context, state)
-    await _show(update, context, state)
-    return ACTIVE
-
-
-async def _record(update: Update, context: BotContext, state: DisputeState) -> None:
-    """The dispute was submitted: note it on the parcel and schedule the check-in."""
-    user = update.effective_user
-    assert user is not None
-    today = today_of(context)
-    storage = context.services.storage
-    pid = int(state.parcel_id) if state.parcel_id else None
-    if pid is not None:
-        await storage.parcels.update_facts(
-            user.id,
-            pid,
-            dispute_opened_on=today,
-            dispute_reason=state.reason or state.problem,
-            dispute_amount=state.amount,
-            dispute_status="open",
-            seller_response=None,
+    session = _session(context)
+    if session is None:
+        await query.answer(
+            _("This dispute helper is closed. Send /dispute to start again."), show_alert=True
         )
-        await storage.reminders.cancel_for_parcel(pid, [REMINDER_KIND])
-    else:
-        assert context.user_data is not None
-        context.user_data.dispute_last = state.to_dict()
-    in_days = script.checkin_due_in_days(state, today) or 0
-    now = context.services.clock.now()
-    await storage.reminders.schedule(
-        user.id,
-        REMINDER_KIND,
-        ts(now + timedelta(days=in_days)),
-        {"days": in_days},
-        parcel_id=pid,
-        now=ts(now),
-    )
-
-
-async def _remember_answer(update: Update, context: BotContext, state: DisputeState) -> None:
-    user = update.effective_user
-    assert user is not None
-    if state.parcel_id and state.checkin:
-        await context.services.storage.parcels.update_facts(
-            user.id, int(state.parcel_id), seller_response=state.checkin
-        )
-
-
-def _typed_expected(app: Application) -> filters.MessageFilter:  # type: ignore[type-arg]
-    """Text the current step can take: a track number at D0, an amount at D5a / the check-in."""
-
-    class Expected(filters.MessageFilter):
-        def filter(self, message: Message) -> bool:
-            if message.from_user is None or not message.text or message.text.startswith("/"):
-                return False
-            data = app.user_data.get(message.from_user.id)
-            raw = data.dispute if data is not None else None
-            step = raw.get("step") if raw is not None else None
-            if step == Step.PICK.value:
-                return True
-            if step == Step.TIMER_ASK.value:
-                return parse_number(message.text) is not None
-            if step in (
-                Step.AMOUNT.value,
-                Step.CHECKIN.value,
-                Step.OFFER.value,
-                Step.OUTCOME.value,
-            ):
-                return _parse_amount(message.text) is not None
-            return False
-
-    return Expected(name="dispute_typed")
-
-
-async def on_typed(update: Update, context: BotContext) -> str | int | None:
-    message = update.effective_message
-    state = _load(context)
-    if message is None or message.text is None or state is None:
-        return None
-    if _expired(context):
-        return await _close_expired(update, context)
-    if state.current is Step.TIMER_ASK:
-        return await _typed_timer(update, context, state, message.text)
-    if state.current is Step.PICK:
-        user = update.effective_user
-        assert user is not None
-        analysis = analyze(message.text.strip())
-        parcel = await context.services.storage.parcels.get_by_number(
-            user.id, analysis.number or message.text.strip()
-        )
-        if parcel is not None and parcel.is_active:
-            facts = _parcel_facts(context, parcel)
-            return await _enter(update, context, script.pick_parcel(state, facts, str(parcel.id)))
-        try:
-            fmt: NumberFormat | None = NumberFormat(analysis.verdict.value)
-        except ValueError:
-            fmt = None
-        facts = Facts(track_number=analysis.number or message.text.strip(), number_format=fmt)
-        return await _enter(update, context, script.pick_parcel(state, facts))
-    amount = _parse_amount(message.text)
-    if amount is None:
-        return None
-    try:
-        new = script.set_amount(state, amount)
-    except (InvalidChoice, ValueError):
-        return None
-    return await _enter(update, context, new)
-
-
-async def _typed_timer(
-    update: Update, context: BotContext, state: DisputeState, text: str
-) -> str | int | None:
-    """D1 answered with the days left, as the order page shows them: remember the deadline."""
-    number = parse_number(text)
-    if number is None:
-        return None
-    days_left = int(number)
-    new = script.set_timer_days(state, days_left)
-    user = update.effective_user
-    if state.parcel_id and user is not None:
-        deadline = today_of(context) + timedelta(days=days_left)
-        await context.services.storage.parcels.update_facts(
-            user.id, int(state.parcel_id), protection_deadline=deadline
-        )
-        known_answers(context, int(state.parcel_id)).pop("timer_over", None)
-    return await _enter(update, context, new)
-
-
-async def on_timeout(update: object, context: BotContext) -> None:
-    """The walk-through was left alone too long: say so, kindly."""
-    _save(context, None)
-    if not isinstance(update, Update) or update.effective_chat is None:
         return
-    language = context.services.settings.default_language
-    if update.effective_user is not None:
-        profile = await context.services.storage.users.get(update.effective_user.id)
-        language = profile.language if profile else language
-    with use_language(language):
-        await context.bot.send_message(update.effective_chat.id, esc(_(_TIMEOUT_TEXT)))
+    if session.expired(_now(context), TIMEOUT_SECONDS):
+        await _close_expired(update, context)
+        return
+    state = session.state
+    if state.current is not data.step:
+        await _stale(update)
+        return
+    if state.current is Step.PICK and data.choice not in (script.BACK, script.CANCEL):
+        await _pick(update, context, state, data.choice)
+        return
+    try:
+        new = script.next_step(state, data.choice, await today_for(context, _user(update)))
+    except InvalidChoice:
+        await _stale(update)
+        return
+    await query.answer()
+    await _go(update, context, state, new, data.choice)
 
 
-# --- check-in (after the seller's five days), outside the conversation --------------------------
+def _user(update: Update) -> int:
+    assert update.effective_user is not None
+    return update.effective_user.id
 
 
-def checkin_rows(pid: str | int) -> list[list[Button]]:
+async def _pick(update: Update, context: BotContext, state: DisputeState, choice: str) -> None:
+    """D0 by button: one of the user's parcels, or ``0`` for an order without one."""
+    query = update.callback_query
+    assert query is not None
+    if not (choice.isascii() and choice.isdigit() and len(choice) <= 18):
+        await answer_stale(update)  # crafted: D0's buttons carry parcel ids
+        return
+    if int(choice) == 0:
+        await query.answer()
+        await _go(update, context, state, script.pick_parcel(state, Facts()), choice)
+        return
+    parcel = await _owned(update, context, int(choice))
+    if parcel is None:
+        return
+    await query.answer()
+    facts = await _facts(update, context, parcel)
+    await _go(update, context, state, script.pick_parcel(state, facts, parcel.id), choice)
+
+
+async def _go(
+    update: Update,
+    context: BotContext,
+    before: DisputeState,
+    after: DisputeState,
+    choice: str | None,
+) -> None:
+    """Do what reaching ``after`` means (record, schedule, finish), then show it."""
+    user_id = _user(update)
+    today = await today_for(context, user_id)
+    finished_on = None
+    if after.parcel_id is not None and choice == "fin_old":
+        answers = await context.services.storage.answers.get(user_id, after.parcel_id)
+        finished_on = answers.order_finished_on if answers else None
+    effects = script.effects(before, after, today, choice=choice, finished_on=finished_on)
+    await _apply(context, user_id, after, effects)
+    if not effects.ends:
+        _save(update, context, after)
+        await _show(update, context, after)
+        return
+    _save(update, context, None)
+    rows: list[list[Button]] = []
+    if after.current is Step.WAITING:
+        rows.append([(_("💬 The seller answered"), DisputeCheckin(after.parcel_id or 0).pack())])
+    else:
+        if after.parcel_id:
+            back = ParcelAction(ParcelVerb.VIEW, after.parcel_id).pack()
+            rows.append([(_("⬅️ Back to the parcel"), back)])
+        rows.append([(_("⬅️ Main menu"), MainMenu().pack())])
+    await edit_or_send(update, context, esc(script.prompt(after)), keyboard(rows))
+
+
+async def _apply(context: BotContext, user_id: int, state: DisputeState, effects: Effects) -> None:
+    storage = context.services.storage
+    pid = state.parcel_id
+    if pid is not None and effects.parcel:
+        await storage.parcels.update_facts(user_id, pid, **effects.parcel)
+    if pid is not None and effects.answers:
+        await storage.answers.update(user_id, pid, **effects.answers)
+    if effects.keep_as_last and context.user_data is not None:
+        context.user_data.dispute_last = state
+    if effects.checkin_in_days is not None:
+        if pid is not None:
+            await storage.reminders.cancel_for_parcel(pid, [REMINDER_KIND])
+        now = context.services.clock.now()
+        await storage.reminders.schedule(
+            user_id,
+            REMINDER_KIND,
+            ts(now + timedelta(days=effects.checkin_in_days)),
+            {"days": effects.checkin_in_days},
+            parcel_id=pid,
+            now=ts(now),
+        )
+
+
+async def on_typed(update: Update, context: BotContext) -> None:
+    """Text the current step takes: a track number at D0, the days left at D1, an amount."""
+    message = update.effective_message
+    session = _session(context)
+    if message is None or message.text is None or session is None:
+        done(context)
+        return
+    if session.expired(_now(context), TIMEOUT_SECONDS):
+        await _close_expired(update, context)
+        return
+    state, text = session.state, message.text.strip()
+    if state.current is Step.PICK:
+        facts = facts_from_number(text)
+        assert facts.track_number is not None
+        storage = context.services.storage
+        parcel = await storage.parcels.get_by_number(_user(update), facts.track_number)
+        parcel_id = None
+        if parcel is not None and parcel.is_active:
+            facts, parcel_id = await _facts(update, context, parcel), parcel.id
+        await _go(update, context, state, script.pick_parcel(state, facts, parcel_id), None)
+        return
+    try:
+        if state.current is Step.TIMER_ASK:
+            number = parse_number(text)
+            assert number is not None  # `_accepts` let only numbers through
+            new = script.set_timer_days(state, int(number))
+        else:
+            amount = parse_amount(text)
+            assert amount is not None
+            new = script.set_amount(state, amount)
+    except (InvalidChoice, ValueError):
+        return
+    await _go(update, context, state, new, None)
+
+
+# --- check-in (after the seller's five days), outside the walk-through -------------------------
+
+
+def checkin_rows(pid: int) -> list[list[Button]]:
     state = DisputeState(step=Step.CHECKIN.value)
-    return [[(_(c.label), f"dispute:ci:{pid}:{c.code}")] for c in script.choices(state)]
+    return [[(_(c.label), DisputeCheckin(pid, c.code).pack())] for c in script.choices(state)]
 
 
 async def _checkin_state(
     update: Update, context: BotContext, pid: int
 ) -> tuple[DisputeState, Parcel | None] | None:
     """The check-in step of the dispute on parcel ``pid`` (0: the last one without a parcel)."""
+    if not pid:
+        last = context.user_data.dispute_last if context.user_data is not None else None
+        return script.checkin(last), None
+    parcel = await _owned(update, context, pid)
+    if parcel is None:
+        return None
+    # The recorded dispute and the parcel's columns (as it always was: not the chat answers).
+    facts = facts_from_parcel(parcel, await today_for(context, _user(update)))
+    opened = parcel.dispute_opened_on
+    return script.checkin(None, facts, pid, parcel.dispute_amount, opened), parcel
+
+
+async def on_checkin(update: Update, context: BotContext, data: DisputeCheckin) -> None:
+    """A check-in button: no answer shows the question; "offered an amount" goes on in the
+    walk-through (which amount?); any other answer gets the advice at once."""
     query = update.callback_query
     assert query is not None
-    user = update.effective_user
-    assert user is not None
-    today = today_of(context)
-    parcel: Parcel | None = None
-    if pid:
-        parcel = await context.services.storage.parcels.get_owned(user.id, pid)
-        if parcel is None:
-            await query.answer(_("I cannot find that parcel."), show_alert=True)
-            return None
-        facts = facts_from_parcel(parcel, today)
-        state = DisputeState(
-            step=Step.CHECKIN.value,
-            facts=facts.to_dict(),
-            parcel_id=str(pid),
-            amount=parcel.dispute_amount,
-            submitted_on=parcel.dispute_opened_on.isoformat() if parcel.dispute_opened_on else None,
-        )
-    else:
-        raw: dict[str, Any] = (context.user_data.dispute_last if context.user_data else None) or {}
-        state = DisputeState.from_dict(raw) if raw else DisputeState()
-        state.step, state.history = Step.CHECKIN.value, []
-    return state, parcel
-
-
-async def checkin_offer(update: Update, context: BotContext) -> str | int:
-    """The seller offered an amount: ask which one inside the walk-through (buttons or typed),
-    so the advice can weigh it (a $0 refund, a share of the total, a demanded return)."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    found = await _checkin_state(update, context, int(query.data.split(":")[2]))
-    if found is None:
-        return ConversationHandler.END
-    await query.answer()
-    state = script.next_step(found[0], "ci_offer", today_of(context))
-    _save(context, state)
-    await _show(update, context, state)
-    return ACTIVE
-
-
-async def on_checkin(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    user = update.effective_user
-    assert user is not None
-    parts = query.data.split(":")
-    if len(parts) not in (3, 4) or not parts[2].isdigit():
-        await _stale(update)
-        return
-    pid = int(parts[2])
-    today = today_of(context)
-    found = await _checkin_state(update, context, pid)
+    found = await _checkin_state(update, context, data.parcel_id)
     if found is None:
         return
     state, parcel = found
-    if len(parts) == 3:
+    if data.answer is None:
         await query.answer()
-        await edit_or_send(update, context, esc(script.prompt(state)), keyboard(checkin_rows(pid)))
+        rows = checkin_rows(data.parcel_id)
+        await edit_or_send(update, context, esc(script.prompt(state)), keyboard(rows))
         return
+    today = await today_for(context, _user(update))
     try:
-        new = script.next_step(state, parts[3], today)
+        new = script.next_step(state, data.answer, today)
     except InvalidChoice:
         await _stale(update)
         return
     await query.answer()
-    if parcel is not None and new.checkin:
-        await context.services.storage.parcels.update_facts(
-            user.id, pid, seller_response=new.checkin
-        )
-    advice = script.checkin_advice(new, today)
-    await render_advice(update, context, advice, parcel)
+    if new.current is Step.OFFER:
+        _save(update, context, new)
+        await _show(update, context, new)
+        return
+    await _apply(context, _user(update), new, script.effects(state, new, today, choice=data.answer))
+    await render_advice(update, context, script.checkin_advice(new, today), parcel)
 
 
-async def on_stale(update: Update, context: BotContext) -> None:
-    """A dispute button outside a walk-through (closed, timed out or crafted)."""
-    assert update.callback_query is not None
-    await update.callback_query.answer(
-        _("This dispute helper is closed. Send /dispute to start again."), show_alert=True
+def register(app: ParcelScoutApplication) -> None:
+    app.add_handler(CommandHandler("dispute", start))
+    app.add_handler(route(DisputeStart, on_start))
+    app.add_handler(route(DisputeParcel, start_for_parcel))
+    app.add_handler(route(DisputeCheckin, on_checkin))
+    app.add_handler(route(DisputeChoice, on_step))  # last: its prefix covers the ones above
+    # A typed dispute question starts again, even in the middle of a walk-through.
+    app.add_handler(
+        MessageHandler(filters.TEXT & ~filters.COMMAND & IntentFilter(Intent.DISPUTE), start)
     )
-
-
-def _today_iso(day: date) -> str:
-    return day.isoformat()
-
-
-def register(app: Application) -> None:  # type: ignore[type-arg]
-    step_pattern = r"^dispute:d\w+:\w+$"
-    with warnings.catch_warnings():
-        # per_message=False on purpose: typed amounts belong to the same walk-through.
-        warnings.filterwarnings("ignore", message=".*per_message.*", category=PTBUserWarning)
-        conversation: ConversationHandler[BotContext] = ConversationHandler(
-            entry_points=[
-                CommandHandler("dispute", start),
-                CallbackQueryHandler(start, pattern=r"^dispute:start$"),
-                CallbackQueryHandler(start_for_parcel, pattern=r"^dispute:p:\d+$"),
-                CallbackQueryHandler(checkin_offer, pattern=r"^dispute:ci:\d+:ci_offer$"),
-                MessageHandler(
-                    filters.TEXT & ~filters.COMMAND & IntentFilter(Intent.DISPUTE), start
-                ),
-            ],
-            states={
-                ACTIVE: [
-                    CallbackQueryHandler(on_step, pattern=step_pattern),
-                    MessageHandler(filters.TEXT & _typed_expected(app), on_typed),
-                ],
-                ConversationHandler.TIMEOUT: [TypeHandler(Update, on_timeout)],
-            },
-            fallbacks=[],
-            name="dispute",
-            persistent=True,
-            per_message=False,
-            allow_reentry=True,
-            conversation_timeout=TIMEOUT_SECONDS,
+    app.add_handler(
+        MessageHandler(
+            filters.TEXT
+            & ~filters.COMMAND
+            & Awaiting(app, TYPED_KINDS, ttl=TIMEOUT_SECONDS, accepts=_accepts),
+            on_typed,
         )
-    app.add_handler(conversation)
-    app.add_handler(CallbackQueryHandler(on_checkin, pattern=r"^dispute:ci:"))
-    app.add_handler(CallbackQueryHandler(on_stale, pattern=r"^dispute:"))
+    )

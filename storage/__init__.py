@@ -43,6 +43,7 @@ from storage.models import (
     NewEvent,
     OutboxItem,
     Parcel,
+    ParcelAnswers,
     Reminder,
     SourceRegistration,
     TrackingEvent,
@@ -52,6 +53,7 @@ from storage.models import (
 )
 from storage.repositories import (
     UNSET,
+    Answers,
     Checks,
     Clock,
     DuplicateParcel,
@@ -74,6 +76,7 @@ class Storage:
         self.clock = clock
         self.users = Users(self.db, clock)
         self.parcels = Parcels(self.db, clock)
+        self.answers = Answers(self.db, clock)
         self.events = Events(self.db, clock)
         self.registrations = Registrations(self.db, clock)
         self.outbox = Outbox(self.db, clock)
@@ -100,6 +103,7 @@ class Storage:
 
 __all__ = [
     "UNSET",
+    "Answers",
     "CheckTally",
     "Checks",
     "Clock",
@@ -111,6 +115,7 @@ __all__ = [
     "Outbox",
     "OutboxItem",
     "Parcel",
+    "ParcelAnswers",
     "Parcels",
     "Registrations",
     "Reminder",

@@ -128,6 +128,44 @@ class Parcel:
         return _from_row(cls, row, PARCEL_DATE_FIELDS)  # type: ignore[no-any-return]
 
 
+ANSWER_DATE_FIELDS = ("quiet_since", "order_finished_on")
+ANSWER_FLAG_FIELDS = ("timer_over", "seller_contacted", "dispute_open", "paid_with_paypal")
+
+
+@dataclass(frozen=True, slots=True)
+class ParcelAnswers:
+    """A parcel's answers given in chat that have no column on ``parcels`` (one row per parcel)."""
+
+    parcel_id: int
+    tracking: str | None = None
+    quiet_since: date | None = None
+    timer_over: bool | None = None
+    seller_contacted: bool | None = None
+    dispute_open: bool | None = None
+    paid_with_paypal: bool | None = None
+    offer_amount: float | None = None
+    order_finished_on: date | None = None
+    asked: tuple[str, ...] = ()
+    round_done: bool = False
+    updated_at: int = 0
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> Self:
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            value = row[f.name]
+            if f.name in ANSWER_DATE_FIELDS:
+                value = text_to_date(value)
+            elif f.name in ANSWER_FLAG_FIELDS:
+                value = None if value is None else bool(value)
+            elif f.name == "asked":
+                value = tuple(str(name) for name in json.loads(value))
+            elif f.name == "round_done":
+                value = bool(value)
+            values[f.name] = value
+        return cls(**values)
+
+
 @dataclass(frozen=True, slots=True)
 class NewEvent:
     """An event as the tracking layer hands it over; ``event_key`` is its stable identity."""

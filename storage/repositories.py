@@ -18,11 +18,14 @@ from typing import Any, Final
 
 from storage.db import Database, Statement
 from storage.models import (
+    ANSWER_DATE_FIELDS,
+    ANSWER_FLAG_FIELDS,
     PARCEL_DATE_FIELDS,
     CheckTally,
     NewEvent,
     OutboxItem,
     Parcel,
+    ParcelAnswers,
     Reminder,
     SourceRegistration,
     TrackingEvent,
@@ -82,10 +85,16 @@ class Users(_Repo):
     async def upsert_seen(
         self, user_id: int, chat_id: int, language_code_default: str, *, now: int | None = None
     ) -> User:
-        """Record contact; a new user gets ``language_code_default``, a known one keeps theirs.
+        """Record contact in the user's private chat; a new user gets ``language_code_default``,
+        a known one keeps theirs.
 
-        Any contact also clears ``blocked_at``: a user who writes to us has unblocked the bot.
+        ``chat_id`` is where the user's pushes go, so it must be their private chat (whose id in
+        Telegram is the user's id, always positive); a group's id (negative) is refused, or a
+        message in a group would send the user's parcels there. Any contact also clears
+        ``blocked_at``: a user who writes to us privately has unblocked the bot.
         """
+        if chat_id <= 0:
+            raise ValueError(f"user {user_id}: chat {chat_id} is a group, not a private chat")
         now = self._now(now)
         row = await self.db.fetchone(
             """
@@ -168,7 +177,7 @@ class Users(_Repo):
                 f"SELECT 1 FROM json_each(ptb_conversations.key) WHERE value IN ({marks}))",
                 ids,
             )
-            # Cascades to parcels, tracking_events, outbox and reminders.
+            # Cascades to parcels, parcel_answers, tracking_events, outbox and reminders.
             result = await tx.execute("DELETE FROM users WHERE id = ?", (user_id,))
             return result.rowcount > 0
 
@@ -601,6 +610,69 @@ class Parcels(_Repo):
 
 
 _KEYS_CHUNK: Final = 2000
+
+
+_ANSWER_COLUMNS = frozenset(
+    f.name for f in fields(ParcelAnswers) if f.name not in ("parcel_id", "updated_at")
+)
+
+
+def _answer_value(column: str, value: Any) -> Any:
+    if column in ANSWER_DATE_FIELDS:
+        return date_to_text(value)
+    if column in ANSWER_FLAG_FIELDS or column == "round_done":
+        return None if value is None else int(bool(value))
+    if column == "asked":
+        return json.dumps(sorted(set(value)))
+    return value
+
+
+class Answers(_Repo):
+    """``parcel_answers``: what the user told in chat about their parcel beyond its columns."""
+
+    async def get(self, user_id: int, parcel_id: int) -> ParcelAnswers | None:
+        row = await self.db.fetchone(
+            "SELECT a.* FROM parcel_answers AS a JOIN parcels AS p ON p.id = a.parcel_id "
+            "WHERE a.parcel_id = ? AND p.user_id = ?",
+            (parcel_id, user_id),
+        )
+        return None if row is None else ParcelAnswers.from_row(row)
+
+    async def update(
+        self,
+        user_id: int,
+        parcel_id: int,
+        *,
+        keep_existing: bool = False,
+        now: int | None = None,
+        **values: Any,
+    ) -> bool:
+        """Set the given answers on the user's parcel (False: not theirs, or nothing to set).
+
+        ``keep_existing``: only fill a parcel that has no answers row yet (moving old data in
+        must never overwrite what the user answered since)."""
+        unknown = set(values) - _ANSWER_COLUMNS
+        if unknown:
+            raise ValueError(f"not an answer column: {sorted(unknown)}")
+        if not values:
+            return False
+        columns = list(values)
+        params = [_answer_value(c, values[c]) for c in columns]
+        names = ", ".join(columns)
+        marks = ", ".join("?" for _ in columns)
+        if keep_existing:
+            conflict = "DO NOTHING"
+        else:
+            sets = ", ".join(f"{c} = excluded.{c}" for c in columns)
+            conflict = f"DO UPDATE SET {sets}, updated_at = excluded.updated_at"
+        # INSERT ... SELECT checks ownership in SQL; the WHERE keeps the upsert unambiguous.
+        result = await self.db.execute(
+            f"INSERT INTO parcel_answers (parcel_id, {names}, updated_at) "
+            f"SELECT id, {marks}, ? FROM parcels WHERE id = ? AND user_id = ? "
+            f"ON CONFLICT (parcel_id) {conflict}",
+            (*params, self._now(now), parcel_id, user_id),
+        )
+        return result.rowcount > 0
 
 
 class Events(_Repo):

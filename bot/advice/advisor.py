@@ -220,10 +220,12 @@ def _seller_pending(f: Facts, t: Timelines) -> bool:
     return _seller_problem(f, t) is not None and ago is not None and ago < t.seller_response
 
 
-def _reason_for(f: Facts) -> DisputeReason:
+def reason_for(f: Facts) -> DisputeReason:
+    """What a dispute about these facts is about (untracked unless tracking says otherwise)."""
     return {
         Tracking.RETURNED: DisputeReason.RETURNED,
         Tracking.DELIVERED_NOT_RECEIVED: DisputeReason.NOT_RECEIVED,
+        Tracking.DELIVERED: DisputeReason.NOT_RECEIVED,  # a dispute about it: not in my hands
         Tracking.CUSTOMS: DisputeReason.CUSTOMS,
         Tracking.MOVING: DisputeReason.LATE,
         Tracking.STALLED: DisputeReason.LATE,
@@ -234,7 +236,7 @@ def _reason_for(f: Facts) -> DisputeReason:
 def _dispute_letter(c: Ctx) -> str:
     f = c.facts
     return letters.dispute_text(
-        _reason_for(f),
+        reason_for(f),
         track_number=f.track_number,
         days_since_shipped=f.days_since_shipped,
         seller_contacted_days_ago=f.seller_contacted_days_ago,

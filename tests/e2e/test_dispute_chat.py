@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Any
-
 import pytest
 
 from bot.emulator.users import SimulatedUser
-from tests.e2e.test_whatnow_chat import add_parcel, ago, letter_of, run_reminders
 from tests.support.app import BotHarness
-
-
-async def open_for(bot: BotHarness, user: SimulatedUser, **facts: Any) -> int:
-    facts.setdefault("protection_deadline", ago(bot, -40))  # a known timer: D1 has no question
-    pid = await add_parcel(
-        bot, user.id, "RB123456785CN", "en", price_amount=20.0, price_currency="USD", **facts
-    )
-    await user.send("/dispute")
-    assert "Which parcel" in user.last_reply().text
-    await user.press("RB123456785CN")
-    return pid
+from tests.support.scenarios import (
+    add_parcel,
+    ago,
+    letter_of,
+    moving_parcel,
+    open_dispute_for,
+    run_reminders,
+)
 
 
 async def submit(bot: BotHarness, user: SimulatedUser) -> None:
@@ -30,6 +23,14 @@ async def submit(bot: BotHarness, user: SimulatedUser) -> None:
     assert "Before you submit" in user.last_reply().text
     await user.press("I have submitted the dispute")
     assert "I will ask you in 5 days" in user.last_reply().text
+
+
+async def submit_untracked(bot: BotHarness, user: SimulatedUser) -> None:
+    """From D2: not received, no tracking, full refund, submitted."""
+    await user.press("No, I did not receive it")
+    await user.press("No tracking information")
+    await user.press("Full refund, no return")
+    await submit(bot, user)
 
 
 @pytest.mark.parametrize(
@@ -46,7 +47,7 @@ async def test_not_received_each_reason(
     bot: BotHarness, label: str, reason: str, line: str
 ) -> None:
     user = bot.user()
-    pid = await open_for(bot, user, shipped_on=ago(bot, 25))
+    pid = await open_dispute_for(bot, user, shipped_on=ago(bot, 25))
     assert "Did you receive" in user.last_reply().text
     await user.press("No, I did not receive it")
     reasons = user.last_reply().buttons
@@ -72,7 +73,7 @@ async def test_not_received_each_reason(
 
 async def test_received_keep_partial_and_typed_amount(bot: BotHarness) -> None:
     user = bot.user()
-    await open_for(bot, user)
+    await open_dispute_for(bot, user)
     await user.press("Yes, but something is wrong")
     await user.press("Poor quality")
     await user.press("Keep it: partial refund")
@@ -86,7 +87,7 @@ async def test_received_keep_partial_and_typed_amount(bot: BotHarness) -> None:
 
 async def test_received_send_back_full(bot: BotHarness) -> None:
     user = bot.user()
-    await open_for(bot, user)
+    await open_dispute_for(bot, user)
     await user.press("Yes, but something is wrong")
     await user.press("Damaged")
     await user.press("Send it back: full refund")
@@ -96,7 +97,7 @@ async def test_received_send_back_full(bot: BotHarness) -> None:
 
 async def test_timer_over_goes_to_d9(bot: BotHarness) -> None:
     user = bot.user()
-    await open_for(bot, user, protection_deadline=ago(bot, 30))
+    await open_dispute_for(bot, user, protection_deadline=ago(bot, 30))
     reply = user.last_reply()
     assert "protection timer is over" in reply.text
     assert ["✅ It finished longer ago"] in reply.buttons
@@ -108,14 +109,7 @@ async def test_timer_over_goes_to_d9(bot: BotHarness) -> None:
 
 async def test_extension_first_when_moving(bot: BotHarness) -> None:
     user = bot.user()
-    pid = await add_parcel(bot, user.id, "RB123456785CN", protection_deadline=ago(bot, -6))
-    now = bot.clock.now()
-    await bot.services.storage.parcels.update_tracking(
-        pid,
-        status="in_transit",
-        last_checked_at=int(now.timestamp()),
-        last_event_at=int((now - timedelta(days=1)).timestamp()),
-    )
+    await moving_parcel(bot, user.id, protection_deadline=ago(bot, -6))
     await user.send("/dispute")
     await user.press("RB123456785CN")
     assert ["✅ Ask the seller to extend protection"] in user.last_reply().buttons
@@ -127,7 +121,7 @@ async def test_extension_first_when_moving(bot: BotHarness) -> None:
 
 async def test_back_and_cancel(bot: BotHarness) -> None:
     user = bot.user()
-    await open_for(bot, user)
+    await open_dispute_for(bot, user)
     await user.press("No, I did not receive it")
     await user.press("Back")
     assert "Did you receive" in user.last_reply().text
@@ -139,7 +133,7 @@ async def test_back_and_cancel(bot: BotHarness) -> None:
 
 async def test_restart_mid_dialog_resumes(bot: BotHarness) -> None:
     user = bot.user()
-    await open_for(bot, user)
+    await open_dispute_for(bot, user)
     await user.press("No, I did not receive it")
     await bot.restart()
     await user.press("Held at customs")
@@ -150,7 +144,7 @@ async def test_restart_mid_dialog_resumes(bot: BotHarness) -> None:
 
 async def test_stale_step_button_is_refused(bot: BotHarness) -> None:
     user = bot.user()
-    await open_for(bot, user)
+    await open_dispute_for(bot, user)
     await user.press("No, I did not receive it")
     await user.press_data(user.last_reply(), "dispute:d2:recv_yes")
     assert "earlier step" in (bot.emulator.callback_answers[-1].text or "")
@@ -181,11 +175,8 @@ async def test_crafted_parcel_of_another_user_is_refused(bot: BotHarness) -> Non
 )
 async def test_checkin_after_five_days(bot: BotHarness, answer: str, expected: str) -> None:
     user = bot.user()
-    pid = await open_for(bot, user, shipped_on=ago(bot, 25))
-    await user.press("No, I did not receive it")
-    await user.press("No tracking information")
-    await user.press("Full refund, no return")
-    await submit(bot, user)
+    pid = await open_dispute_for(bot, user, shipped_on=ago(bot, 25))
+    await submit_untracked(bot, user)
     bot.clock.advance(days=5, minutes=1)
     mark = user.mark()
     await run_reminders(bot)
@@ -219,7 +210,7 @@ async def test_russian_walkthrough_and_typed_dispute_question(bot: BotHarness) -
 
 async def test_timeout_closes_kindly(bot: BotHarness) -> None:
     user = bot.user()
-    await open_for(bot, user)
+    await open_dispute_for(bot, user)
     jobs = [j for j in bot.app.job_queue.jobs() if "timeout" in str(j.callback).lower()]  # type: ignore[union-attr]
     assert jobs
     mark = user.mark()
@@ -252,7 +243,7 @@ async def test_typed_number_at_pick_and_early_answer(bot: BotHarness) -> None:
 async def test_timeout_holds_after_a_restart(bot: BotHarness) -> None:
     """ptb does not persist timeout jobs: a stale walk-through is closed on its next update."""
     user = bot.user()
-    await open_for(bot, user)
+    await open_dispute_for(bot, user)
     await user.press("No, I did not receive it")
     await bot.restart()
     bot.clock.advance(minutes=31)
@@ -270,7 +261,7 @@ async def test_timeout_holds_after_a_restart(bot: BotHarness) -> None:
 
 async def test_restart_within_the_timeout_still_resumes(bot: BotHarness) -> None:
     user = bot.user()
-    await open_for(bot, user)
+    await open_dispute_for(bot, user)
     await user.press("No, I did not receive it")
     await bot.restart()
     bot.clock.advance(minutes=29)
@@ -281,11 +272,8 @@ async def test_restart_within_the_timeout_still_resumes(bot: BotHarness) -> None
 async def test_checkin_offer_asks_the_amount_typed_or_a_share(bot: BotHarness) -> None:
     """QA: "Offered an amount" gave only general advice; now the amount is asked and weighed."""
     user = bot.user()
-    pid = await open_for(bot, user, shipped_on=ago(bot, 25))
-    await user.press("No, I did not receive it")
-    await user.press("No tracking information")
-    await user.press("Full refund, no return")
-    await submit(bot, user)
+    pid = await open_dispute_for(bot, user, shipped_on=ago(bot, 25))
+    await submit_untracked(bot, user)
     bot.clock.advance(days=5, minutes=1)
     await run_reminders(bot)
     await user.press("Offered an amount")

@@ -6,12 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.emulator.users import SimulatedUser
-from tests.e2e.test_whatnow_chat import add_parcel, ago
 from tests.support.app import BotHarness
-
-
-def labels(user: SimulatedUser) -> list[str]:
-    return [label for row in user.last_reply().buttons for label in row]
+from tests.support.scenarios import add_parcel, ago, labels, moving_parcel
 
 
 async def test_unknown_timer_is_asked_and_over_leads_to_d9_and_is_remembered(
@@ -63,14 +59,7 @@ async def test_typed_days_left_at_d1_are_stored_as_the_deadline(bot: BotHarness)
 
 async def test_under_seven_days_while_moving_offers_the_extension(bot: BotHarness) -> None:
     user = bot.user()
-    pid = await add_parcel(bot, user.id, "RB123456785CN")
-    now = bot.clock.now()
-    await bot.services.storage.parcels.update_tracking(
-        pid,
-        status="in_transit",
-        last_checked_at=int(now.timestamp()),
-        last_event_at=int((now - timedelta(days=1)).timestamp()),
-    )
+    await moving_parcel(bot, user.id)
     await user.send("/dispute")
     await user.press("RB123456785CN")
     await user.press("Less than 7 days left")

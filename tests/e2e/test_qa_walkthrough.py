@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from bot.emulator.users import SimulatedUser
-from tests.e2e.test_whatnow_chat import add_parcel, ago, letter_of
 from tests.support.app import BotHarness
-
-
-def labels(user: SimulatedUser) -> list[str]:
-    return [label for row in user.last_reply().buttons for label in row]
+from tests.support.scenarios import add_parcel, ago, labels, letter_of
 
 
 async def test_whatnow_question_can_be_cancelled(bot: BotHarness) -> None:

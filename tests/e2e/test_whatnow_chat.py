@@ -2,46 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Any
-
 import pytest
 
-from bot.emulator.models import StoredMessage
 from bot.emulator.users import SimulatedUser
 from tests.support.app import BotHarness
-
-
-async def add_parcel(
-    bot: BotHarness, user_id: int, number: str, language: str = "en", **facts: Any
-) -> int:
-    storage = bot.services.storage
-    await storage.users.upsert_seen(user_id, user_id, language)
-    parcel = await storage.parcels.add(user_id, number)
-    if facts:
-        await storage.parcels.update_facts(user_id, parcel.id, **facts)
-    return parcel.id
-
-
-def ago(bot: BotHarness, n: int) -> Any:
-    return bot.clock.now().date() - timedelta(days=n)
-
-
-def texts(messages: list[StoredMessage]) -> str:
-    return "\n".join(m.text for m in messages)
-
-
-async def run_reminders(bot: BotHarness) -> None:
-    """One tick of the sender job: due reminders join the outbox, the outbox is sent."""
-    jobs = bot.app.job_queue.get_jobs_by_name("send")  # type: ignore[union-attr]
-    assert len(jobs) == 1
-    await jobs[0].run(bot.app)
-
-
-def letter_of(user: SimulatedUser) -> StoredMessage:
-    letters = [m for m in user.messages if any(e["type"] == "pre" for e in m.entities)]
-    assert letters, user.transcript
-    return letters[-1]
+from tests.support.scenarios import add_parcel, ago, letter_of, run_reminders, texts
 
 
 async def test_no_parcels_questions_then_advice_with_letter(bot: BotHarness) -> None:

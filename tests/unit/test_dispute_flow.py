@@ -73,7 +73,7 @@ def test_first_step(facts: Facts | None, step: Step) -> None:
 
 
 def test_not_received_full_path() -> None:
-    s = start(UNTRACKED, parcel_id="p1")
+    s = start(UNTRACKED, parcel_id=1)
     assert s.current is Step.RECEIVED and s.history == ["d0"]
     s = walk(s, "recv_no")
     assert s.current is Step.REASON
@@ -131,7 +131,7 @@ def test_back_returns_exactly_where_the_user_was() -> None:
 def test_cancel_from_anywhere_and_stale_buttons() -> None:
     s = walk(start(UNTRACKED), "recv_no", CANCEL)
     assert s.current is Step.CANCELLED
-    assert [c for c, _ in step_view(s)["buttons"]] == []
+    assert [c for c, _ in step_view(s).buttons] == []
     with pytest.raises(InvalidChoice):
         next_step(start(UNTRACKED), "r_no_track")
     with pytest.raises(InvalidChoice):
@@ -146,7 +146,7 @@ def test_next_step_does_not_mutate_its_input() -> None:
 
 
 def test_state_round_trips_through_json() -> None:
-    s = walk(start(UNTRACKED, parcel_id="42"), "recv_yes", "p_quality", "keep")
+    s = walk(start(UNTRACKED, parcel_id=42), "recv_yes", "p_quality", "keep")
     s = set_amount(s, 5.5)
     data = json.loads(json.dumps(s.to_dict()))
     again = DisputeState.from_dict(data)
@@ -258,7 +258,7 @@ def test_every_step_is_reachable_and_renders() -> None:
         for lang in ("en", "ru"):
             with use_language(lang):
                 view = step_view(s)
-                assert view["text"] and "{" not in view["text"]
+                assert view.text and "{" not in view.text
         if s.current is Step.PICK:
             frontier.append(pick_parcel(s, UNTRACKED))
         if s.current is Step.AMOUNT:
@@ -315,3 +315,47 @@ def test_offer_without_a_known_total_only_offers_zero_or_typing() -> None:
     assert [c.code for c in choices(s)] == ["off_0"]
     assert "Type the amount" in prompt(s)
     assert "$7.00" in checkin_advice(set_amount(s, 7), TODAY).situation
+
+
+def test_choice_meanings_come_from_the_one_table() -> None:
+    """Each code is written once, in CHOICES; the lookups are derived from it."""
+    from bot.advice.letters import DisputeReason, Problem
+    from bot.dispute import AMOUNT_SHARES, OFFER_SHARES, PROBLEM_CHOICES, REASON_CHOICES
+
+    assert set(REASON_CHOICES.values()) == set(DisputeReason)
+    assert set(PROBLEM_CHOICES.values()) == set(Problem)
+    assert AMOUNT_SHARES == {"amt_25": 0.25, "amt_50": 0.5, "amt_75": 0.75}
+    assert OFFER_SHARES["off_0"] == 0.0 and OFFER_SHARES["off_full"] == 1.0
+    assert [c.code for c in CHOICES[Step.REASON]] == list(REASON_CHOICES)
+
+
+def test_one_reason_map_for_the_advice_and_the_dispute() -> None:
+    """A dispute about a parcel tracking calls delivered is "not received" in both places."""
+    from bot.advice.advisor import reason_for
+    from bot.advice.letters import DisputeReason
+
+    delivered = Facts(tracking=Tracking.DELIVERED)
+    assert reason_for(delivered) is DisputeReason.NOT_RECEIVED
+    state = pick_parcel(start(), delivered.replace(protection_days_left=30), 3)
+    state = next_step(state, "recv_no")
+    assert suggested_choice(state) == "r_not_recv"
+
+
+def test_step_view_is_typed() -> None:
+    s = next_step(start(UNTRACKED, parcel_id=1), "recv_no")
+    view = step_view(s)
+    assert view.step is Step.REASON and view.selected == "r_no_track"
+    assert view.buttons[-2:] == (("back", "Back"), ("cancel", "Cancel")) and view.items == ()
+    assert start(UNTRACKED, parcel_id=1).parcel_id == 1
+    assert DisputeState.from_dict({"step": "d2", "parcel_id": "12"}).parcel_id == 12
+
+
+def test_checkin_state_from_a_parcel_or_the_last_dispute() -> None:
+    on_parcel = script.checkin(None, UNTRACKED, 4, 20.0, date(2026, 11, 1))
+    assert (on_parcel.current, on_parcel.parcel_id, on_parcel.amount) == (Step.CHECKIN, 4, 20.0)
+    assert script.checkin_due_in_days(on_parcel, date(2026, 11, 3)) == 3
+    last = next_step(start(UNTRACKED), "recv_no")
+    again = script.checkin(last)
+    assert again.current is Step.CHECKIN and again.history == [] and again.facts == last.facts
+    assert last.current is Step.REASON  # the kept state itself is not changed
+    assert script.checkin(None).current is Step.CHECKIN

@@ -9,9 +9,11 @@ import pytest
 from bot.parsing import (
     Money,
     format_minutes,
+    parse_amount,
     parse_date,
     parse_days_left,
     parse_money,
+    parse_number,
     parse_quiet_hours,
     to_usd,
 )
@@ -234,3 +236,44 @@ def test_timer_from_the_refund_line() -> None:
 )
 def test_quiet_hours_typed_naturally(typed: str, expected: tuple[int, int] | None) -> None:
     assert parse_quiet_hours(typed) == expected
+
+
+# --- typed numbers and amounts in chat answers ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("17", 17.0),
+        (" 17 дн. ", None),  # the unit is "дн" plus letters: a dot after it is not one
+        ("17 дней", 17.0),
+        ("17 days", 17.0),
+        ("-3", -3.0),
+        ("+3", 3.0),
+        ("$5", 5.0),
+        ("7,5 USD", 7.5),
+        ("123456", None),  # six digits are no day count
+        ("17 weeks", None),
+        ("seventeen", None),
+        ("", None),
+    ],
+)
+def test_parse_number(text: str, expected: float | None) -> None:
+    assert parse_number(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("7.5", 7.5),
+        ("$5", 5.0),
+        ("0", 0.0),  # a $0 offer is a known trick, not a typo
+        ("12 USD", 12.0),
+        ("123456", 123456.0),
+        ("-5", None),
+        ("5 days", None),
+        ("1234567", None),
+    ],
+)
+def test_parse_amount(text: str, expected: float | None) -> None:
+    assert parse_amount(text) == expected

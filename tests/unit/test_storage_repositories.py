@@ -365,6 +365,7 @@ async def _fill(storage: Storage, user_id: int) -> list[int]:
     p1 = await storage.parcels.add(user_id, "RB123456789CN")
     p2 = await storage.parcels.add(user_id, "LP00123456789012")
     await storage.events.insert_new(p1.id, [ev("a", T0), ev("b", T0 + 1)])
+    await storage.answers.update(user_id, p1.id, timer_over=True)
     await storage.outbox.enqueue(user_id, "event", parcel_id=p1.id)
     await storage.outbox.enqueue(user_id, "digest")
     await storage.reminders.schedule(user_id, "followup", T0 + 9, parcel_id=p2.id)
@@ -396,3 +397,52 @@ async def test_delete_everything_leaves_no_row_of_the_user(storage: Storage) -> 
     assert after == dict.fromkeys(after, 0)
     assert await _user_rows(storage, BOB, bob_parcels) == bob_before
     assert await storage.users.get(ALICE) is None
+
+
+# --- parcel answers ---------------------------------------------------------------------------
+
+
+async def test_answers_round_trip_and_ownership(storage: Storage) -> None:
+    parcel = await storage.parcels.add(ALICE, "RB123456789CN")
+    assert await storage.answers.get(ALICE, parcel.id) is None
+    assert not await storage.answers.update(BOB, parcel.id, timer_over=True)  # not Bob's
+    assert await storage.answers.update(
+        ALICE,
+        parcel.id,
+        timer_over=True,
+        seller_contacted=False,
+        offer_amount=2.5,
+        order_finished_on=date(2026, 11, 1),
+        asked=("tracking", "price_usd", "tracking"),
+    )
+    assert await storage.answers.update(ALICE, parcel.id, tracking="stalled", timer_over=None)
+    got = await storage.answers.get(ALICE, parcel.id)
+    assert got is not None
+    assert (got.tracking, got.timer_over, got.seller_contacted, got.offer_amount) == (
+        "stalled",
+        None,
+        False,
+        2.5,
+    )
+    assert got.order_finished_on == date(2026, 11, 1)
+    assert got.asked == ("price_usd", "tracking") and got.round_done is False
+    assert await storage.answers.get(BOB, parcel.id) is None
+    with pytest.raises(ValueError, match="not an answer column"):
+        await storage.answers.update(ALICE, parcel.id, status="delivered")
+
+
+async def test_answers_keep_existing_never_overwrites(storage: Storage) -> None:
+    parcel = await storage.parcels.add(ALICE, "RB123456789CN")
+    assert await storage.answers.update(ALICE, parcel.id, keep_existing=True, timer_over=True)
+    assert not await storage.answers.update(
+        ALICE, parcel.id, keep_existing=True, timer_over=False, round_done=True
+    )
+    got = await storage.answers.get(ALICE, parcel.id)
+    assert got is not None and got.timer_over is True and got.round_done is False
+
+
+async def test_answers_go_with_their_parcel(storage: Storage) -> None:
+    parcel = await storage.parcels.add(ALICE, "RB123456789CN")
+    await storage.answers.update(ALICE, parcel.id, paid_with_paypal=True)
+    assert await storage.parcels.delete(ALICE, parcel.id)
+    assert await storage.db.fetchval("SELECT count(*) FROM parcel_answers") == 0

@@ -1,4 +1,4 @@
--- Rows valid for schema version 2 (0001's, with the carrier's own words and counted checks); every table gets at least one (test_migrations checks it).
+-- Rows valid for schema version 2; every table gets at least one (test_migrations checks it).
 -- Odd values on purpose: unicode, NULLs, REAL amounts, blobs, negative chat ids.
 INSERT INTO users (id, chat_id, language, timezone, quiet_start, quiet_end, created_at, updated_at,
                    blocked_at, last_seen_at)
@@ -23,18 +23,12 @@ VALUES (1, 1001, 'RB123456789CN', 'Наушники 🎧', 'china-post', 's10', 
         NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL);
 
 INSERT INTO tracking_events (id, parcel_id, event_key, occurred_at, status, location, description,
-                             raw_code, source, created_at, detail)
+                             raw_code, source, created_at)
 VALUES (1, 1, 'cainiao:1699990000:GWMS_ACCEPT', 1699990000, 'info_received', 'Shenzhen',
-        'Принято на склад', 'GWMS_ACCEPT', 'cainiao', 1700000000, '包裹已出库 preMainCode:SINOA00241668IL'),
-       (2, 1, 'cainiao:nodate:abc', NULL, NULL, NULL, '', NULL, 'cainiao', 1700000001, NULL),
+        'Принято на склад', 'GWMS_ACCEPT', 'cainiao', 1700000000),
+       (2, 1, 'cainiao:nodate:abc', NULL, NULL, NULL, '', NULL, 'cainiao', 1700000001),
        (3, 3, '17track:1700000000:Delivered', 1700000000, 'delivered', 'Москва 101000',
-        'Вручено', 'Delivered', '17track', 1700000002, '');
-
-INSERT INTO tracking_checks (parcel_id, source, result, since_event_at, checks, first_at, last_at)
-VALUES (1, 'cainiao', 'new', 0, 1, 1700000000, 1700000000),
-       (1, 'cainiao', 'same', 1699990000, 38, 1700000100, 1700900000),
-       (1, '17track', 'failed', 1699990000, 2, 1700000200, 1700000300),
-       (2, 'cainiao', 'empty', 0, 5, 1700000000, 1700400000);
+        'Вручено', 'Delivered', '17track', 1700000002);
 
 INSERT INTO source_registrations (source, number, registered_at, stopped_at)
 VALUES ('17track', 'RB123456789CN', 1700000000, NULL),
@@ -61,3 +55,10 @@ INSERT INTO ptb_callback_data (id, data, updated_at) VALUES (1, X'01', 170000000
 INSERT INTO ptb_conversations (name, key, state, updated_at)
 VALUES ('add_parcel', '[1001,1001]', X'4B01', 1700000000),
        ('dispute', '[-1002,1002,77]', X'4B02', 1700000000);
+
+INSERT INTO parcel_answers (parcel_id, tracking, quiet_since, timer_over, seller_contacted,
+                            dispute_open, paid_with_paypal, offer_amount, order_finished_on,
+                            asked, round_done, updated_at)
+VALUES (1, 'stalled', '2023-11-10', 1, 0, 0, 1, 2.5, '2023-11-01',
+        '["protection_days_left","tracking"]', 1, 1700000400),
+       (2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, '[]', 0, 1700000000);

@@ -1,4 +1,4 @@
--- Schema version 2: what the dispute evidence and events in the user's language need.
+-- Schema version 4: what the dispute evidence and events in the user's language need.
 --
 -- The carrier's own words next to the standard text (Cainiao `desc` beside `standerdDesc`): the
 -- hand-over number at the next carrier, a place, a note in Chinese. NULL for events stored before.

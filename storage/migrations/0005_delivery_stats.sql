@@ -1,4 +1,4 @@
--- Schema version 3: anonymous delivery statistics (bot/estimates.py).
+-- Schema version 5: anonymous delivery statistics (bot/estimates.py).
 --
 -- One row per delivered parcel: its route and durations, no user id, no number, nothing that
 -- points back to anyone (so /forgetme leaves it). Days are whole days.

@@ -1,0 +1,249 @@
+"""The "what now?" interview: which question comes next, and what an answer changes.
+
+Pure (no Telegram, no database): the chat keeps an :class:`Interview` in the user's session,
+asks :meth:`Interview.next_question`, and hands each answer to :meth:`Interview.take`, which
+returns the :class:`Change` to store — parcel columns and the parcel's other answers — as data.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from bot.advice.advisor import WAITS_FOR_SELLER, Advice
+from bot.advice.facts import Facts, NumberFormat, SellerResponse, Tracking
+from bot.advice.parcel_facts import NO_ANSWERS, AnswersRecord
+from bot.i18n import N_
+from bot.intents import Intent, detect_intent, has_track_number
+from bot.parsing import parse_number
+from bot.tracknumbers import analyze
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTIONS = 3
+SKIP = "skip"
+# Actions after which the user waits for the seller: offer "remind me if the seller is silent".
+SELLER_ACTIONS = WAITS_FOR_SELLER
+
+_DAY_CHOICES = (3, 7, 10, 15, 20)
+_DAY_BUTTONS = [(str(n), str(n)) for n in _DAY_CHOICES] + [(N_("30+"), "30")]
+# (label msgid, value) per question; the value is what `Interview.take` reads.
+BUTTONS: dict[str, list[tuple[str, str]]] = {
+    "days_since_shipped": _DAY_BUTTONS,
+    "tracking": [
+        (N_("Nothing found anywhere"), Tracking.NOT_FOUND.value),
+        (N_("Only inside China"), Tracking.ORIGIN_ONLY.value),
+        (N_("It is moving"), Tracking.MOVING.value),
+        (N_("No new events for a while"), Tracking.STALLED.value),
+        (N_("It disappeared from tracking"), Tracking.VANISHED.value),
+        (N_("Held at customs"), Tracking.CUSTOMS.value),
+        (N_("Delivered"), Tracking.DELIVERED.value),
+        (N_("Delivered, but I have nothing"), Tracking.DELIVERED_NOT_RECEIVED.value),
+        (N_("Returned to the sender"), Tracking.RETURNED.value),
+    ],
+    "stalled_days": _DAY_BUTTONS,
+    "price_usd": [(N_("under $5"), "3"), (N_("$5-10"), "7.5"), (N_("over $10"), "20")],
+    "protection_days_left": [
+        (N_("It is over"), "over"),
+        *((str(n), str(n)) for n in (2, 6, 10, 20, 30)),
+        (N_("more"), "45"),
+    ],
+    "seller_contacted": [
+        (N_("No"), "no"),
+        (N_("Today"), "0"),
+        (N_("2 days ago"), "2"),
+        (N_("5+ days ago"), "5"),
+    ],
+    "dispute_open": [(N_("No"), "no"), (N_("Yes, 1-4 days"), "2"), (N_("Yes, 5+ days"), "6")],
+    "seller_response": [
+        (N_("Silent"), SellerResponse.NONE.value),
+        (N_("Only promises"), SellerResponse.PROMISED.value),
+        (N_("Accepted"), SellerResponse.ACCEPTED.value),
+        (N_("Offered an amount"), SellerResponse.OFFER.value),
+        (N_("Refused"), SellerResponse.REFUSED.value),
+        (N_("Asks me to cancel"), SellerResponse.ASKED_CANCEL.value),
+    ],
+    "order_finished_days_ago": _DAY_BUTTONS,
+    "paid_with_paypal": [(N_("Yes"), "yes"), (N_("No"), "no")],
+}
+# Questions a typed number answers.
+NUMERIC = frozenset(
+    {
+        "days_since_shipped",
+        "stalled_days",
+        "order_finished_days_ago",
+        "protection_days_left",
+        "price_usd",
+        "offer_amount",
+        "seller_contacted",
+        "dispute_open",
+    }
+)
+# Short codes keep callback data well inside 64 bytes; they are on buttons already sent.
+CODES = {
+    "days_since_shipped": "ds",
+    "tracking": "tr",
+    "stalled_days": "sd",
+    "number_format": "nf",
+    "price_usd": "pr",
+    "protection_days_left": "pl",
+    "seller_contacted": "sc",
+    "dispute_open": "do",
+    "seller_response": "sr",
+    "offer_amount": "oa",
+    "order_finished_days_ago": "of",
+    "paid_with_paypal": "pp",
+}
+NAMES = {code: name for name, code in CODES.items()}
+
+_SKIP_WORDS = frozenset(
+    {"skip", "don't know", "dont know", "no idea", "not sure", "пропустить", "не знаю", "хз"}
+)
+
+
+def is_skip(text: str) -> bool:
+    return text.strip().casefold().rstrip(".!").replace("ё", "е") in _SKIP_WORDS
+
+
+def claims(name: str, text: str) -> bool:
+    """Whether typed ``text`` belongs to the open question ``name``: an answer, "skip", or
+    something to ask again about. Track numbers and questions of their own go to their features."""
+    if not text or text.startswith("/"):
+        return False
+    if name == "number_format" or is_skip(text):
+        return True
+    if name in NUMERIC and parse_number(text) is not None:
+        return True
+    return not has_track_number(text) and detect_intent(text) in (Intent.NONE, Intent.UNSURE)
+
+
+def typed_answer(name: str, text: str) -> str | None:
+    """The answer in typed ``text`` as `Interview.take` reads it; None: not an answer."""
+    if name == "number_format":
+        return text
+    if is_skip(text):
+        return SKIP
+    number = parse_number(text) if name in NUMERIC else None
+    return None if number is None else repr(number)
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What one answer changes on the parcel: its columns and its other answers."""
+
+    columns: dict[str, Any] = field(default_factory=dict)
+    answers: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Interview:
+    """One "what now?" round in progress (plain types: it lives in the user's session).
+
+    Without a parcel, the answers live here only (``facts``); with one, each answer is a
+    :class:`Change` stored on the parcel, so the next round and the dispute helper know it.
+    """
+
+    parcel_id: int | None = None
+    facts: dict[str, Any] = field(default_factory=dict)  # Facts.to_dict() without a parcel
+    asked: list[str] = field(default_factory=list)
+    asking: str | None = None
+
+    def next_question(
+        self, facts: Facts, advice: Advice, answers: AnswersRecord = NO_ANSWERS
+    ) -> str | None:
+        """The fact to ask next, or None: answer now."""
+        if len(self.asked) >= MAX_QUESTIONS:
+            return None
+        asked = {*self.asked, *answers.asked}
+        todo = [name for name in advice.missing if name not in asked and name in CODES]
+        if self.parcel_id is not None:
+            todo = [name for name in todo if name != "number_format"]  # the parcel's is known
+            if answers.round_done and not self.asked:
+                return None  # asked once already: answer right away with what is known
+        if facts.timer_over and "order_finished_days_ago" in todo:
+            # Right after "it is over": when it ended decides between a dispute and support.
+            todo.remove("order_finished_days_ago")
+            todo.insert(0, "order_finished_days_ago")
+        return todo[0] if todo else None
+
+    def finish(self) -> Change:
+        """The round is over: a parcel that was asked about is not asked again next time."""
+        if self.parcel_id is not None and self.asked:
+            return Change(answers={"round_done": True})
+        return Change()
+
+    def take(self, name: str, raw: str, today: date, answers: AnswersRecord = NO_ANSWERS) -> Change:
+        """Question ``name`` answered with ``raw`` (a button value, a typed number or "skip")."""
+        self.asked.append(name)
+        self.asking = None
+        on_parcel = self.parcel_id is not None
+        asked = {"asked": tuple(sorted({*answers.asked, name}))} if on_parcel else {}
+        if raw == SKIP:
+            return Change(answers=asked)
+        try:
+            fact, value, columns, more = _interpret(name, raw, today, on_parcel)
+        except ValueError:
+            log.info("ignored an odd answer %r for %s", raw, name)
+            return Change(answers=asked)
+        if on_parcel:  # stored on the parcel: the session keeps no copy
+            return Change(columns=columns, answers={**asked, **more})
+        facts = Facts.from_dict(self.facts)
+        if name == "number_format":
+            facts = facts.replace(track_number=raw.strip())
+        self.facts = facts.replace(**{fact: value}).to_dict()
+        return Change()
+
+
+def _interpret(
+    name: str, raw: str, today: date, on_parcel: bool
+) -> tuple[str, Any, dict[str, Any], dict[str, Any]]:
+    """(fact, value, parcel columns, other answers) for one answer; ValueError if odd."""
+    if name == "tracking":
+        value = Tracking(raw).value
+        return name, value, {}, {"tracking": value}
+    if name == "seller_response":
+        value = SellerResponse(raw).value
+        return name, value, {"seller_response": value}, {}
+    if name == "number_format":
+        return name, NumberFormat(analyze(raw).verdict.value).value, {}, {}
+    if name == "paid_with_paypal":
+        return name, raw == "yes", {}, {name: raw == "yes"}
+    if name == "protection_days_left" and raw == "over":
+        # Over, but since when is unknown: a flag, not a made-up deadline (the finish date is
+        # the next question, and decides between a dispute and AliExpress support).
+        return "timer_over", True, {}, {"timer_over": True}
+    if name in ("seller_contacted", "dispute_open") and raw == "no":
+        return name, False, {}, {name: False}
+    number = float(raw)
+    if name == "price_usd":
+        price = round(number, 2)
+        return name, price, {"price_amount": price, "price_currency": "USD"}, {}
+    if name == "offer_amount":
+        offer = round(number, 2)
+        return name, offer, {}, {name: offer}
+    n = int(number)
+    if name == "protection_days_left":
+        return name, n, {"protection_deadline": today + timedelta(days=n)}, {}
+    ago = max(0, n)
+    day = today - timedelta(days=ago)
+    if name == "days_since_shipped":
+        return name, ago, {"shipped_on": day}, {}
+    if name == "order_finished_days_ago":
+        # The order finishes when the timer ends: a deadline keeps counting as days pass.
+        return name, ago, {"protection_deadline": day}, {}
+    if name == "seller_contacted":
+        return "seller_contacted_days_ago", ago, {"seller_contacted_on": day}, {}
+    if name == "dispute_open":
+        return "dispute_open_days", ago, {"dispute_opened_on": day, "dispute_status": "open"}, {}
+    if name == "stalled_days":
+        return name, ago, {}, {"quiet_since": day}
+    raise ValueError(f"no answer for {name}")
+
+
+def reminder_days(advice: Advice) -> int | None:
+    """In how many days a reminder fits this advice (None: no reminder to offer)."""
+    if advice.action in SELLER_ACTIONS:
+        return advice.next_check_in_days or 5
+    return advice.next_check_in_days

@@ -2,7 +2,7 @@
 
 Fills ``delivery_stats`` (and its per-day histogram, as the watcher does: same statements, one
 transaction per chunk) with 1,000,000 anonymous deliveries over 60 routes x 8 services, then
-times the card's read, ``Stats.route`` (one indexed query) plus ``bot.estimates.estimate``, for
+times the card's read, ``Stats.route`` (one indexed query) plus ``bot.core.estimates.estimate``, for
 random routes through the real repository (aiosqlite's thread hop included). Prints the median
 and p99 in milliseconds; the last line is the summary.
 """
@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.estimates import Delivery, estimate
+from bot.core.estimates import Delivery, estimate
 from storage import Storage
 
 ROWS = 1_000_000

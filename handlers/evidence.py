@@ -1,5 +1,5 @@
 """/evidence and the card's "Evidence picture" button: the parcel's record as a picture for the
-AliExpress dispute (bot/evidence.py draws it; this module loads the data and sends it).
+AliExpress dispute (bot/ui/evidence.py draws it; this module loads the data and sends it).
 
 Sent as a photo (a preview Telegram shows in the chat) and as a PNG file (Telegram recompresses
 photos; the dispute upload wants the sharp original), with a button for the PDF.
@@ -15,10 +15,11 @@ from telegram import InputFile, Update
 from telegram.ext import CommandHandler
 
 from bot.app import BotContext, ParcelScoutApplication
-from bot.evidence import CheckCount, Evidence, EvidenceEvent, alt_text, render_pdf, render_png
 from bot.i18n import N_, _, ngettext
-from bot.present import esc, fmt_money, user_zone
-from handlers.callbacks import EvidencePdf, EvidencePicture, route
+from bot.ui.buttons import EvidencePdf, EvidencePicture
+from bot.ui.evidence import CheckCount, Evidence, EvidenceEvent, alt_text, render_pdf, render_png
+from bot.ui.present import esc, fmt_money, user_zone
+from handlers.callbacks import route
 from handlers.common import keyboard, send_html
 from storage import Parcel
 

@@ -19,16 +19,10 @@ from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.clock import Clock
+from bot.ui.buttons import DisputeCheckin, ParcelAction, ParcelVerb, WhatNowParcel, WhatNowSilent
 from bot.watch import reminders, sender
 from bot.watch.message import Button, Go, Message, Rows
 from bot.watch.sender import Delivery, DrainStats, Outcome
-from handlers.callbacks import (
-    DisputeCheckin,
-    ParcelAction,
-    ParcelVerb,
-    WhatNowParcel,
-    WhatNowSilent,
-)
 from handlers.common import keyboard
 from storage import Storage, ts
 

@@ -11,7 +11,8 @@ from telegram.ext import Application, CommandHandler
 
 from bot.app import BotContext
 from bot.i18n import N_, _
-from handlers.callbacks import PrivacyForget, YesNo, route
+from bot.ui.buttons import PrivacyForget, YesNo
+from handlers.callbacks import route
 from handlers.common import edit_or_send, keyboard, send_html
 from storage import Parcel, from_ts
 
@@ -21,7 +22,7 @@ COMMANDS = [
     ("export", N_("Download your parcels as a CSV file")),
     ("forgetme", N_("Delete everything I store about you")),
 ]
-# Said by /help and /forgetme: the delivery statistics (bot/estimates.py) stay, being anonymous.
+# Said by /help and /forgetme: the delivery statistics (bot/core/estimates.py) stay, being anonymous.
 ANONYMOUS_STATS = N_(
     "Kept after deletion: how many days delivered parcels took on each route (countries, "
     "carrier, month), with no number and nothing that points to you; it tells everyone how "

@@ -801,10 +801,10 @@ ANY_SERVICE: Final = "*"  # the delivery_days rows pooling every service of a ro
 
 
 class Stats(_Repo):
-    """Anonymous delivery statistics (bot/estimates.py): rows and the per-day histogram.
+    """Anonymous delivery statistics (bot/core/estimates.py): rows and the per-day histogram.
 
     A delivery is a mapping with ``origin, dest, service, month, transit_days, handover_days,
-    customs_days`` (``bot.estimates.Delivery`` as a dict).
+    customs_days`` (``bot.core.estimates.Delivery`` as a dict).
     """
 
     @staticmethod

@@ -20,8 +20,7 @@ from typing import Any
 
 from bot import metrics
 from bot.clock import Clock
-from bot.estimates import delivery
-from bot.present import STATUSES
+from bot.core.estimates import delivery
 from bot.tracking.errors import SourceError
 from bot.tracking.model import (
     ETA_FROM,
@@ -34,6 +33,7 @@ from bot.tracking.model import (
 )
 from bot.tracking.router import TrackQuery
 from bot.tracking.service import TrackingService
+from bot.ui.present import STATUSES
 from bot.watch import texts
 from bot.watch.cadence import DAY, DEFAULT_CADENCE, FINAL, STALL_STATUSES, Cadence
 from bot.watch.diff import PUSH_EVENTS, PUSH_FIRST, PUSH_STATUS, detect_change
@@ -92,7 +92,7 @@ class _Plan:
     checks: Counter[tuple[str, str]] = field(default_factory=Counter)  # (source, result) → n
     # One row per parcel checked, for the record the dispute evidence quotes (storage.Checks).
     tallies: list[dict[str, Any]] = field(default_factory=list)
-    # Parcels delivered in this batch, anonymous (bot.estimates): the statistics the card quotes.
+    # Parcels delivered in this batch, anonymous (bot.core.estimates): the statistics the card quotes.
     deliveries: list[dict[str, Any]] = field(default_factory=list)
     etas: list[dict[str, Any]] = field(default_factory=list)  # the vendors' delivery estimates
 
@@ -103,7 +103,7 @@ def _event_payload(event: TrackEvent, source: str) -> dict[str, Any]:
         "loc": event.location,
         "desc": event.description,
         "status": None if event.status is None else str(event.status),
-        # The push names the event in the reader's language (bot.event_texts).
+        # The push names the event in the reader's language (bot.tracking.event_texts).
         "src": source,
         "code": event.code,
         "detail": event.detail,

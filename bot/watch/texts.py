@@ -12,15 +12,15 @@ from typing import Any
 
 from babel.dates import format_date
 
-from bot.event_texts import event_words
 from bot.i18n import _, current_language, ngettext
+from bot.tracking.event_texts import event_words
 
-# The shared vocabulary (labels, meanings, formats, escaping) lives in bot.present; user_zone is
+# The shared vocabulary (labels, meanings, formats, escaping) lives in bot.ui.present; user_zone is
 # re-exported for the watch modules that take it from here.
-from bot.present import esc, fmt_time, status_label
-from bot.present import status_meaning as meaning
-from bot.present import user_zone as user_zone
-from bot.textlimits import truncate_html
+from bot.ui.present import esc, fmt_time, status_label
+from bot.ui.present import status_meaning as meaning
+from bot.ui.present import user_zone as user_zone
+from bot.ui.textlimits import truncate_html
 from bot.watch.cadence import DAY
 from bot.watch.message import Button, Go, Message, Rows
 

@@ -7,7 +7,7 @@ from dataclasses import asdict
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from bot.estimates import MIN_PARCELS, Delivery
+from bot.core.estimates import MIN_PARCELS, Delivery
 from tests.fakes.tracking_servers import FakeEvent
 
 if TYPE_CHECKING:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from bot.event_texts import event_msgid
 from bot.i18n import translate
 from bot.tracking import cainiao
+from bot.tracking.event_texts import event_msgid
 from tests.fakes.tracking_servers import FakeEvent
 
 if TYPE_CHECKING:

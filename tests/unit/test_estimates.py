@@ -1,4 +1,4 @@
-"""Delivery estimates (bot/estimates.py): durations of a delivered parcel, percentiles, the basis
+"""Delivery estimates (bot/core/estimates.py): durations of a delivered parcel, percentiles, the basis
 (pooled for the service, pooled for the route, the brief), the card's line, and the statistics
 over SQLite (one indexed read)."""
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.estimates import (
+from bot.core.estimates import (
     BRIEF_DAYS,
     DAY,
     MIN_PARCELS,
@@ -24,7 +24,7 @@ from bot.i18n import use_language
 from bot.tracking.cainiao import parse_module
 from bot.tracking.model import ETA_FROM, ETA_TO
 from bot.tracking.track17 import parse_item
-from handlers.parcels import views
+from bot.ui import parcel_views as views
 from storage import Storage
 
 T0 = 1_793_491_200  # 2026-11-01 00:00 UTC

@@ -1,4 +1,4 @@
-"""Events in the reader's language (bot/event_texts.py): every code a client knows has a text in
+"""Events in the reader's language (bot/tracking/event_texts.py): every code a client knows has a text in
 English and Russian; the carrier's words come beneath only when they add something."""
 
 from __future__ import annotations
@@ -7,11 +7,11 @@ import re
 
 import pytest
 
-from bot.event_texts import TABLES, event_msgid, event_words
 from bot.i18n import translate, use_language
 from bot.tracking import cainiao, russianpost, track17
+from bot.tracking.event_texts import TABLES, event_msgid, event_words
+from bot.ui import parcel_views as views
 from bot.watch import texts
-from handlers.parcels import views
 from storage import TrackingEvent
 
 # 17TRACK v2.2's sub-statuses, the whole published list (the client maps only some of them).
@@ -46,7 +46,7 @@ def test_the_table_covers_at_least_the_codes_the_clients_map() -> None:
 @pytest.mark.parametrize(("source", "code"), known_codes())
 def test_every_known_code_has_a_short_text_in_english_and_russian(source: str, code: str) -> None:
     msgid = event_msgid(source, code)
-    assert msgid is not None, f"{source} code {code} has no text in bot/event_texts.py"
+    assert msgid is not None, f"{source} code {code} has no text in bot/tracking/event_texts.py"
     assert len(msgid) <= 80
     russian = translate(msgid, "ru")
     assert russian != msgid, f"no Russian for {msgid!r} (locales/ru/LC_MESSAGES/events.po)"

@@ -1,4 +1,4 @@
-"""The evidence renderer (bot/evidence.py): data in, PNG/PDF bytes out. Decoded, never compared
+"""The evidence renderer (bot/ui/evidence.py): data in, PNG/PDF bytes out. Decoded, never compared
 pixel by pixel: size, the PNG's description, the PDF's text layer and the sentences it builds."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pypdf
 from PIL import Image
 
 from bot import evidence
-from bot.evidence import CheckCount, Evidence, EvidenceEvent
+from bot.ui.evidence import CheckCount, Evidence, EvidenceEvent
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 T0 = int(datetime(2026, 11, 2, tzinfo=UTC).timestamp())

@@ -2,7 +2,7 @@
 
 Pure (gettext only). Keyed by source, then by the code the client stores in ``TrackEvent.code``:
 Cainiao's ``actionCode``, 17TRACK's event ``stage`` or ``sub_status``, Russian Post's operation
-type, or ``type.attribute`` when the attribute tells more. Beside ``bot.present`` rather than in
+type, or ``type.attribute`` when the attribute tells more. Beside ``bot.ui.present`` rather than in
 it: a table of ~90 codes with its own catalog (``events.po``), which grows whenever a client
 learns a code; ``tests/unit/test_event_texts.py`` fails when a client's code has no text here.
 

@@ -7,22 +7,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, tzinfo
 
-from bot.estimates import Estimate
-from bot.event_texts import event_words
-from bot.evidence import source_name
+from bot.core.estimates import Estimate
+from bot.core.parsing import to_usd
 from bot.i18n import _, ngettext
-from bot.parsing import to_usd
-from bot.present import (
-    days,
-    esc,
-    fmt_date,
-    fmt_money,
-    fmt_time,
-    status_emoji,
-    status_line,
-    status_word,
-)
-from handlers.callbacks import (
+from bot.tracking.event_texts import event_words
+from bot.ui.buttons import (
     ArchivePage,
     DisputeParcel,
     EvidencePicture,
@@ -33,6 +22,17 @@ from handlers.callbacks import (
     ParcelsPage,
     ParcelVerb,
     WhatNowParcel,
+)
+from bot.ui.evidence import source_name
+from bot.ui.present import (
+    days,
+    esc,
+    fmt_date,
+    fmt_money,
+    fmt_time,
+    status_emoji,
+    status_line,
+    status_word,
 )
 from handlers.common import Button
 from storage import Parcel, TrackingEvent

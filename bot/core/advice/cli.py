@@ -7,8 +7,8 @@ import json
 import sys
 from datetime import date
 
-from bot.advice.advisor import action_label, advise, days
-from bot.advice.facts import Facts, NumberFormat, SellerResponse, Tracking
+from bot.core.advice.advisor import action_label, advise, days
+from bot.core.advice.facts import Facts, NumberFormat, SellerResponse, Tracking
 from bot.i18n import SUPPORTED, _, use_language
 
 

@@ -13,10 +13,10 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from bot.advice.advisor import Advice, advise, reason_for
-from bot.advice.facts import Facts, SellerResponse, Tracking
-from bot.advice.letters import DisputeReason, Problem
-from bot.advice.timelines import DEFAULTS
+from bot.core.advice.advisor import Advice, advise, reason_for
+from bot.core.advice.facts import Facts, SellerResponse, Tracking
+from bot.core.advice.letters import DisputeReason, Problem
+from bot.core.advice.timelines import DEFAULTS
 from bot.i18n import N_
 
 

@@ -6,7 +6,7 @@ localized by the handler). Rendered with matplotlib's Agg backend and the DejaVu
 (Latin and Cyrillic, so a nickname or a Russian Post place name renders); no font is fetched.
 
 Everything shown comes from what the bot stored: the number and its verdict
-(``bot.tracknumbers.analyze``), the order facts the user gave, every event with its time in UTC
+(``bot.core.tracknumbers.analyze``), the order facts the user gave, every event with its time in UTC
 and in the user's zone, the source and the carrier's own words, the counted checks
 (``tracking_checks``: "checked 38 times between … on Cainiao and 17TRACK: no events"), the days
 since shipping and since the last event, and a small timeline chart.
@@ -32,9 +32,9 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.ft2font import FT2Font
 
-from bot.event_texts import event_msgid
-from bot.present import STATUSES
-from bot.tracknumbers import analyze
+from bot.core.tracknumbers import analyze
+from bot.tracking.event_texts import event_msgid
+from bot.ui.present import STATUSES
 
 DAY: Final = 86400
 DPI: Final = 150

@@ -14,10 +14,10 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from bot.advice import letters
-from bot.advice.facts import Facts, NumberFormat, SellerResponse, Tracking
-from bot.advice.letters import DisputeReason
-from bot.advice.timelines import DEFAULTS, Timelines
+from bot.core.advice import letters
+from bot.core.advice.facts import Facts, NumberFormat, SellerResponse, Tracking
+from bot.core.advice.letters import DisputeReason
+from bot.core.advice.timelines import DEFAULTS, Timelines
 from bot.i18n import N_, _, ngettext
 
 
@@ -80,7 +80,7 @@ class Advice:
     """One answer, already localized in the language current when `advise` ran.
 
     ``letter`` is English on purpose (for the seller or the dispute form). ``missing`` names facts
-    (keys of `bot.advice.facts.fact_question`) that would change or sharpen the answer, most
+    (keys of `bot.core.advice.facts.fact_question`) that would change or sharpen the answer, most
     important first.
     """
 

@@ -23,6 +23,7 @@ from telegram.ext import TypeHandler
 from handlers import (
     admin,
     dispute,
+    evidence,
     explain,
     fallback,
     help,
@@ -45,6 +46,7 @@ MODULES: list[ModuleType] = [
     parcels,
     settings,
     whatnow,
+    evidence,
     privacy,
     admin,
     help,
@@ -63,6 +65,7 @@ MENU_ORDER = (
     "list",
     "whatnow",
     "dispute",
+    "evidence",
     "settings",
     "language",
     "export",

@@ -22,6 +22,12 @@ COMMANDS = [
     ("export", N_("Download your parcels as a CSV file")),
     ("forgetme", N_("Delete everything I store about you")),
 ]
+# Said by /help and /forgetme: the delivery statistics (bot/core/estimates.py) stay: anonymous.
+ANONYMOUS_STATS = N_(
+    "Kept after deletion: how many days delivered parcels took on each route (countries, "
+    "carrier, month), with no number and nothing that points to you; it tells everyone how "
+    "long parcels like theirs take."
+)
 
 EXPORT_COLUMNS = (
     "number",
@@ -135,6 +141,7 @@ async def forget_me(update: Update, context: BotContext) -> None:
                 "Your parcels, their history, the facts you told me, your settings and any "
                 "pending notifications are deleted for good. This cannot be undone."
             ),
+            _(ANONYMOUS_STATS),
             _("Tip: /export first if you want a copy of your parcels."),
         )
     )

@@ -110,6 +110,10 @@ class Parcel:
     claimed_until: int | None = None
     archived_at: int | None = None
     stall_alerted_at: int | None = None
+    # schema 3: the vendor's delivery estimate (unix seconds) and which source gave it
+    eta_from: int | None = None
+    eta_to: int | None = None
+    eta_source: str | None = None
 
     @property
     def is_active(self) -> bool:
@@ -173,6 +177,7 @@ class NewEvent:
     location: str | None = None
     description: str = ""
     raw_code: str | None = None
+    detail: str | None = None  # the carrier's own words beside the standard text
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +192,23 @@ class TrackingEvent:
     raw_code: str | None
     source: str
     created_at: int
+    detail: str | None = None  # schema 2; None for events stored before it
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> Self:
+        return _from_row(cls, row)  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckTally:
+    """How often one source answered one way for a parcel (see tracking_checks)."""
+
+    source: str
+    result: str  # "new", "same", "empty" or "failed"
+    since_event_at: int  # the parcel's last event time when checked; 0 = it had none
+    checks: int
+    first_at: int
+    last_at: int
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Self:

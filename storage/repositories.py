@@ -21,6 +21,7 @@ from storage.models import (
     ANSWER_DATE_FIELDS,
     ANSWER_FLAG_FIELDS,
     PARCEL_DATE_FIELDS,
+    CheckTally,
     NewEvent,
     OutboxItem,
     Parcel,
@@ -559,6 +560,15 @@ class Parcels(_Repo):
             rows,
         )
 
+    @staticmethod
+    def set_eta_statement(rows: Sequence[Mapping[str, Any]]) -> Statement:
+        """The vendor's delivery estimate: rows of ``id, eta_from, eta_to, eta_source``."""
+        return (
+            "UPDATE parcels SET eta_from = :eta_from, eta_to = :eta_to, eta_source = :eta_source "
+            "WHERE id = :id",
+            rows,
+        )
+
     async def stalled(self, before: int, statuses: Sequence[str], limit: int = 500) -> list[Parcel]:
         """Active parcels in ``statuses`` whose last event is older than ``before`` and whose
         stall was not announced since that event."""
@@ -667,13 +677,13 @@ class Events(_Repo):
                 row = await tx.fetchone(
                     """
                     INSERT INTO tracking_events (parcel_id, event_key, occurred_at, status,
-                        location, description, raw_code, source, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        location, description, raw_code, source, created_at, detail)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (parcel_id, event_key) DO NOTHING
                     RETURNING *
                     """,
                     (parcel_id, event.event_key, event.occurred_at, event.status, event.location,
-                     event.description, event.raw_code, event.source, now),
+                     event.description, event.raw_code, event.source, now, event.detail),
                 )  # fmt: skip
                 if row is not None:
                     inserted.append(TrackingEvent.from_row(row))
@@ -727,13 +737,13 @@ class Events(_Repo):
         return (
             """
             INSERT INTO tracking_events (parcel_id, event_key, occurred_at, status, location,
-                description, raw_code, source, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                description, raw_code, source, created_at, detail)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (parcel_id, event_key) DO NOTHING
             """,
             [
                 (pid, e.event_key, e.occurred_at, e.status, e.location, e.description,
-                 e.raw_code, e.source, now)
+                 e.raw_code, e.source, now, e.detail)
                 for pid, e in rows
             ],
         )  # fmt: skip
@@ -741,6 +751,102 @@ class Events(_Repo):
 
 def _event_order(event: TrackingEvent) -> tuple[int, int]:
     return (event.occurred_at if event.occurred_at is not None else event.created_at, event.id)
+
+
+class Checks(_Repo):
+    """Checks of parcels, counted per (parcel, source, result, last event then): the record the
+    dispute evidence quotes ("checked 38 times since Nov 2 on Cainiao: nothing new")."""
+
+    RESULTS: Final = ("new", "same", "empty", "failed")
+
+    async def record_many(self, rows: Sequence[Mapping[str, Any]]) -> int:
+        return await _executemany(self.db, self.record_many_statement(rows))
+
+    @staticmethod
+    def record_many_statement(rows: Sequence[Mapping[str, Any]]) -> Statement:
+        """Rows of ``parcel_id, source, result, since`` (last event time or 0) and ``at``."""
+        return (
+            """
+            INSERT INTO tracking_checks (parcel_id, source, result, since_event_at, checks,
+                first_at, last_at)
+            VALUES (:parcel_id, :source, :result, :since, 1, :at, :at)
+            ON CONFLICT (parcel_id, source, result, since_event_at) DO UPDATE SET
+                checks = checks + 1,
+                first_at = min(first_at, excluded.first_at),
+                last_at = max(last_at, excluded.last_at)
+            """,
+            list(rows),
+        )
+
+    async def for_parcel(self, parcel_id: int) -> list[CheckTally]:
+        rows = await self.db.fetchall(
+            "SELECT source, result, since_event_at, checks, first_at, last_at "
+            "FROM tracking_checks WHERE parcel_id = ? ORDER BY first_at, source, result",
+            (parcel_id,),
+        )
+        return [CheckTally.from_row(row) for row in rows]
+
+
+ANY_SERVICE: Final = "*"  # the delivery_days rows pooling every service of a route
+
+
+class Stats(_Repo):
+    """Anonymous delivery statistics (bot/core/estimates.py): rows and the per-day histogram.
+
+    A delivery is a mapping with ``origin, dest, service, month, transit_days, handover_days,
+    customs_days`` (``bot.core.estimates.Delivery`` as a dict).
+    """
+
+    @staticmethod
+    def record_statements(deliveries: Sequence[Mapping[str, Any]], *, now: int) -> list[Statement]:
+        """Statements storing ``deliveries`` (for ``Database.executemany_batch``)."""
+        rows = [
+            (d["origin"], d["dest"], d["service"], d["month"], d["transit_days"],
+             d["handover_days"], d["customs_days"], now)
+            for d in deliveries
+        ]  # fmt: skip
+        days = [
+            (d["origin"], d["dest"], key, d["transit_days"])
+            for d in deliveries
+            for key in dict.fromkeys((d["service"], ANY_SERVICE))
+            if key
+        ]
+        return [
+            (
+                "INSERT INTO delivery_stats (origin, dest, service, month, transit_days, "
+                "handover_days, customs_days, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            ),
+            (
+                "INSERT INTO delivery_days (origin, dest, service, days, parcels) "
+                "VALUES (?, ?, ?, ?, 1) ON CONFLICT (origin, dest, service, days) "
+                "DO UPDATE SET parcels = parcels + 1",
+                days,
+            ),
+        ]
+
+    async def record(
+        self, deliveries: Sequence[Mapping[str, Any]], *, now: int | None = None
+    ) -> None:
+        await self.db.executemany_batch(self.record_statements(deliveries, now=self._now(now)))
+
+    async def route(
+        self, origin: str | None, dest: str | None, service: str | None
+    ) -> dict[str, list[tuple[int, int]]]:
+        """The route's histograms, service → [(days, parcels)]: one indexed read, the
+        service's own rows and the route's pooled ones."""
+        rows = await self.db.fetchall(
+            "SELECT service, days, parcels FROM delivery_days "
+            "WHERE origin = ? AND dest = ? AND service IN (?, ?) ORDER BY service, days",
+            (origin or "", dest or "", service or ANY_SERVICE, ANY_SERVICE),
+        )
+        found: dict[str, list[tuple[int, int]]] = {}
+        for row in rows:
+            found.setdefault(str(row[0]), []).append((int(row[1]), int(row[2])))
+        return found
+
+    async def count(self) -> int:
+        return int(await self.db.fetchval("SELECT count(*) FROM delivery_stats"))
 
 
 class Registrations(_Repo):

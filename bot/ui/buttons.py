@@ -239,6 +239,23 @@ class ParcelAction(Callback, prefix="parcel"):
     parcel_id: int
 
 
+# evidence picture (handlers/evidence.py)
+
+
+@dataclass(frozen=True)
+class EvidencePicture(Callback, prefix="evidence:png"):
+    """The evidence picture of a parcel (PNG photo and file)."""
+
+    parcel_id: int
+
+
+@dataclass(frozen=True)
+class EvidencePdf(Callback, prefix="evidence:pdf"):
+    """The same record as a PDF."""
+
+    parcel_id: int
+
+
 # what now
 
 

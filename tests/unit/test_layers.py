@@ -68,8 +68,9 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "storage.persistence": ("telegram",),  # it is python-telegram-bot's persistence class
     # The normalised tracking model (statuses, events) is plain data the domain reasons about.
     "bot.core": ("bot.tracking.model",),
-    # Screens render stored records (plain dataclasses) and tracking statuses.
-    "bot.ui": ("storage.models", "bot.tracking.model"),
+    # Screens render stored records (plain dataclasses), tracking statuses and the vendors' event
+    # codes in the reader's language (the code tables live beside the clients that read them).
+    "bot.ui": ("storage.models", "bot.tracking.model", "bot.tracking.event_texts"),
 }
 
 

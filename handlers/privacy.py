@@ -15,6 +15,7 @@ from bot.ui.buttons import PrivacyForget, YesNo
 from handlers.callbacks import route
 from handlers.common import edit_or_send, keyboard, send_html
 from storage import Parcel, from_ts
+from storage.models import PARCEL_FACT_COLUMNS
 
 log = logging.getLogger(__name__)
 
@@ -39,16 +40,7 @@ EXPORT_COLUMNS = (
     "last_event_at",
     "last_checked_at",
     "archived_at",
-    "shipped_on",
-    "price_amount",
-    "price_currency",
-    "protection_deadline",
-    "seller_contacted_on",
-    "seller_response",
-    "dispute_opened_on",
-    "dispute_reason",
-    "dispute_amount",
-    "dispute_status",
+    *PARCEL_FACT_COLUMNS,
 )
 _PAGE = 200
 

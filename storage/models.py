@@ -10,7 +10,7 @@ import json
 import sqlite3
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
-from typing import Any, Self
+from typing import Any, Final, Self
 
 
 def ts(moment: datetime) -> int:
@@ -274,3 +274,18 @@ class ParcelPage:
     pages: int  # at least 1
     active: int
     archived: int
+
+
+# What the user told about an order (the columns /whatnow and the order facts screen fill in).
+PARCEL_FACT_COLUMNS: Final = (
+    "shipped_on",
+    "price_amount",
+    "price_currency",
+    "protection_deadline",
+    "seller_contacted_on",
+    "seller_response",
+    "dispute_opened_on",
+    "dispute_reason",
+    "dispute_amount",
+    "dispute_status",
+)

@@ -44,6 +44,11 @@ What it does:
   await `settle_hook` (set it to the Application's ``update_queue.join``), then until no request
   is in flight and none arrived for `quiet_period` seconds; all within `settle_timeout`, else an
   AssertionError names the stage that hung.
+
+Where it lives: `state` (constants, chats, the data every part shares), `updates` (getUpdates
+and webhooks), `methods` (the other Bot API methods), `controls` (the test API above),
+`server` (`BotApiEmulator`: lifecycle and HTTP plumbing, composed of the parts); `users`
+(SimulatedUser), `models` (plain data), `params` (decoding and checks), `html`, `ratelimit`.
 """
 
 from bot.emulator.html import EntityParseError, parse_html, utf16_len

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 from bot.emulator.models import CallbackAnswer, StoredMessage
 
 if TYPE_CHECKING:
-    from bot.emulator.server import BotApiEmulator, ChatState
+    from bot.emulator.controls import EmulatorControls
+    from bot.emulator.state import ChatState
 
 __all__ = ["SimulatedUser"]
 
@@ -19,13 +20,13 @@ JsonDict = dict[str, Any]
 class SimulatedUser:
     """A user in a private chat with the bot (chat id = user id).
 
-    `send` and `press` return once the bot has settled (see BotApiEmulator.settle), with the
+    `send` and `press` return once the bot has settled (see EmulatorControls.settle), with the
     messages the bot sent to this chat meanwhile.
     """
 
     def __init__(
         self,
-        emulator: BotApiEmulator,
+        emulator: EmulatorControls,
         *,
         user_id: int,
         first_name: str,

@@ -88,6 +88,8 @@ def advise_main(argv: list[str]) -> int:
             _("Do now: {action}").format(action=action_label(advice.action)),
         ]
         lines.append(advice.why)
+        if advice.deadline_note and advice.deadline_note != advice.situation:
+            lines.append(advice.deadline_note)
         if advice.next_check_in_days is not None:
             lines.append(_("Look again in {days}.").format(days=days(advice.next_check_in_days)))
         if advice.letter:

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.advice.advisor import Advice, advise, reason_for
+from bot.advice.deadline import TimerStep, arriving, timer_step
 from bot.advice.facts import Facts, SellerResponse, Tracking
 from bot.advice.letters import DisputeReason, Problem
 from bot.advice.timelines import DEFAULTS
@@ -226,7 +227,9 @@ def first_step(facts: Facts | None) -> Step:
         return Step.TIMER_ASK
     if left < 0:
         return Step.EXPIRED
-    if DEFAULTS.extend_window_min <= left <= DEFAULTS.extend_window and moving(facts):
+    # The advice's timer rule (bot.advice.deadline): the extension is offered only when it
+    # says "extend"; under 5 days, or a parcel not on its way, goes straight to the dispute.
+    if timer_step(left, arriving=arriving(facts)) is TimerStep.EXTEND and moving(facts):
         return Step.TIMER
     return Step.RECEIVED
 

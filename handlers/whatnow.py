@@ -117,13 +117,14 @@ async def _load(
 ) -> tuple[Facts, Parcel | None, ParcelAnswers | None] | None:
     """The facts the round is about (None: its parcel is gone)."""
     if interview.parcel_id is None:
-        return Facts.from_dict(interview.facts), None, None
+        return interview.overlay(Facts.from_dict(interview.facts)), None, None
     storage = context.services.storage
     parcel = await storage.parcels.get_owned(user_id, interview.parcel_id)
     if parcel is None:
         return None
     answers = await answers_of(context, user_id, parcel)
-    return facts_from_parcel(parcel, today, answers), parcel, answers
+    # Range answers ("over $10") inform this round only, never over an exact fact.
+    return interview.overlay(facts_from_parcel(parcel, today, answers)), parcel, answers
 
 
 async def _advance(update: Update, context: BotContext, interview: Interview) -> None:

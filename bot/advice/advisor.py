@@ -28,6 +28,7 @@ from bot.advice.facts import Facts, NumberFormat, SellerResponse, Tracking
 from bot.advice.letters import DisputeReason
 from bot.advice.timelines import DEFAULTS, Timelines
 from bot.i18n import N_, _, ngettext
+from bot.parsing import USD_RATES
 
 
 class Action(StrEnum):
@@ -124,6 +125,8 @@ class Advice:
                 "date": self.deadline_on.isoformat(),
                 "assumed": d.assumed,
                 "assumed_window_days": d.window,
+                "approximate": d.approx,
+                "note": self.deadline_note,
             },
         }
 
@@ -254,7 +257,7 @@ def _dispute_letter(c: Ctx) -> str:
         days_since_shipped=f.days_since_shipped,
         seller_contacted_days_ago=f.seller_contacted_days_ago,
         seller_silent=f.seller_response in _SILENT,
-        amount=f.price_usd,
+        amount=None if f.price_approx else f.price_usd,
         today=c.today,
         timelines=c.t,
     )
@@ -1023,12 +1026,34 @@ def missing_facts(
     return tuple(out)
 
 
+# Rules the price tier decides: they say when the price they used is approximate.
+_PRICE_RULES = frozenset({"cheap_untracked", "pricey_untracked"})
+
+
+def _price_note(f: Facts) -> str:
+    if f.price_typed and f.price_usd is not None:
+        currency = f.price_typed.split()[-1]
+        return _(
+            "I counted your {typed} as about {usd} at a fixed rate of {rate} {currency} per US "
+            "dollar: approximate, today's rate may differ."
+        ).format(
+            typed=f.price_typed,
+            usd=_usd(f.price_usd),
+            rate=f"{USD_RATES.get(currency, 0):g}",
+            currency=currency,
+        )
+    return _("This uses the price range you picked, not the exact total.")
+
+
 def advise(facts: Facts, *, today: date | None = None, timelines: Timelines = DEFAULTS) -> Advice:
     """The one next step for ``facts``, localized in the current language (letters stay English)."""
     rule = select_rule(facts, timelines)
     when = today or date.today()
     outcome = rule.build(Ctx(facts, timelines, when))
     deadline = deadline_of(facts, timelines)
+    why = outcome.why
+    if rule.name in _PRICE_RULES and facts.price_approx:
+        why += " " + _price_note(facts)
     next_check = outcome.next_check_in_days
     if facts.in_dispute is not True:
         # An open dispute holds the timer; otherwise no look falls past the deadline's margin.
@@ -1037,7 +1062,7 @@ def advise(facts: Facts, *, today: date | None = None, timelines: Timelines = DE
         action=outcome.action,
         rule=rule.name,
         situation=outcome.situation,
-        why=outcome.why,
+        why=why,
         next_check_in_days=next_check,
         letter=outcome.letter,
         missing=missing_facts(facts, rule, outcome.action, timelines),

@@ -48,6 +48,7 @@ class Deadline:
     days_left: int  # negative: ended that many days ago
     assumed: bool
     window: int | None = None  # the window assumed, in days from shipping
+    approx: bool = False  # a lower bound from a range button ("more than 30 days")
 
     def on(self, today: date) -> date:
         return today + timedelta(days=self.days_left)
@@ -62,7 +63,7 @@ def margin(t: Timelines = DEFAULTS) -> int:
 def deadline_of(f: Facts, t: Timelines = DEFAULTS) -> Deadline | None:
     """The user's deadline, else the earliest plausible one; None when nothing to count from."""
     if f.protection_days_left is not None:
-        return Deadline(f.protection_days_left, assumed=False)
+        return Deadline(f.protection_days_left, assumed=False, approx=f.timer_approx)
     if f.timer_over:
         return Deadline(-1, assumed=False)
     if f.days_since_shipped is not None:
@@ -129,6 +130,11 @@ def deadline_line(d: Deadline, today: date) -> str:
             "If your timer is the usual {window} days, it ends about {date}: check it on the "
             "order page."
         ).format(window=d.window, date=when)
+    if d.approx:
+        return _(
+            "You said more than {n} days are left: the timer ends on {date} at the earliest. For "
+            "the exact day, check the order page."
+        ).format(n=d.days_left - 1, date=when)
     if d.days_left < 0:
         return _("Buyer protection ended on {date}.").format(date=when)
     if d.days_left == 0:

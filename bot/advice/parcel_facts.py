@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from typing import Protocol
 
 from bot.advice.facts import Facts, NumberFormat, SellerResponse, Tracking
+from bot.parsing import to_usd
 from bot.tracking.model import Status
 from bot.tracknumbers import analyze
 
@@ -158,7 +159,11 @@ def facts_from_parcel(
     in_dispute = parcel.dispute_status == "open" or (
         parcel.dispute_opened_on is not None and parcel.dispute_status in (None, "open")
     )
-    price = parcel.price_amount if parcel.price_currency in (None, "USD") else None
+    price, typed = parcel.price_amount, None
+    if price is not None and parcel.price_currency not in (None, "USD"):
+        # Kept as typed; the price tiers need dollars: a fixed, approximate rate.
+        typed = f"{price:g} {parcel.price_currency}"
+        price = to_usd(price, parcel.price_currency)
     number = parcel.real_number or parcel.number
     left = (parcel.protection_deadline - today).days if parcel.protection_deadline else None
     return Facts(
@@ -167,6 +172,8 @@ def facts_from_parcel(
         stalled_days=quiet,
         number_format=number_format(number, parcel.kind),
         price_usd=price,
+        price_approx=typed is not None and price is not None,
+        price_typed=typed if price is not None else None,
         protection_days_left=left,
         timer_over=True if left is None and known.timer_over else None,
         seller_contacted=known.seller_contacted,

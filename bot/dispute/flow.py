@@ -246,7 +246,7 @@ def pick_parcel(state: DisputeState, facts: Facts, parcel_id: int | None = None)
     new = _copy(state)
     new.facts = facts.to_dict()
     new.parcel_id = parcel_id
-    new.amount = facts.price_usd
+    new.amount = claim_total(facts)
     return _goto(new, first_step(facts))
 
 
@@ -278,6 +278,12 @@ def choices(state: DisputeState) -> tuple[Choice, ...]:
         # Shares of an unknown total mean nothing: $0 (the known trick) or a typed amount.
         return tuple(c for c in CHOICES[Step.OFFER] if c.code == "off_0")
     return CHOICES[state.current]
+
+
+def claim_total(facts: Facts) -> float | None:
+    """The amount a claim may name: never an approximate price (converted at a fixed rate, or a
+    range button), which may be less than was paid; the text then says "the whole order total"."""
+    return None if facts.price_approx else facts.price_usd
 
 
 def order_total(state: DisputeState) -> float | None:
@@ -315,18 +321,18 @@ def next_step(state: DisputeState, choice: str, today: date | None = None) -> Di
     facts = new.known
     if choice in REASON_CHOICES:
         new.reason, new.problem, new.keep_item = REASON_CHOICES[choice].value, None, None
-        new.amount = facts.price_usd
+        new.amount = claim_total(facts)
     elif choice in PROBLEM_CHOICES:
         new.problem, new.reason = PROBLEM_CHOICES[choice].value, None
         new.keep_item = False if choice == "p_empty" else None
-        new.amount = facts.price_usd
+        new.amount = claim_total(facts)
     elif choice == "keep":
         new.keep_item = True
     elif choice == "send_back":
         new.keep_item = False
-        new.amount = facts.price_usd
+        new.amount = claim_total(facts)
     elif choice in AMOUNT_SHARES:
-        total = facts.price_usd
+        total = claim_total(facts)
         new.amount = round(total * AMOUNT_SHARES[choice], 2) if total is not None else None
         new.share = AMOUNT_SHARES[choice] if total is None else None
     elif choice == "submitted":

@@ -75,6 +75,8 @@ def test_every_advice_names_the_deadline_as_an_assumption() -> None:
         "date": "2026-12-19",
         "assumed": True,
         "assumed_window_days": 60,
+        "approximate": False,
+        "note": a.deadline_note,
     }
 
 

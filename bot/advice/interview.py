@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.advice.advisor import WAITS_FOR_SELLER, Advice
 from bot.advice.facts import Facts, NumberFormat, SellerResponse, Tracking
-from bot.advice.parcel_facts import NO_ANSWERS, AnswersRecord
+from bot.advice.parcel_facts import NO_ANSWERS, AnswersRecord, local_digits
 from bot.i18n import N_
 from bot.intents import Intent, detect_intent, has_track_number
 from bot.parsing import parse_money, parse_number, to_usd
@@ -235,7 +235,8 @@ def _interpret(
         value = SellerResponse(raw).value
         return name, value, {"seller_response": value}, {}
     if name == "number_format":
-        return name, NumberFormat(analyze(raw).verdict.value).value, {}, {}
+        fmt = local_digits(raw.strip(), NumberFormat(analyze(raw).verdict.value))
+        return name, fmt.value, {}, {}
     if name == "paid_with_paypal":
         return name, raw == "yes", {}, {name: raw == "yes"}
     if name == "protection_days_left" and raw == "over":

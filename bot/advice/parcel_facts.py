@@ -131,8 +131,17 @@ def number_format(number: str, kind: str | None) -> NumberFormat | None:
     """The stored format verdict, else the explainer's."""
     for value in (kind, analyze(number).verdict.value):
         if value is not None and value in NumberFormat.__members__.values():
-            return NumberFormat(value)
+            return local_digits(number, NumberFormat(value))
     return None
+
+
+def local_digits(number: str, verdict: NumberFormat) -> NumberFormat:
+    """A digits-only number that is no valid barcode we know is a courier's local number: the
+    seed says ask the seller for the international one, not "a typo or a fake" (QA A4). A valid
+    Russian Post barcode keeps its own verdict."""
+    if number.isdigit() and verdict in (NumberFormat.INVALID, NumberFormat.UNKNOWN):
+        return NumberFormat.LOCAL_ONLY
+    return verdict
 
 
 def _days_since(day: date | None, today: date) -> int | None:
@@ -193,7 +202,7 @@ def facts_from_number(number: str) -> Facts:
     analysis = analyze(number)
     clean = analysis.number or number
     try:
-        fmt: NumberFormat | None = NumberFormat(analysis.verdict.value)
+        fmt: NumberFormat | None = local_digits(clean, NumberFormat(analysis.verdict.value))
     except ValueError:
         fmt = None
     return Facts(track_number=clean, number_format=fmt)

@@ -1,14 +1,17 @@
-"""Facts with their certainty: range buttons inform one round only, never overwrite a fact."""
+"""Facts with their certainty (range buttons inform one round only), and QA section A rules."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
 
-from bot.advice import Action, Facts, Tracking, advise
+import pytest
+
+from bot.advice import Action, Facts, NumberFormat, Tracking, advise
 from bot.advice.interview import Change, Interview, claims, typed_answer
-from bot.advice.parcel_facts import NoAnswers, facts_from_parcel
+from bot.advice.parcel_facts import NoAnswers, facts_from_number, facts_from_parcel
 from bot.dispute import flow
+from bot.dispute import texts as dispute_texts
 from bot.i18n import use_language
 from storage import Parcel
 
@@ -95,3 +98,45 @@ def test_an_approximate_price_is_never_the_amount_the_dispute_asks_for() -> None
     assert a.letter is not None and "USD" not in a.letter
     exact = flow.start(Facts(tracking=NF, protection_days_left=30, price_usd=21.0), 7)
     assert exact.amount == 21.0
+
+
+# --- the remaining rules of QA section A ---------------------------------------------------------
+
+
+def test_digits_only_numbers_ask_for_the_international_number() -> None:
+    """QA A4: 75312345678901 was "a typo or a fake"; the seed: a local Chinese number."""
+    for number in ("75312345678901", "4312345678901", "773012345678901"):
+        f = facts_from_number(number)
+        assert f.number_format is NumberFormat.LOCAL_ONLY, number
+        a = advise(f.replace(tracking=NF, days_since_shipped=11), today=TODAY)
+        assert a.action is Action.ASK_INTERNATIONAL_NUMBER, number
+        stored = facts_from_parcel(parcel(number=number), TODAY)
+        assert stored.number_format is NumberFormat.LOCAL_ONLY
+    # A valid Russian Post barcode keeps its verdict; letters+digits are not touched.
+    assert facts_from_number("10204563123450").number_format is NumberFormat.ORIGIN_ONLY
+    assert facts_from_number("RB123456785CN").number_format is NumberFormat.INTERNATIONAL
+    assert facts_from_number("RB123456784CN").number_format is NumberFormat.INVALID
+    asked = Interview(asking="number_format")
+    asked.take("number_format", "75312345678901", TODAY)
+    assert asked.facts["number_format"] == "local_only"
+
+
+@pytest.mark.parametrize(
+    ("shipped", "price", "early"),
+    [(3, None, True), (9, None, True), (10, None, False), (11, None, False),
+     (5, 20.0, True), (6, 20.0, False), (7, 20.0, False)],
+)  # fmt: skip
+def test_an_early_dispute_is_told_so(shipped: int, price: float | None, early: bool) -> None:
+    """QA A8: a dispute started on day 3 was not told it is early."""
+    facts = Facts(tracking=NF, days_since_shipped=shipped, price_usd=price, protection_days_left=40)
+    state = flow.start(facts, 7)
+    assert state.current is flow.Step.RECEIVED
+    text = dispute_texts.prompt(state)
+    assert ("It is early" in text) is early
+    if early:
+        assert f"only {shipped} days ago" in text
+    with use_language("ru"):
+        assert ("Пока рано" in dispute_texts.prompt(state)) is early
+    # A returned parcel is never "early".
+    back = flow.start(facts.replace(tracking=Tracking.RETURNED), 7)
+    assert "It is early" not in dispute_texts.prompt(back)

@@ -22,6 +22,7 @@ from telegram.ext import TypeHandler
 
 from handlers import (
     admin,
+    coach,
     dispute,
     explain,
     fallback,
@@ -45,8 +46,10 @@ MODULES: list[ModuleType] = [
     parcels,
     settings,
     whatnow,
+    coach,
     privacy,
     admin,
+    coach,
     help,
     language,
     explain,

@@ -19,10 +19,12 @@ from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.clock import Clock
-from bot.watch import reminders, sender
+from bot.watch import coach, reminders, sender
 from bot.watch.message import Button, Go, Message, Rows
 from bot.watch.sender import Delivery, DrainStats, Outcome
 from handlers.callbacks import (
+    CoachDid,
+    CoachLetter,
     DisputeCheckin,
     ParcelAction,
     ParcelVerb,
@@ -58,6 +60,10 @@ def callback_data(button: Button) -> str:
             return WhatNowSilent(pid).pack()
         case Go.DISPUTE_CHECKIN:
             return DisputeCheckin(pid, button.arg).pack()
+        case Go.COACH_LETTER:
+            return CoachLetter(pid).pack()
+        case Go.COACH_DID:
+            return CoachDid(pid, button.arg or "").pack()
 
 
 def markup(rows: Rows) -> InlineKeyboardMarkup | None:
@@ -113,6 +119,10 @@ async def watch_job(context: BotContext) -> None:
             stats.claimed, stats.checked, stats.failed, stats.new_events, stats.pushes,
         )  # fmt: skip
         await services.watcher.alerts_pass()
+        # The advice re-run for every parcel: one push when its next step changes.
+        coached = await coach.coach_pass(services.storage, ts(services.clock.now()))
+        if coached:
+            log.info("coach: %d new steps queued", coached)
     except Exception:
         # A broken pass must not stop housekeeping; what is queued goes out with the send job.
         log.exception("watch pass failed")

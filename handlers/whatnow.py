@@ -424,3 +424,12 @@ def register(app: ParcelScoutApplication) -> None:
             on_question,
         )
     )
+
+
+async def ask_about(update: Update, context: BotContext, parcel: Parcel, name: str) -> None:
+    """Ask one question about ``parcel`` right away (a coach push's "the seller answered")."""
+    assert context.user_data is not None
+    interview = Interview(parcel_id=parcel.id, asking=name)
+    context.user_data.whatnow = interview
+    ask(context, _KIND + name, parcel.id)
+    await say(update, context, _question_text(name, 1), _question_markup(name))

@@ -20,7 +20,7 @@ from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.advice import Facts, SellerResponse, advise, days, fact_question
 from bot.advice import interview as questions
-from bot.advice.interview import Interview
+from bot.advice.interview import SELLER_ACTIONS, Interview
 from bot.advice.parcel_facts import NO_ANSWERS, facts_from_number, facts_from_parcel
 from bot.app import BotContext, ParcelScoutApplication
 from bot.i18n import N_, _
@@ -338,6 +338,13 @@ async def on_remind(update: Update, context: BotContext, data: WhatNowRemind) ->
         return
     in_days = max(1, min(data.days, 60))
     now = context.services.clock.now()
+    parcel = await storage.parcels.get_owned(user.id, data.parcel_id) if data.parcel_id else None
+    if parcel is not None and data.action in SELLER_ACTIONS and parcel.seller_contacted_on is None:
+        # "Remind me if the seller is silent" means the letter went out today: a fact, so the
+        # reminder's "what now?" moves on to the dispute instead of "write to the seller" (B5).
+        await storage.parcels.update_facts(
+            user.id, parcel.id, seller_contacted_on=await today_for(context, user.id)
+        )
     await storage.reminders.schedule(
         user.id,
         REMINDER_KIND,

@@ -118,7 +118,14 @@ def render(payload: Mapping[str, Any], parcel_id: int | None, at: Moment) -> Mes
         rows.append([Button(_("🚫 Refused"), Go.COACH_DID, pid, Did.REFUSED)])
     elif action in _DISPUTE_ACTIONS:
         rows.append([Button(_("⚖️ Dispute opened"), Go.COACH_DID, pid, Did.DISPUTE)])
-    rows.append([Button(_("🧭 What should I do now?"), Go.WHAT_NOW, pid)])
+    # The timeline button also marks the message as a push: what its buttons open comes below
+    # it instead of replacing it (handlers.common.edit_or_send).
+    rows.append(
+        [
+            Button(_("🧭 What should I do now?"), Go.WHAT_NOW, pid),
+            Button(_("🕓 Timeline"), Go.TIMELINE, pid),
+        ]
+    )
     rows.append([Button(_("🔕 No more tips for this parcel"), Go.COACH_DID, pid, Did.OFF)])
     return Message("\n".join(lines), rows)
 

@@ -19,10 +19,9 @@ from bot.emulator import BotApiEmulator
 from bot.emulator.models import StoredMessage
 from bot.emulator.users import SimulatedUser
 from bot.userdata import UserData
-from tests.e2e.test_dispute_chat import open_for
-from tests.e2e.test_whatnow_chat import letter_of
 from tests.fakes.tracking_servers import FakeCainiao
 from tests.support.app import BotHarness
+from tests.support.scenarios import letter_of, open_dispute_for
 
 NUMBERS = [f"RR{n:08d}{c}CN" for n, c in ((12345678, 5), (12345679, 9))]
 
@@ -185,7 +184,7 @@ async def test_dispute_conversations_of_many_users_interleaved(bot: BotHarness) 
     and every letter carries its own user's amount, before and after a restart."""
     users = [bot.user(4000 + i, first_name=f"D{i}") for i in range(8)]
     for user in users:
-        await open_for(bot, user)
+        await open_dispute_for(bot, user)
         await user.press("Yes, but something is wrong")
         await user.press("Poor quality")
         await user.press("Keep it: partial refund")

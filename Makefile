@@ -7,16 +7,13 @@ STAMP := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 PO := $(wildcard locales/*/LC_MESSAGES/*.po)
 MO := $(PO:.po=.mo)
-# The explainer's hot path compiled by mypyc (optional: without a C compiler it runs as Python).
-NATIVE := bot/tracknumbers/_native_build.json
-NATIVE_SRC := $(wildcard bot/tracknumbers/*.py) tools/build_native.py
 
-.PHONY: run test lint typecheck pytest locales native extract bench clean
+.PHONY: run test lint typecheck pytest locales extract bench clean
 
-run: $(STAMP) $(MO) $(NATIVE)
+run: $(STAMP) $(MO)
 	@$(BIN)/parcel-scout run
 
-test: $(DEVSTAMP) $(MO) $(NATIVE) lint typecheck pytest
+test: $(DEVSTAMP) $(MO) lint typecheck pytest
 
 lint: $(DEVSTAMP)
 	@$(BIN)/ruff check --quiet .
@@ -25,7 +22,7 @@ lint: $(DEVSTAMP)
 typecheck: $(DEVSTAMP)
 	@$(BIN)/mypy --no-error-summary
 
-pytest: $(DEVSTAMP) $(MO) $(NATIVE)
+pytest: $(DEVSTAMP) $(MO)
 	@$(BIN)/pytest
 
 $(VENV)/bin/python:
@@ -47,30 +44,13 @@ locales/%.mo: locales/%.po | $(STAMP)
 
 locales: $(MO)
 
-# Rebuilt whenever an explainer source changes; a stale build is never used (see native.py).
-# A failed build (no compiler) is not retried on every make until a source changes; `make native`
-# always tries.
-$(NATIVE): $(NATIVE_SRC) | $(STAMP)
-	@mkdir -p build
-	@if [ -f build/native.failed ] && [ -z "$$(find $(NATIVE_SRC) -newer build/native.failed)" ]; then \
-	  exit 0; fi; \
-	$(BIN)/pip install --quiet --disable-pip-version-check "mypy>=1.10,<3" "setuptools>=77" \
-	  && $(BIN)/python tools/build_native.py >build/native.log 2>&1 \
-	  && { rm -f build/native.failed; echo "explainer compiled with mypyc"; } \
-	  || { touch build/native.failed; \
-	       echo "explainer not compiled (no C compiler?): it runs as plain Python; see build/native.log"; }
-
-native:
-	@rm -f build/native.failed
-	@$(MAKE) --no-print-directory $(NATIVE)
-
 # Lists messages in the code that a catalog lacks (the test suite fails on them too).
 extract: $(DEVSTAMP)
 	@$(BIN)/pybabel extract --quiet -F babel.cfg -o locales/messages.pot --no-location --omit-header bot handlers storage
 	@$(BIN)/python -m bot.i18n_check
 
-bench: $(DEVSTAMP) $(NATIVE)
+bench: $(DEVSTAMP) $(MO)
 	@for b in benchmarks/*_bench.py; do echo "== $$b"; PYTHONPATH=. $(BIN)/python $$b; done
 
 clean:
-	rm -rf $(VENV) build locales/*/LC_MESSAGES/*.mo bot/tracknumbers/*.so $(NATIVE)
+	rm -rf $(VENV) build locales/*/LC_MESSAGES/*.mo

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bot import __version__
 from bot.config import ConfigError, Settings, load_settings
+from storage.db import DatabaseUnusable
 
 
 def _settings_or_exit() -> Settings:
@@ -20,13 +21,22 @@ def _settings_or_exit() -> Settings:
         raise SystemExit(2) from None
 
 
+def _database_unusable(exc: DatabaseUnusable) -> int:
+    """One line and exit code 2, like a bad setting: the operator fixes the file, not the code."""
+    print(f"parcel-scout: database error: {exc}", file=sys.stderr)
+    return 2
+
+
 def cmd_run(_args: argparse.Namespace) -> int:
     from bot.logs import setup_logging
     from bot.runner import run
 
     settings = _settings_or_exit()
     setup_logging(settings.log_level, settings.log_format, settings.secrets)
-    return asyncio.run(run(settings))
+    try:
+        return asyncio.run(run(settings))
+    except DatabaseUnusable as exc:
+        return _database_unusable(exc)
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -44,7 +54,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
         finally:
             await storage.close()
 
-    asyncio.run(backup())
+    try:
+        asyncio.run(backup())
+    except DatabaseUnusable as exc:
+        return _database_unusable(exc)
     print(f"backed up {settings.db_path} to {args.path}")
     return 0
 

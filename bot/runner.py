@@ -23,7 +23,6 @@ from urllib.parse import urlsplit
 
 from telegram import Update
 
-from bot import tracknumbers
 from bot.app import ParcelScoutApplication, build_application, prepare
 from bot.config import Settings
 from bot.services import Services
@@ -92,7 +91,11 @@ async def _start(
         secret = settings.webhook_secret or secrets.token_urlsafe(32)
 
         async def on_update(data: Mapping[str, Any]) -> None:
-            update = Update.de_json(dict(data), app.bot)
+            try:
+                update = Update.de_json(dict(data), app.bot)
+            except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
+                # JSON, but not an Update this version understands: the sender hears 400.
+                raise ValueError(f"not an Update: {exc.__class__.__name__}") from None
             await app.update_queue.put(update)
 
         webhook = Webhook(webhook_path(settings.webhook_url), secret, on_update)
@@ -106,7 +109,8 @@ async def _start(
             await app.bot.set_webhook(
                 settings.webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES
             )
-            log.info("mode: webhook at path %s", webhook.path)
+            # The path is a secret of sorts (README: make it unguessable): not in the log.
+            log.info("mode: webhook")
             return Running(app, web, "webhook")
         assert app.updater is not None, "polling needs the Updater"
         await app.updater.start_polling(allowed_updates=Update.ALL_TYPES, **dict(poll_kwargs or {}))
@@ -149,7 +153,6 @@ async def run_bot(settings: Settings, stop: asyncio.Event | None = None) -> int:
     try:
         app = build_application(services, updater=not settings.webhook_url)
         log.info("data file: %s", settings.db_path.resolve())
-        log.info("explainer build: %s", tracknumbers.BUILD)  # native = the mypyc-compiled one
         running = await start_bot(app)
         try:
             await stop.wait()

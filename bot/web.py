@@ -30,8 +30,15 @@ STALL_INTERVALS = 3
 DB_TIMEOUT = 3.0
 # Telegram updates are small; refuse anything unreasonable before reading it.
 MAX_BODY = 1024 * 1024
+# A body that has not fully arrived by then is from a slow (or hostile) client: cut it off.
+BODY_TIMEOUT = 5.0
 
 OnUpdate = Callable[[Mapping[str, Any]], Awaitable[None]]
+"""Hands a webhook body to the bot; raises ``ValueError`` for JSON that is not an Update."""
+
+
+class BadBody(Exception):
+    """A request body that did not arrive in time, or broke off."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +69,7 @@ class WebServer:
         self.port = port if port is not None else services.settings.http_port
         self.started_at = services.clock.now()
         self.rejected_webhooks = 0
+        self.body_timeout = BODY_TIMEOUT
         self._runner: web.AppRunner | None = None
         self._accepting = True
 
@@ -112,14 +120,39 @@ class WebServer:
         if not self._accepting:
             return web.Response(status=503, text="shutting down")
         try:
-            data = await request.json()
-        except (ValueError, UnicodeDecodeError):
+            raw = await self._read(request)
+        except BadBody as exc:
+            log.warning("webhook: %s", exc)
+            return web.Response(status=408, text="request timeout")
+        try:
+            # RecursionError: deeply nested JSON; never a 500.
+            data = json.loads(raw)
+        except (ValueError, UnicodeDecodeError, RecursionError):
             log.warning("webhook: body is not JSON")
             return web.Response(status=400, text="bad request")
         if not isinstance(data, dict):
             return web.Response(status=400, text="bad request")
-        await self.webhook.on_update(data)
+        try:
+            await self.webhook.on_update(data)
+        except ValueError:
+            log.warning("webhook: body is JSON but not an Update")
+            return web.Response(status=400, text="bad request")
         return web.Response(text="ok")
+
+    async def _read(self, request: web.Request) -> bytes:
+        """The whole body, within ``body_timeout``; ``BadBody`` when it is slow or breaks off.
+        (Too large is aiohttp's 413, raised as it arrives.)"""
+        try:
+            async with asyncio.timeout(self.body_timeout):
+                return await request.read()
+        except TimeoutError:
+            raise BadBody(
+                f"body from {request.remote} not complete in {self.body_timeout} s"
+            ) from None
+        except (ConnectionError, asyncio.IncompleteReadError) as exc:
+            raise BadBody(
+                f"body from {request.remote} broke off ({exc.__class__.__name__})"
+            ) from None
 
     async def track17(self, request: web.Request) -> web.Response:
         from bot.tracking.errors import InvalidSignature
@@ -127,24 +160,31 @@ class WebServer:
 
         key = self.services.settings.track17_api_key
         assert key
-        raw = await request.read()
+        try:
+            raw = await self._read(request)
+        except BadBody as exc:
+            log.info("17track push: %s", exc)
+            return web.Response(status=408, text="request timeout")
         try:
             push = parse_17track_push(raw, key, request.headers.get("sign", ""))
         except InvalidSignature:
             log.warning("17track push: bad signature from %s", request.remote)
             return web.Response(status=401, text="bad signature")
-        except ValueError as exc:
-            log.warning("17track push: malformed (%s)", exc)
+        except (ValueError, RecursionError) as exc:
+            log.warning("17track push: malformed (%s)", exc.__class__.__name__)
             return web.Response(status=400, text="bad request")
         if push.event == "TRACKING_STOPPED" and push.number:
             restarted = await self.services.watcher.track17_stopped(push.number)
             log.info("17track push TRACKING_STOPPED: %s", "restarted" if restarted else "marked")
             return web.Response(text="ok")
+        # Track numbers are the user's data: DEBUG only.
         if push.result is None or not push.number:
-            log.info("17track push %s for %s: nothing to ingest", push.event, push.number or "?")
+            log.info("17track push %s: nothing to ingest", push.event)
+            log.debug("17track push %s for %s: nothing to ingest", push.event, push.number or "?")
             return web.Response(text="ok")
         new = await self.services.watcher.ingest({push.number: push.result})
-        log.info("17track push %s for %s: %d new event(s)", push.event, push.number, new)
+        log.info("17track push %s: %d new event(s)", push.event, new)
+        log.debug("17track push %s for %s: %d new event(s)", push.event, push.number, new)
         return web.Response(text="ok")
 
     async def health(self) -> tuple[bool, dict[str, Any]]:

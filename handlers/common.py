@@ -5,12 +5,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden
+from telegram.ext import ApplicationHandlerStop, filters
 
 from bot.app import BotContext
 from bot.i18n import _, normalize_language, set_language
 from bot.present import esc as esc  # re-exported: handlers take it from here
+from bot.textlimits import TEXT_LIMIT, fits, split_html
 from handlers.callbacks import ParcelAction, ParcelVerb
 
 log = logging.getLogger(__name__)
@@ -18,21 +21,58 @@ log = logging.getLogger(__name__)
 # (label, callback_data) — callback_data must stay within Telegram's 64 bytes.
 Button = tuple[str, str]
 
-TELEGRAM_TEXT_LIMIT = 4096
+TELEGRAM_TEXT_LIMIT = TEXT_LIMIT
 
 
 async def identify_user(update: object, context: BotContext) -> None:
-    """Group -1: remember the user and switch the language for everything this update does."""
-    if not isinstance(update, Update) or update.effective_user is None:
-        set_language(context.services.settings.default_language)
-        return
+    """Group -1, the one entry guard: which updates the handlers see at all, who the user is, and
+    the language for everything this update does.
+
+    The policy (README "Using the bot"): private chats get everything; in groups only what is
+    addressed to the bot, answered there by ``handlers.chats`` with nothing private; channels
+    and every other kind of update (inline queries, polls, reactions, ...) are never answered;
+    an edited message only when it now names a different track number. Whatever is not for the
+    handlers ends here with ``ApplicationHandlerStop``, so no handler meets an update without a
+    user or a private chat.
+    """
+    from handlers import chats
+
+    set_language(context.services.settings.default_language)
+    if not isinstance(update, Update):
+        raise ApplicationHandlerStop
+    if update.my_chat_member is not None:
+        await chats.on_my_chat_member(update, context)
+        raise ApplicationHandlerStop
     tg_user = update.effective_user
-    chat_id = update.effective_chat.id if update.effective_chat else tg_user.id
+    chat = update.effective_chat
+    served = (
+        update.message is not None
+        or update.edited_message is not None
+        or update.callback_query is not None
+    )
+    if not served or tg_user is None or tg_user.is_bot:
+        raise ApplicationHandlerStop
+    if filters.StatusUpdate.ALL.check_update(update):
+        # Service messages (a pin, a title change, a member joining) are nobody talking to us.
+        raise ApplicationHandlerStop
+    if chat is None:
+        if update.callback_query is not None:
+            # A button on an inline message: we never send those, so it is stale or crafted.
+            await update.callback_query.answer(
+                _("This button is out of date. Send /start for a fresh menu.")
+            )
+        raise ApplicationHandlerStop
+    if chat.type != ChatType.PRIVATE:
+        await chats.in_group(update, context)
+        raise ApplicationHandlerStop
     fallback = context.services.settings.default_language
+    # In a private chat the chat id is the user's id: this is where their pushes go.
     profile = await context.services.storage.users.upsert_seen(
-        tg_user.id, chat_id, normalize_language(tg_user.language_code, fallback)
+        tg_user.id, tg_user.id, normalize_language(tg_user.language_code, fallback)
     )
     set_language(profile.language)
+    if not chats.worth_answering_edit(update, context):
+        raise ApplicationHandlerStop
 
 
 def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup:
@@ -45,30 +85,26 @@ def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup:
 
 
 def split_message(text: str, limit: int = TELEGRAM_TEXT_LIMIT) -> list[str]:
-    """Split plain or HTML text at paragraph, then line boundaries so no part exceeds ``limit``.
+    """Split HTML ``text`` into messages Telegram accepts: at most ``limit`` UTF-16 units after
+    entity parsing each, cut at line breaks (else spaces, else between characters), never
+    inside a tag or an entity; see ``bot.textlimits.split_html``."""
+    return split_html(text, limit)
 
-    Callers that build HTML keep tags within one line, so a line boundary never cuts a tag.
-    """
-    if len(text) <= limit:
-        return [text]
-    parts: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:  # one huge line (never produced by our renderers): hard cut
-            if current:
-                parts.append(current)
-                current = ""
-            parts.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            parts.append(current)
-            current = line
-        else:
-            current = candidate
-    if current:
-        parts.append(current)
-    return [p for p in parts if p.strip()]
+
+async def send_to_chat(
+    bot: Bot,
+    chat_id: int,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+) -> Message | None:
+    """Send ``text`` (HTML) to ``chat_id``, split so no part exceeds Telegram's limit; the
+    keyboard goes with the last part. Every message the handlers write goes through here."""
+    parts = split_message(text)
+    sent: Message | None = None
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        sent = await bot.send_message(chat_id, part, reply_markup=markup if last else None)
+    return sent
 
 
 async def send_html(
@@ -81,11 +117,23 @@ async def send_html(
     chat = update.effective_chat
     if chat is None:
         return None
-    parts = split_message(text)
+    return await send_to_chat(context.bot, chat.id, text, markup)
+
+
+async def send_parts(
+    update: Update,
+    context: BotContext,
+    parts: Sequence[str],
+    markup: InlineKeyboardMarkup | None = None,
+) -> Message | None:
+    """Send texts that were composed as separate messages, each split further if too long."""
+    chat = update.effective_chat
+    if chat is None:
+        return None
     sent: Message | None = None
     for index, part in enumerate(parts):
         last = index == len(parts) - 1
-        sent = await context.bot.send_message(chat.id, part, reply_markup=markup if last else None)
+        sent = await send_to_chat(context.bot, chat.id, part, markup if last else None)
     return sent
 
 
@@ -97,13 +145,14 @@ async def edit_or_send(
 ) -> None:
     """Answer a button press by editing its message; fall back to a new message.
 
-    A push (a watch message) is never edited: it is news the user may want to read again.
+    A push (a watch message) is never edited: it is news the user may want to read again. A
+    text too long for one message is sent as new messages instead.
     """
     query = update.callback_query
     if (
         query is not None
         and isinstance(query.message, Message)
-        and len(text) <= TELEGRAM_TEXT_LIMIT
+        and fits(text, TELEGRAM_TEXT_LIMIT)
         and not is_push(query.message)
     ):
         try:
@@ -132,20 +181,24 @@ async def on_error(update: object, context: BotContext) -> None:
     """Log the failure with its traceback; tell the user something friendly, never the trace."""
     error = context.error
     user = update.effective_user if isinstance(update, Update) else None
+    chat = update.effective_chat if isinstance(update, Update) else None
+    private = chat is not None and chat.type == ChatType.PRIVATE
     if isinstance(error, Forbidden):
-        # Blocked: remember it so the scheduler stops pushing; a new message unblocks.
+        # Blocked: remember it so the scheduler stops pushing; a new message unblocks. (Being
+        # removed from a group says nothing about the user.)
         log.info("user blocked the bot: %s", error)
-        if user is not None:
+        if user is not None and private:
             await context.services.storage.users.mark_blocked(user.id)
         return
     if isinstance(error, BadRequest) and "chat not found" in str(error).lower():
         log.warning("chat vanished while answering: %s", error)
         return
     log.error("update failed: %r", error, exc_info=error)
-    if isinstance(update, Update) and update.effective_chat is not None:
+    # Only a private chat hears about it: never a group or a channel.
+    if chat is not None and private:
         try:
             await context.bot.send_message(
-                update.effective_chat.id,
+                chat.id,
                 _(
                     "😕 Something went wrong on my side. Nothing you saved is lost — "
                     "please try again in a minute."

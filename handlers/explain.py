@@ -12,7 +12,7 @@ from bot.i18n import _
 from bot.tracknumbers import FoundNumbers, find_numbers
 from bot.tracknumbers.render import render_chat
 from handlers.callbacks import WatchNumber, WhatNowNumber
-from handlers.common import Button, keyboard
+from handlers.common import Button, keyboard, send_parts
 
 COMMANDS: list[tuple[str, str]] = []
 
@@ -72,11 +72,7 @@ async def explain(update: Update, context: BotContext) -> None:
     user_id = update.effective_user.id if update.effective_user else chat.id
     parts = render_chat(found, price_usd=await _price_usd(context, user_id, found))
     rows = _buttons(found)
-    for index, part in enumerate(parts):
-        last = index == len(parts) - 1
-        await context.bot.send_message(
-            chat.id, part, reply_markup=keyboard(rows) if last and rows else None
-        )
+    await send_parts(update, context, parts, keyboard(rows) if rows else None)
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]

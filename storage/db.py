@@ -145,6 +145,62 @@ class Transaction:
 _current: ContextVar[Transaction | None] = ContextVar("storage_transaction", default=None)
 
 
+class DatabaseUnusable(Exception):
+    """The database file cannot be used; ``str()`` is one line naming the file and the cause."""
+
+    def __init__(self, path: str, cause: str) -> None:
+        super().__init__(f"{path}: {cause}")
+        self.path = path
+        self.cause = cause
+
+
+def _prepare_folder(path: str) -> None:
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    if Path(path).is_dir():
+        raise DatabaseUnusable(path, "it is a directory, not a database file")
+
+
+async def _check(path: str, conn: aiosqlite.Connection) -> None:
+    """Refuse a file from a newer schema or with a damaged page, before anything writes to it."""
+    async with conn.execute("PRAGMA user_version") as cursor:
+        row = await cursor.fetchone()
+    version = int(row[0]) if row else 0
+    if version > migrations.LATEST_VERSION:
+        raise DatabaseUnusable(
+            path,
+            f"its schema {version} is newer than this version of the bot knows "
+            f"({migrations.LATEST_VERSION}); upgrade the bot",
+        )
+    # quick_check reads every page (not the index contents): a second or two on a big file.
+    rows = await conn.execute_fetchall("PRAGMA quick_check")
+    problems = [str(r[0]) for r in rows if str(r[0]) != "ok"]
+    if problems:
+        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        raise DatabaseUnusable(path, f"it is damaged: {problems[0]}{more}")
+
+
+def _cause(path: str, exc: BaseException) -> str:
+    """What went wrong, in words an operator can act on."""
+    text = str(exc).strip() or exc.__class__.__name__
+    lowered = text.lower()
+    if isinstance(exc, FileExistsError | NotADirectoryError):
+        return f"a part of its folder path is a file, not a folder ({text})"
+    if isinstance(exc, PermissionError):
+        return f"no permission ({text})"
+    if "not a database" in lowered:
+        return "it is not a SQLite database (or it is encrypted or damaged)"
+    if "malformed" in lowered:
+        return f"it is damaged ({text})"
+    if "locked" in lowered or "busy" in lowered:
+        return "it is locked by another process (is another copy of the bot running?)"
+    if "readonly" in lowered or "read-only" in lowered:
+        return f"it or its folder is read-only ({text})"
+    if "unable to open" in lowered:
+        folder = Path(path).parent
+        return f"cannot open it ({text}; does {folder} exist and is it writable?)"
+    return text
+
+
 class Database:
     """Owns one aiosqlite connection; see the module docstring for the locking rules."""
 
@@ -165,27 +221,42 @@ class Database:
         return self._conn is not None
 
     async def connect(self) -> None:
-        """Open the connection and migrate; a no-op when already open."""
+        """Open the connection, check it and migrate; a no-op when already open.
+
+        Raises :class:`DatabaseUnusable` (one line: the file and the cause) when the file cannot
+        be used: not a database, corrupted (``PRAGMA quick_check``), from a newer schema, locked,
+        read-only, a directory. Those checks only read, so a refused file is left as it was.
+        """
         async with self._open_lock:
             if self._conn is not None:
                 return
-            if self.path != ":memory:" and not self.path.startswith("file:"):
-                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            # isolation_level=None: we issue BEGIN/COMMIT ourselves, sqlite3 must not.
-            conn = await aiosqlite.connect(self.path, isolation_level=None, uri=True)
             try:
-                conn.row_factory = sqlite3.Row
-                await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
-                await conn.execute("PRAGMA journal_mode = WAL")
-                await conn.execute("PRAGMA synchronous = NORMAL")
-                await conn.execute("PRAGMA foreign_keys = ON")
-                await conn.execute(f"PRAGMA cache_size = -{CACHE_SIZE_KIB:d}")
-                await conn.execute("PRAGMA temp_store = MEMORY")
-                await migrations.apply(conn)
-            except BaseException:
-                await conn.close()
+                await self._connect()
+            except DatabaseUnusable:
                 raise
-            self._conn = conn
+            except (sqlite3.Error, OSError, migrations.MigrationError) as exc:
+                raise DatabaseUnusable(self.path, _cause(self.path, exc)) from exc
+
+    async def _connect(self) -> None:
+        if self.path != ":memory:" and not self.path.startswith("file:"):
+            _prepare_folder(self.path)
+        # isolation_level=None: we issue BEGIN/COMMIT ourselves, sqlite3 must not.
+        conn = await aiosqlite.connect(self.path, isolation_level=None, uri=True)
+        try:
+            conn.row_factory = sqlite3.Row
+            await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
+            # Read-only checks first: switching to WAL writes the header of the file.
+            await _check(self.path, conn)
+            await conn.execute("PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA synchronous = NORMAL")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            await conn.execute(f"PRAGMA cache_size = -{CACHE_SIZE_KIB:d}")
+            await conn.execute("PRAGMA temp_store = MEMORY")
+            await migrations.apply(conn)
+        except BaseException:
+            await conn.close()
+            raise
+        self._conn = conn
 
     async def close(self) -> None:
         async with self._open_lock, self._lock:

@@ -84,10 +84,16 @@ class Users(_Repo):
     async def upsert_seen(
         self, user_id: int, chat_id: int, language_code_default: str, *, now: int | None = None
     ) -> User:
-        """Record contact; a new user gets ``language_code_default``, a known one keeps theirs.
+        """Record contact in the user's private chat; a new user gets ``language_code_default``,
+        a known one keeps theirs.
 
-        Any contact also clears ``blocked_at``: a user who writes to us has unblocked the bot.
+        ``chat_id`` is where the user's pushes go, so it must be their private chat (whose id in
+        Telegram is the user's id, always positive); a group's id (negative) is refused, or a
+        message in a group would send the user's parcels there. Any contact also clears
+        ``blocked_at``: a user who writes to us privately has unblocked the bot.
         """
+        if chat_id <= 0:
+            raise ValueError(f"user {user_id}: chat {chat_id} is a group, not a private chat")
         now = self._now(now)
         row = await self.db.fetchone(
             """

@@ -411,6 +411,62 @@ class BotApiEmulator:
             scope = {"type": scope}
         return self.my_commands.get((json.dumps(scope, sort_keys=True), language_code))
 
+    def group(self, chat_id: int, *, title: str | None = None) -> ChatState:
+        """The group (or, for an id starting -100, supergroup) `chat_id`, created on first use."""
+        if chat_id >= 0:
+            raise ValueError(f"group and channel ids are negative, not {chat_id}")
+        chat = self.chats.get(chat_id)
+        if chat is None:
+            kind = "supergroup" if str(chat_id).startswith("-100") else "group"
+            info: JsonDict = {"id": chat_id, "type": kind, "title": title or f"Chat {chat_id}"}
+            chat = self.chats[chat_id] = ChatState(info=info)
+        return chat
+
+    def channel(self, chat_id: int, *, title: str | None = None) -> ChatState:
+        """The channel `chat_id` (negative), created on first use."""
+        chat = self.chats.get(chat_id)
+        if chat is None:
+            if chat_id >= 0:
+                raise ValueError(f"channel ids are negative, not {chat_id}")
+            info: JsonDict = {
+                "id": chat_id,
+                "type": "channel",
+                "title": title or f"Channel {chat_id}",
+            }
+            chat = self.chats[chat_id] = ChatState(info=info)
+        return chat
+
+    async def post_in_channel(
+        self, chat_id: int, text: str, *, edit: int | None = None
+    ) -> list[StoredMessage]:
+        """A post in channel `chat_id` (a channel_post update; with `edit`, that post edited:
+        an edited_channel_post). Channel posts have no sender, only sender_chat. Returns the bot
+        messages sent to the channel meanwhile."""
+        chat = self.channel(chat_id)
+        mark = chat.last_message_id
+        if edit is None:
+            message_id, kind = chat.next_message_id(), "channel_post"
+        else:
+            message_id, kind = edit, "edited_channel_post"
+        post: JsonDict = {
+            "message_id": message_id,
+            "sender_chat": dict(chat.info),
+            "chat": dict(chat.info),
+            "date": int(time.time()),
+            "text": text,
+        }
+        if edit is not None:
+            post["edit_date"] = int(time.time())
+        chat.transcript.append(f"channel: {text}")
+        await self.deliver({kind: post}, f"a {kind} in {chat_id}")
+        return [m for m in chat.bot_messages() if m.message_id > mark]
+
+    async def deliver(self, update: JsonDict, what: str = "an update") -> int:
+        """Queue any raw update (without update_id) and wait until the bot has settled."""
+        update_id = self.enqueue_update(update)
+        await self.settle(update_id, what)
+        return update_id
+
     def chat(self, chat_id: int) -> ChatState:
         chat = self.chats.get(chat_id)
         if chat is None:

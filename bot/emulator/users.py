@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -79,7 +80,24 @@ class SimulatedUser:
         self, text: str, *, reply_to: StoredMessage | int | None = None
     ) -> list[StoredMessage]:
         """Write `text` to the bot; returns the bot messages sent to this chat meanwhile."""
-        chat = self._chat
+        return await self._write(self._chat, text, reply_to)
+
+    async def send_in(
+        self,
+        chat_id: int,
+        text: str,
+        *,
+        reply_to: StoredMessage | int | None = None,
+        title: str | None = None,
+    ) -> list[StoredMessage]:
+        """Write `text` in the group or supergroup `chat_id` (negative; -100... is a
+        supergroup), created on first use; returns the bot messages sent to that group
+        meanwhile. ``@username`` of the bot in `text` is marked as a mention, as clients do."""
+        return await self._write(self.emulator.group(chat_id, title=title), text, reply_to)
+
+    async def _write(
+        self, chat: ChatState, text: str, reply_to: StoredMessage | int | None
+    ) -> list[StoredMessage]:
         mark = chat.last_message_id
         message = StoredMessage(
             chat=chat.info,
@@ -88,7 +106,7 @@ class SimulatedUser:
             sender=self.user_dict,
             from_bot=False,
             text=text,
-            entities=_command_entities(text),
+            entities=_entities(text),
         )
         if reply_to is not None:
             target_id = reply_to if isinstance(reply_to, int) else reply_to.message_id
@@ -96,10 +114,63 @@ class SimulatedUser:
             if message.reply_to is None:
                 raise AssertionError(f"cannot reply to message {target_id}: not in the chat")
         chat.messages.append(message)
-        chat.transcript.append(f"user: {text}")
+        chat.transcript.append(
+            f"{self.first_name}: {text}" if chat.id != self.id else f"user: {text}"
+        )
         update_id = self.emulator.enqueue_update({"message": message.raw})
         await self.emulator.settle(update_id, f"{self.first_name} sending {text!r}")
-        return self.replies_since(mark)
+        return [m for m in chat.bot_messages() if m.message_id > mark]
+
+    async def edit(
+        self, message_id: int, text: str, *, chat_id: int | None = None
+    ) -> list[StoredMessage]:
+        """Edit this user's message `message_id` (in the private chat, or in `chat_id`) to
+        `text`, as Telegram reports it (an edited_message update); returns the bot messages
+        sent to that chat meanwhile."""
+        chat = self._chat if chat_id is None else self.emulator.chat(chat_id)
+        message = chat.find(message_id)
+        if message is None or message.from_bot or message.sender.get("id") != self.id:
+            raise AssertionError(f"{self.first_name} has no message #{message_id} to edit")
+        mark = chat.last_message_id
+        message.history.append(message.text)
+        message.text, message.entities = text, _entities(text)
+        message.edit_date = int(time.time())
+        chat.transcript.append(f"{self.first_name} edited #{message_id}: {text}")
+        update_id = self.emulator.enqueue_update({"edited_message": message.raw})
+        await self.emulator.settle(update_id, f"{self.first_name} editing #{message_id}")
+        return [m for m in chat.bot_messages() if m.message_id > mark]
+
+    @property
+    def last_sent_id(self) -> int:
+        """Id of this user's newest message in the private chat."""
+        mine = [m for m in self._chat.messages if not m.from_bot]
+        if not mine:
+            raise AssertionError(f"{self.first_name} has not written yet")
+        return mine[-1].message_id
+
+    async def set_blocked(self, blocked: bool) -> None:
+        """Block (or unblock) the bot as a client does: sending to this chat then answers 403,
+        and the bot gets a my_chat_member update (status "kicked", or "member" again)."""
+        self.blocked = blocked
+        old, new = ("member", "kicked") if blocked else ("kicked", "member")
+        bot = self.emulator.bot_user
+        update_id = self.emulator.enqueue_update(
+            {
+                "my_chat_member": {
+                    "chat": self.chat_dict,
+                    "from": self.user_dict,
+                    "date": int(time.time()),
+                    "old_chat_member": {"user": bot, "status": old}
+                    | ({} if blocked else {"until_date": 0}),
+                    # Telegram sends until_date 0 ("forever") for a bot blocked by a user.
+                    "new_chat_member": {"user": bot, "status": new}
+                    | ({"until_date": 0} if blocked else {}),
+                }
+            }
+        )
+        await self.emulator.settle(
+            update_id, f"{self.first_name} {'blocking' if blocked else 'unblocking'} the bot"
+        )
 
     async def press(self, label: str) -> list[StoredMessage]:
         """Press the inline button labelled `label` (exact match, else a unique substring) on
@@ -203,8 +274,22 @@ class SimulatedUser:
         return "\n".join(self._chat.transcript)
 
 
-def _command_entities(text: str) -> list[JsonDict]:
-    if not text.startswith("/"):
-        return []
-    command = text.split(maxsplit=1)[0]
-    return [{"type": "bot_command", "offset": 0, "length": len(command.encode("utf-16-le")) // 2}]
+def _utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+_MENTION = re.compile(r"@[A-Za-z0-9_]{5,32}")
+
+
+def _entities(text: str) -> list[JsonDict]:
+    """The entities a client marks: a command at the start, @username mentions after it."""
+    entities: list[JsonDict] = []
+    command_end = 0
+    if text.startswith("/"):
+        command = text.split(maxsplit=1)[0]
+        command_end = len(command)
+        entities.append({"type": "bot_command", "offset": 0, "length": _utf16(command)})
+    for match in _MENTION.finditer(text, command_end):
+        offset, length = _utf16(text[: match.start()]), _utf16(match.group())
+        entities.append({"type": "mention", "offset": offset, "length": length})
+    return entities

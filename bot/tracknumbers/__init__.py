@@ -2,15 +2,8 @@
 
 Pure domain code (no Telegram). ``find_numbers`` for free text, ``analyze`` for one number;
 rendering for chat and the command line lives in ``bot.tracknumbers.render``.
-
-``BUILD`` says whether the mypyc-compiled modules or the plain sources run (see ``native``).
 """
 
-from bot.tracknumbers import native
-
-BUILD = native.select()  # before anything below imports the compiled modules
-
-# ruff: noqa: E402  (the build must be chosen before these imports)
 from bot.tracknumbers.core import analyze, classify, find_numbers
 from bot.tracknumbers.formats import FORMATS, Format
 from bot.tracknumbers.model import (
@@ -24,7 +17,6 @@ from bot.tracknumbers.model import (
 )
 
 __all__ = [
-    "BUILD",
     "FORMATS",
     "Analysis",
     "CheckDigit",

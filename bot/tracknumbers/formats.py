@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any
 
 from bot.i18n import N_
 from bot.tracknumbers.model import Kind
@@ -85,7 +85,7 @@ _NOTE_LAST_MILE = N_(
 )
 
 # fmt: off
-FORMATS: Final[tuple[Format, ...]] = (
+FORMATS: tuple[Format, ...] = (
     # --- UPU S10 -------------------------------------------------------------------------------
     Format(
         "s10", "s10", "UPU S10",
@@ -352,8 +352,8 @@ FORMATS: Final[tuple[Format, ...]] = (
 )
 # fmt: on
 
-MIN_LEN: Final = min(f.length[0] for f in FORMATS)
-MAX_LEN: Final = max(f.length[1] for f in FORMATS)
+MIN_LEN = min(f.length[0] for f in FORMATS)
+MAX_LEN = max(f.length[1] for f in FORMATS)
 
 
 _ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -378,7 +378,7 @@ def _in_chars(arg: Any) -> set[str]:
 
 # How many leading characters the dispatch looks at: two tells most shapes apart ("LP", "YT",
 # "1Z", an S10 service code) so that few formats, often one, are tried per candidate.
-PREFIX_LEN: Final = 2
+PREFIX_LEN = 2
 
 
 def _concat(heads: set[str], tails: set[str], k: int) -> set[str]:
@@ -475,4 +475,4 @@ def _digits_only(fmt: Format) -> bool:
 
 DISPATCH: Mapping[tuple[int, str], tuple[Format, ...]] = MappingProxyType(_dispatch())
 # Formats whose numbers are all digits: never tried on a candidate that holds a letter.
-DIGITS_ONLY: Final[frozenset[str]] = frozenset(f.id for f in FORMATS if _digits_only(f))
+DIGITS_ONLY: frozenset[str] = frozenset(f.id for f in FORMATS if _digits_only(f))

@@ -13,7 +13,7 @@ import random
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from datetime import time as time_of_day
 from typing import Any
@@ -22,7 +22,7 @@ from bot import metrics
 from bot.clock import Clock
 from bot.present import STATUSES
 from bot.tracking.errors import SourceError
-from bot.tracking.model import NumberFailure, TrackEvent, TrackOutcome, TrackResult
+from bot.tracking.model import NumberFailure, Status, TrackEvent, TrackOutcome, TrackResult
 from bot.tracking.router import TrackQuery
 from bot.tracking.service import TrackingService
 from bot.watch import texts
@@ -399,9 +399,12 @@ class Watcher:
             parcels = await self.storage.parcels.find_by_number(number)
             if not parcels:
                 continue
-            # The pushed result answers for every parcel with this number (or re-labelled to it).
-            outcomes = {p.number: result for p in parcels}
-            await self._apply(parcels, outcomes, now, _Plan(), stats, notify=True)
+            # The pushed result answers for every parcel with this number (or re-labelled to it),
+            # but a push older than what a parcel already has (a replay, or pushes arriving out
+            # of order) never moves its status back: event times decide, not arrival order.
+            for p in parcels:
+                outcomes = {p.number: _not_older_than(result, p)}
+                await self._apply([p], outcomes, now, _Plan(), stats, notify=True)
         return stats.new_events
 
     async def track17_stopped(self, number: str) -> bool:
@@ -540,3 +543,17 @@ class Watcher:
 def local_morning(day: date, zone: tzinfo, hour: int = REMINDER_HOUR) -> int:
     """``hour``:00 of ``day`` in ``zone`` as unix seconds."""
     return ts(datetime.combine(day, time_of_day(hour), zone))
+
+
+def _not_older_than(result: TrackResult, parcel: Parcel) -> TrackResult:
+    """``result`` with the parcel's own status when its newest event is older than the newest
+    the parcel has: its events are still stored (older ones are never pushed), its status is
+    out of date."""
+    times = [int(e.time.timestamp()) for e in result.events if e.time is not None]
+    newest = max(times, default=None)
+    if parcel.last_event_at is None or (newest is not None and newest >= parcel.last_event_at):
+        return result
+    try:
+        return replace(result, status=Status(parcel.status))
+    except ValueError:  # a status this code does not know: leave the push as it is
+        return result

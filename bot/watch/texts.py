@@ -20,6 +20,7 @@ from bot.i18n import _, current_language, ngettext
 from bot.present import esc, fmt_time, status_label
 from bot.present import status_meaning as meaning
 from bot.present import user_zone as user_zone
+from bot.textlimits import truncate_html
 from bot.watch.cadence import DAY
 from bot.watch.message import Button, Go, Message, Rows
 
@@ -177,6 +178,6 @@ def render(
     else:
         lines.append(esc(payload.get("text") or ""))
     text = "\n".join(line for line in lines if line)
-    if len(text) > TEXT_LIMIT:
-        text = text[: TEXT_LIMIT - 1] + "…"
+    # Cut between tags and entities (a cut inside one made Telegram refuse the push).
+    text = truncate_html(text, TEXT_LIMIT)
     return Message(text, buttons(parcel_id))

@@ -28,6 +28,7 @@ from storage import DuplicateParcel, Parcel
 
 MAX_TEXT = 5000  # longer texts are not a track number and a name
 MULTI_BUTTONS = 5
+NUMBER_MAX = 40  # the longest number stored (the bound of the buttons that carry one, too)
 # What a button may carry as a number (what the bot packed); anything else is crafted.
 _FORCE_NUMBER = re.compile(r"^[A-Z0-9]{4,40}$")
 _WATCH_NUMBER = re.compile(r"^[A-Za-z0-9]{4,40}$")
@@ -97,6 +98,11 @@ async def add_analysis(
     assert user is not None and context.user_data is not None
     parcels = context.services.storage.parcels
     number = analysis.number
+    if len(number) > NUMBER_MAX:
+        # No carrier's number is this long (issue 14: a 4,096-digit "number" was stored).
+        too_long = _("😅 That is far too long for a track number. Send just the number, please.")
+        await send_html(update, context, too_long + "\n\n" + views.what_a_number_looks_like())
+        return
     if nickname is not None and len(nickname) > views.NICKNAME_MAX:
         nickname = nickname[: views.NICKNAME_MAX].rstrip()
     existing = await parcels.get_by_number(user.id, number)

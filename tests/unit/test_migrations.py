@@ -18,12 +18,17 @@ import aiosqlite
 import pytest
 
 from storage import Database, migrations
+from storage.db import DatabaseUnusable
 from storage.migrations import LATEST_VERSION, MigrationError
 
 FIXTURES = Path(__file__).resolve().parent.parent / "data" / "migrations"
 
 # (version the data was written at, table) -> columns a later migration rewrites on purpose.
-INTENDED_CHANGES: dict[tuple[int, str], set[str]] = {}
+INTENDED_CHANGES: dict[tuple[int, str], set[str]] = {
+    # 0003: a user's chat is their private chat (a group id there leaked their pushes).
+    (1, "users"): {"chat_id"},
+    (2, "users"): {"chat_id"},
+}
 
 Snapshot = dict[str, tuple[list[str], list[tuple[Any, ...]]]]
 
@@ -141,8 +146,10 @@ async def test_newer_database_is_refused(tmp_path: Path) -> None:
     with sqlite3.connect(path) as raw:
         raw.execute(f"PRAGMA user_version = {LATEST_VERSION + 1}")
     raw.close()
-    with pytest.raises(MigrationError, match="newer"):
+    before = path.read_bytes()
+    with pytest.raises(DatabaseUnusable, match="newer"):
         await Database.open(path)
+    assert path.read_bytes() == before  # refused before anything wrote to it
 
 
 async def test_downgrade_is_refused(tmp_path: Path) -> None:

@@ -10,7 +10,10 @@ import pytest
 
 from bot.tracknumbers import Analysis, CheckDigit, Kind, analyze, find_numbers
 
-DATA = Path("/work/shared/testdata/tracking_number_data/couriers")
+# The shared folder sits beside the repository; the product never reads it.
+DATA = (
+    Path(__file__).resolve().parents[2] / ".." / "shared" / "testdata" / "tracking_number_data"
+).resolve() / "couriers"
 
 # Formats the data set leaves without an id: our ids for them, by (courier, name).
 _UNNAMED = {

@@ -37,10 +37,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bot.core.tracknumbers import find_numbers
+from bot.core.tracknumbers.checksums import luhn, mod10, s10, weighted_mod
+from bot.core.tracknumbers.render import render_chat
 from bot.i18n import use_language
-from bot.tracknumbers import find_numbers
-from bot.tracknumbers.checksums import luhn, mod10, s10, weighted_mod
-from bot.tracknumbers.render import render_chat
 
 N_INPUTS = 100_000
 ROUNDS = 3  # passes per side over the same inputs; the best of each is reported

@@ -27,8 +27,8 @@ from bot import metrics
 from bot.i18n import SUPPORTED, translate
 from bot.services import Services
 from bot.telegram_io import ResilientRateLimiter
+from bot.ui.userdata import UserData
 from bot.updates import DEFAULT_LIMIT, ChatOrderedProcessor, UpdateQueue
-from bot.userdata import UserData
 from storage.persistence import SqlitePersistence
 
 log = logging.getLogger(__name__)

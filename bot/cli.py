@@ -66,11 +66,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # explain and advise own their flags; hand them the rest of the line untouched.
     if argv and argv[0] == "explain":
-        from bot.tracknumbers.render import explain_main
+        from bot.core.tracknumbers.render import explain_main
 
         return explain_main(argv[1:])
     if argv and argv[0] == "advise":
-        from bot.advice.cli import advise_main
+        from bot.core.advice.cli import advise_main
 
         return advise_main(argv[1:])
 

@@ -6,7 +6,7 @@ is a :class:`~telegram.ext.BaseUpdateProcessor` passed to ``ApplicationBuilder.c
 ptb warns that with it, stateful handlers (``ConversationHandler``) and ``refresh_*_data`` may see
 updates of one conversation out of order. :class:`ChatOrderedProcessor` removes that hazard: an
 update runs only after every earlier update of the same chat and of the same user has finished.
-This is also what keeps ``context.user_data`` (:class:`bot.userdata.UserData`) and
+This is also what keeps ``context.user_data`` (:class:`bot.ui.userdata.UserData`) and
 ``chat_data`` safe without locks in handler code: two updates that could touch the same user's or
 chat's data never run at the same time, and they run in the order Telegram sent them. Updates of
 different chats and users interleave freely. (``SqlitePersistence.refresh_*`` are no-ops, so ptb's

@@ -9,14 +9,13 @@ from datetime import date
 from telegram import Message, Update
 from telegram.ext import filters
 
-from bot.advice import Action, Advice, Facts, action_label, days
-from bot.advice.interview import SELLER_ACTIONS, reminder_days
-from bot.advice.parcel_facts import facts_from_parcel
 from bot.app import BotContext
+from bot.core.advice import Action, Advice, Facts, action_label, days
+from bot.core.advice.interview import SELLER_ACTIONS, reminder_days
+from bot.core.advice.parcel_facts import facts_from_parcel
+from bot.core.intents import Intent, detect_intent, has_track_number
 from bot.i18n import _
-from bot.intents import Intent, detect_intent, has_track_number
-from bot.present import today_in
-from handlers.callbacks import (
+from bot.ui.buttons import (
     DisputeParcel,
     DisputeStart,
     MainMenu,
@@ -24,6 +23,7 @@ from handlers.callbacks import (
     ParcelVerb,
     WhatNowRemind,
 )
+from bot.ui.present import today_in
 from handlers.common import Button, edit_or_send, esc, keyboard, send_html
 from storage import Parcel, ParcelAnswers
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from telegram import Message
 from telegram.ext import filters
 
-from bot.userdata import Pending, UserData
+from bot.ui.userdata import Pending, UserData
 
 if TYPE_CHECKING:
     from bot.app import BotContext, ParcelScoutApplication

@@ -14,9 +14,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Messag
 from telegram.constants import ChatMemberStatus, ChatType
 
 from bot.app import BotContext
+from bot.core.tracknumbers import find_numbers
+from bot.core.tracknumbers.render import render_chat
 from bot.i18n import _, normalize_language, set_language
-from bot.tracknumbers import find_numbers
-from bot.tracknumbers.render import render_chat
 from handlers.common import send_html
 
 log = logging.getLogger(__name__)

@@ -10,12 +10,13 @@ from typing import Any
 
 from telegram import Update
 
-from bot.advice import SellerResponse, advise
 from bot.app import BotContext, ParcelScoutApplication
+from bot.core.advice import SellerResponse, advise
 from bot.i18n import N_, _
+from bot.ui.buttons import CoachDid, CoachLetter
 from bot.watch import coach
 from handlers.advice_chat import letter_html, parcel_facts, render_advice, today_for
-from handlers.callbacks import CoachDid, CoachLetter, route
+from handlers.callbacks import route
 from handlers.common import esc, send_html
 from handlers.whatnow import ask_about
 from storage import Parcel, ts

@@ -12,9 +12,9 @@ from telegram.ext import ApplicationHandlerStop, filters
 
 from bot.app import BotContext
 from bot.i18n import _, normalize_language, set_language
-from bot.present import esc as esc  # re-exported: handlers take it from here
-from bot.textlimits import TEXT_LIMIT, fits, split_html
-from handlers.callbacks import ParcelAction, ParcelVerb
+from bot.ui.buttons import ParcelAction, ParcelVerb
+from bot.ui.present import esc as esc  # re-exported: handlers take it from here
+from bot.ui.textlimits import TEXT_LIMIT, fits, split_html
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup:
 def split_message(text: str, limit: int = TELEGRAM_TEXT_LIMIT) -> list[str]:
     """Split HTML ``text`` into messages Telegram accepts: at most ``limit`` UTF-16 units after
     entity parsing each, cut at line breaks (else spaces, else between characters), never
-    inside a tag or an entity; see ``bot.textlimits.split_html``."""
+    inside a tag or an entity; see ``bot.ui.textlimits.split_html``."""
     return split_html(text, limit)
 
 

@@ -1,6 +1,6 @@
 """The guided dispute: /dispute, its buttons, typed answers and the check-in after the seller.
 
-Thin: `bot.dispute` holds the steps, their texts and what reaching a step means (`effects`: what
+Thin: `bot.core.dispute` holds the steps, their texts and what reaching a step means (`effects`: what
 to record on the parcel, which check-in to schedule); this module draws a step and applies the
 effects. The walk-through lives in ``UserData.dispute`` with the time of its last step, so it
 resumes after a restart and closes after `TIMEOUT_SECONDS` (a job says so when the bot stayed up;
@@ -21,15 +21,24 @@ from telegram import Update
 from telegram.error import BadRequest
 from telegram.ext import CommandHandler, MessageHandler, filters
 
-from bot import dispute as script
-from bot.advice import Facts
-from bot.advice.parcel_facts import facts_from_number, facts_from_parcel
 from bot.app import BotContext, ParcelScoutApplication
-from bot.dispute import DisputeState, Effects, InvalidChoice, Step, StepView
+from bot.core import dispute as script
+from bot.core.advice import Facts
+from bot.core.advice.parcel_facts import facts_from_number, facts_from_parcel
+from bot.core.dispute import DisputeState, Effects, InvalidChoice, Step, StepView
+from bot.core.intents import Intent
+from bot.core.parsing import parse_amount, parse_number
 from bot.i18n import N_, _, use_language
-from bot.intents import Intent
-from bot.parsing import parse_amount, parse_number
-from bot.userdata import DisputeSession, Pending
+from bot.ui.buttons import (
+    DisputeCheckin,
+    DisputeChoice,
+    DisputeParcel,
+    DisputeStart,
+    MainMenu,
+    ParcelAction,
+    ParcelVerb,
+)
+from bot.ui.userdata import DisputeSession, Pending
 from bot.watch import reminders
 from handlers.advice_chat import (
     IntentFilter,
@@ -41,17 +50,7 @@ from handlers.advice_chat import (
     today_for,
 )
 from handlers.awaiting import Awaiting, ask, done, pending
-from handlers.callbacks import (
-    DisputeCheckin,
-    DisputeChoice,
-    DisputeParcel,
-    DisputeStart,
-    MainMenu,
-    ParcelAction,
-    ParcelVerb,
-    answer_stale,
-    route,
-)
+from handlers.callbacks import answer_stale, route
 from handlers.common import Button, edit_or_send, esc, keyboard, send_html
 from storage import Parcel, ts
 
@@ -61,7 +60,9 @@ COMMANDS = [("dispute", N_("Step-by-step help with a dispute"))]
 
 TIMEOUT_SECONDS = 30 * 60
 REMINDER_KIND = reminders.DISPUTE_CHECKIN
-_KIND = "dispute:"  # + what the step takes (`bot.dispute.TYPED_INPUT`): the open question's kind
+_KIND = (
+    "dispute:"  # + what the step takes (`bot.core.dispute.TYPED_INPUT`): the open question's kind
+)
 TYPED_KINDS = frozenset(_KIND + what for what in set(script.TYPED_INPUT.values()))
 _TIMEOUT_TEXT = N_(
     "⌛ The dispute helper closed after a long pause. Nothing is lost on the order "

@@ -8,10 +8,10 @@ from telegram import Message, Update
 from telegram.ext import Application, MessageHandler, filters
 
 from bot.app import BotContext
+from bot.core.tracknumbers import FoundNumbers, find_numbers
+from bot.core.tracknumbers.render import render_chat
 from bot.i18n import _
-from bot.tracknumbers import FoundNumbers, find_numbers
-from bot.tracknumbers.render import render_chat
-from handlers.callbacks import WatchNumber, WhatNowNumber
+from bot.ui.buttons import WatchNumber, WhatNowNumber
 from handlers.common import Button, keyboard, send_parts
 
 COMMANDS: list[tuple[str, str]] = []

@@ -7,7 +7,8 @@ from telegram.ext import Application, CommandHandler
 
 from bot.app import BotContext
 from bot.i18n import N_, _
-from handlers.callbacks import HelpShow, MainMenu, route
+from bot.ui.buttons import HelpShow, MainMenu
+from handlers.callbacks import route
 from handlers.common import edit_or_send, keyboard
 
 COMMANDS = [("help", N_("What I can do"))]

@@ -10,7 +10,8 @@ from telegram.ext import Application, CommandHandler
 
 from bot.app import BotContext
 from bot.i18n import N_, SUPPORTED, _, set_language, translate
-from handlers.callbacks import LanguageMenu, LanguageSet, route
+from bot.ui.buttons import LanguageMenu, LanguageSet
+from handlers.callbacks import route
 from handlers.common import edit_or_send, keyboard
 
 log = logging.getLogger(__name__)

@@ -19,10 +19,7 @@ from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.clock import Clock
-from bot.watch import coach, reminders, sender
-from bot.watch.message import Button, Go, Message, Rows
-from bot.watch.sender import Delivery, DrainStats, Outcome
-from handlers.callbacks import (
+from bot.ui.buttons import (
     CoachDid,
     CoachLetter,
     DisputeCheckin,
@@ -31,6 +28,9 @@ from handlers.callbacks import (
     WhatNowParcel,
     WhatNowSilent,
 )
+from bot.watch import coach, reminders, sender
+from bot.watch.message import Button, Go, Message, Rows
+from bot.watch.sender import Delivery, DrainStats, Outcome
 from handlers.common import keyboard
 from storage import Storage, ts
 

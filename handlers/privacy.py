@@ -11,7 +11,8 @@ from telegram.ext import Application, CommandHandler
 
 from bot.app import BotContext
 from bot.i18n import N_, _
-from handlers.callbacks import PrivacyForget, YesNo, route
+from bot.ui.buttons import PrivacyForget, YesNo
+from handlers.callbacks import route
 from handlers.common import edit_or_send, keyboard, send_html
 from storage import Parcel, from_ts
 

@@ -9,11 +9,10 @@ from telegram import Update
 from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.app import BotContext, ParcelScoutApplication
+from bot.core.parsing import format_minutes, parse_quiet_hours
+from bot.core.timezones import PRESETS, display_name, parse_timezone
 from bot.i18n import N_, _, current_language
-from bot.parsing import format_minutes, parse_quiet_hours
-from bot.timezones import PRESETS, display_name, parse_timezone
-from handlers.awaiting import Awaiting, ask, done, pending
-from handlers.callbacks import (
+from bot.ui.buttons import (
     LanguageMenu,
     MainMenu,
     SettingsMenu,
@@ -21,8 +20,9 @@ from handlers.callbacks import (
     SettingsQuietSet,
     SettingsTimezone,
     SettingsTimezoneSet,
-    route,
 )
+from handlers.awaiting import Awaiting, ask, done, pending
+from handlers.callbacks import route
 from handlers.common import Button, edit_or_send, esc, keyboard, send_html
 from storage import User
 

@@ -7,7 +7,7 @@ from telegram.ext import Application, CommandHandler
 
 from bot.app import BotContext
 from bot.i18n import N_, _
-from handlers.callbacks import (
+from bot.ui.buttons import (
     Callback,
     DisputeStart,
     HelpShow,
@@ -16,8 +16,8 @@ from handlers.callbacks import (
     ParcelsPage,
     SettingsMenu,
     WhatNowStart,
-    route,
 )
+from handlers.callbacks import route
 from handlers.common import Button, edit_or_send, keyboard, send_html
 
 COMMANDS = [("start", N_("Main menu"))]

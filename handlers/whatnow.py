@@ -1,6 +1,6 @@
 """What should I do now? /whatnow, the parcel and explain buttons, typed questions, reminders.
 
-Thin: the advisor (`bot.advice`) answers, `bot.advice.interview` decides which question comes
+Thin: the advisor (`bot.core.advice`) answers, `bot.core.advice.interview` decides which question comes
 next and what an answer changes; this module loads a parcel's facts, asks (buttons, or typed text
 through `handlers.awaiting`), stores each answer on the parcel and renders the advice plus the
 English letter. A reminder the user asks for is a row of the reminders table; when it is due, the
@@ -18,26 +18,15 @@ from telegram import Update
 from telegram.error import BadRequest
 from telegram.ext import CommandHandler, MessageHandler, filters
 
-from bot.advice import Facts, SellerResponse, advise, days, fact_question
-from bot.advice import interview as questions
-from bot.advice.interview import SELLER_ACTIONS, Interview
-from bot.advice.parcel_facts import NO_ANSWERS, facts_from_number, facts_from_parcel
 from bot.app import BotContext, ParcelScoutApplication
+from bot.core.advice import Facts, SellerResponse, advise, days, fact_question
+from bot.core.advice import interview as questions
+from bot.core.advice.interview import SELLER_ACTIONS, Interview
+from bot.core.advice.parcel_facts import NO_ANSWERS, facts_from_number, facts_from_parcel
+from bot.core.intents import Intent, detect_intent
+from bot.core.tracknumbers import find_numbers
 from bot.i18n import N_, _
-from bot.intents import Intent, detect_intent
-from bot.tracknumbers import find_numbers
-from bot.userdata import Pending, legacy_answers
-from bot.watch import reminders
-from handlers.advice_chat import (
-    IntentFilter,
-    answers_of,
-    picker_rows,
-    render_advice,
-    say,
-    today_for,
-)
-from handlers.awaiting import Awaiting, ask, done, pending
-from handlers.callbacks import (
+from bot.ui.buttons import (
     MainMenu,
     WhatNowAnswer,
     WhatNowAsk,
@@ -48,9 +37,19 @@ from handlers.callbacks import (
     WhatNowSilent,
     WhatNowStart,
     YesNo,
-    answer_stale,
-    route,
 )
+from bot.ui.userdata import Pending, legacy_answers
+from bot.watch import reminders
+from handlers.advice_chat import (
+    IntentFilter,
+    answers_of,
+    picker_rows,
+    render_advice,
+    say,
+    today_for,
+)
+from handlers.awaiting import Awaiting, ask, done, pending
+from handlers.callbacks import answer_stale, route
 from handlers.common import Button, edit_or_send, esc, keyboard, send_html
 from storage import Parcel, ParcelAnswers, ts
 from storage.persistence import SqlitePersistence

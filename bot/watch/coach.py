@@ -19,12 +19,12 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
-from bot.advice import Action, advise
-from bot.advice.deadline import Deadline as _Deadline
-from bot.advice.deadline import deadline_line
-from bot.advice.parcel_facts import facts_from_parcel
+from bot.core.advice import Action, advise
+from bot.core.advice.deadline import Deadline as _Deadline
+from bot.core.advice.deadline import deadline_line
+from bot.core.advice.parcel_facts import facts_from_parcel
 from bot.i18n import N_, _
-from bot.present import esc
+from bot.ui.present import esc
 from bot.watch.message import Button, Go, Message, Moment, Rows
 from storage import Parcel, Storage
 
@@ -131,7 +131,7 @@ def render(payload: Mapping[str, Any], parcel_id: int | None, at: Moment) -> Mes
 
 
 def _today(now: int, zone_name: str | None) -> date:
-    from bot.present import user_zone
+    from bot.ui.present import user_zone
 
     return datetime.fromtimestamp(now, UTC).astimezone(user_zone(zone_name)).date()
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot import dispute as script
-from bot.advice import WAITS_FOR_SELLER
+from bot.core import dispute as script
+from bot.core.advice import WAITS_FOR_SELLER
 from bot.i18n import _
-from bot.present import days, esc
+from bot.ui.present import days, esc
 from bot.watch.message import Button, Go, Message, Moment, Rows
 from storage import Reminder, Storage
 

@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from bot import metrics
 from bot.clock import Clock
 from bot.i18n import use_language
-from bot.present import today_in, user_zone
+from bot.ui.present import today_in, user_zone
 from bot.watch import registry
 from bot.watch.message import Message, Moment
 from storage import OutboxItem, Storage, User, ts

@@ -20,11 +20,11 @@ from typing import Any
 
 from bot import metrics
 from bot.clock import Clock
-from bot.present import STATUSES
 from bot.tracking.errors import SourceError
 from bot.tracking.model import NumberFailure, Status, TrackEvent, TrackOutcome, TrackResult
 from bot.tracking.router import TrackQuery
 from bot.tracking.service import TrackingService
+from bot.ui.present import STATUSES
 from bot.watch import texts
 from bot.watch.cadence import DAY, DEFAULT_CADENCE, FINAL, STALL_STATUSES, Cadence
 from bot.watch.diff import PUSH_EVENTS, PUSH_FIRST, PUSH_STATUS, detect_change

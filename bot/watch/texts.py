@@ -12,15 +12,15 @@ from typing import Any
 
 from babel.dates import format_date
 
-from bot.advice.deadline import push_step_text, timer_step
+from bot.core.advice.deadline import push_step_text, timer_step
 from bot.i18n import _, current_language, ngettext
 
-# The shared vocabulary (labels, meanings, formats, escaping) lives in bot.present; user_zone is
+# The shared vocabulary (labels, meanings, formats, escaping) lives in bot.ui.present; user_zone is
 # re-exported for the watch modules that take it from here.
-from bot.present import esc, fmt_time, status_label
-from bot.present import status_meaning as meaning
-from bot.present import user_zone as user_zone
-from bot.textlimits import truncate_html
+from bot.ui.present import esc, fmt_time, status_label
+from bot.ui.present import status_meaning as meaning
+from bot.ui.present import user_zone as user_zone
+from bot.ui.textlimits import truncate_html
 from bot.watch.cadence import DAY
 from bot.watch.message import Button, Go, Message, Rows
 
@@ -171,7 +171,7 @@ def render(
         if deadline is not None and today is not None:
             days = (deadline - today).days
         lines.append(_protection_line(days, deadline))
-        # The advice's own rule (bot.advice.deadline), so the push and /whatnow agree: at 3 days
+        # The advice's own rule (bot.core.advice.deadline), so the push and /whatnow agree: at 3 days
         # left it is "open a dispute now", not "ask the seller to extend".
         arriving = payload.get("status") not in _NOT_ARRIVING_STATUSES
         lines.append(push_step_text(timer_step(days, arriving=arriving)))

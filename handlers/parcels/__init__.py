@@ -17,8 +17,7 @@ from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.app import BotContext, ParcelScoutApplication
 from bot.i18n import N_, _
-from handlers.awaiting import Awaiting, done, pending
-from handlers.callbacks import (
+from bot.ui.buttons import (
     ArchivePage,
     ForceAdd,
     ParcelAction,
@@ -27,8 +26,9 @@ from handlers.callbacks import (
     ParcelsPage,
     ParcelVerb,
     WatchNumber,
-    route,
 )
+from handlers.awaiting import Awaiting, done, pending
+from handlers.callbacks import route
 from handlers.common import send_html
 from handlers.parcels import add, card, facts, listing
 from storage import Parcel

@@ -8,21 +8,15 @@ import re
 from telegram import Update
 
 from bot.app import BotContext
+from bot.core.tracknumbers import Analysis, CheckDigit, Trackability, analyze, find_numbers
 from bot.i18n import _, ngettext
-from bot.present import esc
-from bot.tracknumbers import Analysis, CheckDigit, Trackability, analyze, find_numbers
-from bot.userdata import PendingAdd
+from bot.ui import parcel_views as views
+from bot.ui.buttons import ForceAdd, ParcelsAdd, ParcelsCancel, ParcelsPage, WatchNumber
+from bot.ui.present import esc
+from bot.ui.userdata import PendingAdd
 from handlers.awaiting import ask, done
-from handlers.callbacks import (
-    ForceAdd,
-    ParcelsAdd,
-    ParcelsCancel,
-    ParcelsPage,
-    WatchNumber,
-    answer_stale,
-)
+from handlers.callbacks import answer_stale
 from handlers.common import edit_or_send, keyboard, send_html
-from handlers.parcels import views
 from handlers.parcels.card import now_ts, show, show_card
 from storage import DuplicateParcel, Parcel
 

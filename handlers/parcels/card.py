@@ -11,14 +11,14 @@ from datetime import date, tzinfo
 from telegram import Update
 
 from bot.app import BotContext
-from bot.check_now import manual_check
+from bot.core.check_now import manual_check
 from bot.i18n import _, ngettext
-from bot.present import esc, today_in, user_zone
+from bot.ui import parcel_views as views
+from bot.ui.parcel_views import Screen
+from bot.ui.present import esc, today_in, user_zone
 from handlers.awaiting import ask, done
 from handlers.common import edit_or_send, keyboard, send_html
-from handlers.parcels import views
 from handlers.parcels.listing import list_screen
-from handlers.parcels.views import Screen
 from storage import Parcel
 
 log = logging.getLogger(__name__)

@@ -8,13 +8,13 @@ from collections.abc import Callable
 from telegram import Update
 
 from bot.app import BotContext
+from bot.core.parsing import parse_date, parse_days_left, parse_money
 from bot.i18n import _, current_language
-from bot.parsing import parse_date, parse_days_left, parse_money
+from bot.ui import parcel_views as views
+from bot.ui.parcel_views import Screen
 from handlers.awaiting import ask, done
 from handlers.common import keyboard, send_html
-from handlers.parcels import views
 from handlers.parcels.card import show, show_card, user_clock
-from handlers.parcels.views import Screen
 from storage import Parcel
 
 # Question kind -> its prompt. The kinds are what ``handlers.awaiting`` waits for.

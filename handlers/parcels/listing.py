@@ -5,11 +5,11 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.app import BotContext
+from bot.ui import parcel_views as views
+from bot.ui.buttons import ArchivePage, ParcelsPage
+from bot.ui.parcel_views import Screen
 from handlers.awaiting import done
-from handlers.callbacks import ArchivePage, ParcelsPage
 from handlers.common import edit_or_send, keyboard, send_html
-from handlers.parcels import views
-from handlers.parcels.views import Screen
 
 
 async def list_screen(context: BotContext, user_id: int, page: int, *, archived: bool) -> Screen:

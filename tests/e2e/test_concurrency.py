@@ -18,7 +18,7 @@ from aiohttp import web
 from bot.emulator import BotApiEmulator
 from bot.emulator.models import StoredMessage
 from bot.emulator.users import SimulatedUser
-from bot.userdata import UserData
+from bot.ui.userdata import UserData
 from tests.fakes.tracking_servers import FakeCainiao
 from tests.support.app import BotHarness
 from tests.support.scenarios import letter_of, open_dispute_for

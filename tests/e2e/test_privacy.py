@@ -7,7 +7,7 @@ import io
 import sqlite3
 from datetime import date
 
-from bot.userdata import PendingAdd
+from bot.ui.userdata import PendingAdd
 from storage import NewEvent
 from tests.support.app import BotHarness
 

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from handlers.callbacks import ParcelAction, ParcelVerb
+from bot.ui.buttons import ParcelAction, ParcelVerb
 from storage.persistence import SqlitePersistence
 from tests.support.app import BotHarness
 from tests.support.scenarios import add_parcel, moving_parcel, open_dispute_for, texts

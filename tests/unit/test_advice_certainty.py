@@ -7,11 +7,11 @@ from datetime import date
 
 import pytest
 
-from bot.advice import Action, Facts, NumberFormat, Tracking, advise
-from bot.advice.interview import Change, Interview, claims, typed_answer
-from bot.advice.parcel_facts import NoAnswers, facts_from_number, facts_from_parcel
-from bot.dispute import flow
-from bot.dispute import texts as dispute_texts
+from bot.core.advice import Action, Facts, NumberFormat, Tracking, advise
+from bot.core.advice.interview import Change, Interview, claims, typed_answer
+from bot.core.advice.parcel_facts import NoAnswers, facts_from_number, facts_from_parcel
+from bot.core.dispute import flow
+from bot.core.dispute import texts as dispute_texts
 from bot.i18n import use_language
 from storage import Parcel
 

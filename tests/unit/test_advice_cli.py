@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from bot.advice.cli import advise_main
+from bot.core.advice.cli import advise_main
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:

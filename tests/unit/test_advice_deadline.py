@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.advice import DEFAULTS, Action, Facts, NumberFormat, SellerResponse, Tracking, advise
-from bot.advice.deadline import TimerStep, deadline_of, margin, step_for, timer_step
+from bot.core.advice import DEFAULTS, Action, Facts, NumberFormat, SellerResponse, Tracking, advise
+from bot.core.advice.deadline import TimerStep, deadline_of, margin, step_for, timer_step
 from bot.i18n import use_language
 
 TODAY = date(2026, 11, 1)

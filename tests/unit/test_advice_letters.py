@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from bot.advice import letters
-from bot.advice.letters import DisputeReason, Problem, ascii_safe, dispute_text
+from bot.core.advice import letters
+from bot.core.advice.letters import DisputeReason, Problem, ascii_safe, dispute_text
 
 TODAY = date(2026, 11, 1)
 NUMBERS = [None, "LX299455986CN", "lх299455986cn", "Трек 123", "  RB 1234 5678 5CN\n"]

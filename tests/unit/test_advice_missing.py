@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.advice import FACT_NAMES, Facts, SellerResponse, Tracking, advise, fact_question
+from bot.core.advice import FACT_NAMES, Facts, SellerResponse, Tracking, advise, fact_question
 from bot.i18n import use_language
 
 TODAY = date(2026, 11, 1)

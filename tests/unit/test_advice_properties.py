@@ -7,7 +7,7 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.advice import (
+from bot.core.advice import (
     RULE_NAMES,
     Action,
     Advice,
@@ -17,7 +17,7 @@ from bot.advice import (
     Tracking,
     advise,
 )
-from bot.advice.facts import FACT_NAMES
+from bot.core.advice.facts import FACT_NAMES
 from bot.i18n import use_language
 
 days = st.none() | st.integers(min_value=-400, max_value=400)

@@ -1,4 +1,4 @@
-"""Each advisor rule at its boundaries (defaults from bot/advice/timelines.py)."""
+"""Each advisor rule at its boundaries (defaults from bot/core/advice/timelines.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot.advice import (
+from bot.core.advice import (
     DEFAULTS,
     RULE_NAMES,
     Action,

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from handlers.callbacks import MAX_ID, Callback
+from bot.ui.buttons import MAX_ID, Callback
 
 
 class Verb(enum.StrEnum):
@@ -84,7 +84,7 @@ def test_every_id_round_trips(parcel_id: int, verb: Verb) -> None:
 
 
 def test_every_family_has_its_own_prefix_and_old_data_still_unpacks() -> None:
-    from handlers import callbacks as cb
+    from bot.ui import buttons as cb
 
     families = [
         value

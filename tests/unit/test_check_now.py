@@ -1,8 +1,8 @@
-"""The "check now" rate limit (bot/check_now.py)."""
+"""The "check now" rate limit (bot/core/check_now.py)."""
 
 from __future__ import annotations
 
-from bot.check_now import CHECK_EVERY, manual_check
+from bot.core.check_now import CHECK_EVERY, manual_check
 
 NOW = 1_800_000_000
 

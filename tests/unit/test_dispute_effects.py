@@ -1,12 +1,12 @@
-"""What a dispute step means outside the chat (bot.dispute.effects): record, remember, schedule."""
+"""What a dispute step means outside the chat (bot.core.dispute.effects): record, remember, schedule."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot import dispute as script
-from bot.advice import Facts, Tracking
-from bot.dispute import DisputeState, Effects, Step, effects
+from bot.core import dispute as script
+from bot.core.advice import Facts, Tracking
+from bot.core.dispute import DisputeState, Effects, Step, effects
 
 TODAY = date(2026, 11, 20)
 UNTRACKED = Facts(tracking=Tracking.NOT_FOUND, days_since_shipped=25, price_usd=20.0)

@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from bot import dispute as script
-from bot.advice import Action, Facts, SellerResponse, Tracking
-from bot.dispute import (
+from bot.core import dispute as script
+from bot.core.advice import Action, Facts, SellerResponse, Tracking
+from bot.core.dispute import (
     BACK,
     CANCEL,
     CHOICES,
@@ -319,8 +319,8 @@ def test_offer_without_a_known_total_only_offers_zero_or_typing() -> None:
 
 def test_choice_meanings_come_from_the_one_table() -> None:
     """Each code is written once, in CHOICES; the lookups are derived from it."""
-    from bot.advice.letters import DisputeReason, Problem
-    from bot.dispute import AMOUNT_SHARES, OFFER_SHARES, PROBLEM_CHOICES, REASON_CHOICES
+    from bot.core.advice.letters import DisputeReason, Problem
+    from bot.core.dispute import AMOUNT_SHARES, OFFER_SHARES, PROBLEM_CHOICES, REASON_CHOICES
 
     assert set(REASON_CHOICES.values()) == set(DisputeReason)
     assert set(PROBLEM_CHOICES.values()) == set(Problem)
@@ -331,8 +331,8 @@ def test_choice_meanings_come_from_the_one_table() -> None:
 
 def test_one_reason_map_for_the_advice_and_the_dispute() -> None:
     """A dispute about a parcel tracking calls delivered is "not received" in both places."""
-    from bot.advice.advisor import reason_for
-    from bot.advice.letters import DisputeReason
+    from bot.core.advice.advisor import reason_for
+    from bot.core.advice.letters import DisputeReason
 
     delivered = Facts(tracking=Tracking.DELIVERED)
     assert reason_for(delivered) is DisputeReason.NOT_RECEIVED

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from bot import dispute as script
-from bot.advice import Action, Facts, Tracking, advise
-from bot.dispute import Step
+from bot.core import dispute as script
+from bot.core.advice import Action, Facts, Tracking, advise
+from bot.core.dispute import Step
 
 TODAY = date(2026, 11, 1)
 

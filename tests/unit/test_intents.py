@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.intents import Intent, detect_intent, normalize
+from bot.core.intents import Intent, detect_intent, normalize
 
 WHAT_NOW_RU = [
     "что делать?",

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from bot.advice import Facts, advise
-from bot.advice.interview import (
+from bot.core.advice import Facts, advise
+from bot.core.advice.interview import (
     CODES,
     MAX_QUESTIONS,
     NAMES,
@@ -18,7 +18,7 @@ from bot.advice.interview import (
     is_skip,
     typed_answer,
 )
-from bot.advice.parcel_facts import NO_ANSWERS, NoAnswers
+from bot.core.advice.parcel_facts import NO_ANSWERS, NoAnswers
 
 TODAY = date(2026, 11, 20)
 

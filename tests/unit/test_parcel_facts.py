@@ -1,4 +1,4 @@
-"""A stored parcel and its chat answers as advisor facts (bot.advice.parcel_facts)."""
+"""A stored parcel and its chat answers as advisor facts (bot.core.advice.parcel_facts)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.advice import NumberFormat, SellerResponse, Tracking
-from bot.advice.parcel_facts import facts_from_number, facts_from_parcel, tracking_from
+from bot.core.advice import NumberFormat, SellerResponse, Tracking
+from bot.core.advice.parcel_facts import facts_from_number, facts_from_parcel, tracking_from
 from storage import Parcel, ParcelAnswers
 
 TODAY = date(2026, 11, 20)

@@ -1,4 +1,4 @@
-"""The parcel screens as pure views (handlers/parcels/views.py): text and buttons from data."""
+"""The parcel screens as pure views (bot/ui/parcel_views.py): text and buttons from data."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.i18n import use_language
-from bot.present import STATUSES, today_in
+from bot.ui import parcel_views as views
+from bot.ui.buttons import ParcelAction, ParcelVerb
+from bot.ui.present import STATUSES, today_in
 from bot.watch import texts
 from handlers import parcels
-from handlers.callbacks import ParcelAction, ParcelVerb
-from handlers.parcels import views
 from storage import Parcel, TrackingEvent
 from storage.repositories import ParcelPage
 

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.parsing import (
+from bot.core.parsing import (
     Money,
     format_minutes,
     parse_amount,
@@ -17,7 +17,7 @@ from bot.parsing import (
     parse_quiet_hours,
     to_usd,
 )
-from bot.timezones import PRESETS, describe, offset_zone, parse_timezone, zone
+from bot.core.timezones import PRESETS, describe, offset_zone, parse_timezone, zone
 
 TODAY = date(2026, 11, 20)
 

@@ -1,4 +1,4 @@
-"""The shared presentation vocabulary (bot/present.py)."""
+"""The shared presentation vocabulary (bot/ui/present.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.i18n import translate, use_language
-from bot.present import (
+from bot.ui.present import (
     STATUSES,
     days,
     esc,

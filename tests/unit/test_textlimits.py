@@ -1,4 +1,4 @@
-"""Telegram's limit by construction (bot/textlimits.py): every part the real renderers produce,
+"""Telegram's limit by construction (bot/ui/textlimits.py): every part the real renderers produce,
 split or cut, parses as Telegram HTML and fits in 4096 UTF-16 units (issue 14: 33 "Message is too
 long", a push cut inside ``&amp;`` and lost)."""
 
@@ -9,11 +9,11 @@ import html
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.core.tracknumbers import find_numbers
+from bot.core.tracknumbers.render import render_chat
 from bot.emulator import parse_html, utf16_len
 from bot.i18n import use_language
-from bot.textlimits import TEXT_LIMIT, fits, split_html, text_length, truncate_html
-from bot.tracknumbers import find_numbers
-from bot.tracknumbers.render import render_chat
+from bot.ui.textlimits import TEXT_LIMIT, fits, split_html, text_length, truncate_html
 from bot.watch import texts
 from handlers.fallback import fallback_text
 

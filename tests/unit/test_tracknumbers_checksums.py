@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.tracknumbers.checksums import luhn, mod10, russian_post, s10, weighted_mod
+from bot.core.tracknumbers.checksums import luhn, mod10, russian_post, s10, weighted_mod
 
 digits = st.text(alphabet="0123456789", min_size=1, max_size=40)
 # Letters appear in UPS serials; other Unicode decimal digits count as their value.

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.tracknumbers import (
+from bot.core.tracknumbers import (
     FORMATS,
     CheckDigit,
     Kind,
@@ -14,9 +14,9 @@ from bot.tracknumbers import (
     analyze,
     find_numbers,
 )
-from bot.tracknumbers.checksums import russian_post, s10
-from bot.tracknumbers.render import render_block
-from bot.tracknumbers.s10 import SERVICE_BY_CODE, service_class
+from bot.core.tracknumbers.checksums import russian_post, s10
+from bot.core.tracknumbers.render import render_block
+from bot.core.tracknumbers.s10 import SERVICE_BY_CODE, service_class
 
 
 def _s10(service: str, serial: str, country: str) -> str:
@@ -336,8 +336,8 @@ def test_link_names_are_msgids_or_brands() -> None:
     """Every link name a chat can show is translated in explain.po, or is a brand."""
     from babel.messages.pofile import read_po
 
-    from bot.tracknumbers.model import RUSSIAN_POST_INBOUND
-    from bot.tracknumbers.s10 import POSTS
+    from bot.core.tracknumbers.model import RUSSIAN_POST_INBOUND
+    from bot.core.tracknumbers.s10 import POSTS
 
     brands = {
         "17TRACK", "Cainiao", "YunExpress", "4PX", "Boxberry", "Royal Mail", "USPS", "Posti",

@@ -12,16 +12,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.i18n import use_language
-from bot.tracknumbers import analyze, find_numbers
-from bot.tracknumbers.checksums import russian_post, s10
-from bot.tracknumbers.render import (
+from bot.core.tracknumbers import analyze, find_numbers
+from bot.core.tracknumbers.checksums import russian_post, s10
+from bot.core.tracknumbers.render import (
     TELEGRAM_LIMIT,
     explain_main,
     render_chat,
     render_text,
     visible_length,
 )
+from bot.i18n import use_language
 
 ROOT = Path(__file__).resolve().parents[2]
 PO = ROOT / "locales/ru/LC_MESSAGES/explain.po"
@@ -186,7 +186,7 @@ def test_russian_catalog_is_complete_and_placeholders_match() -> None:
             assert _placeholders(str(translated)) == _placeholders(str(ids[-1])), message.id
     used = {
         msg[2] if isinstance(msg[2], str) else msg[2][0]
-        for msg in extract_from_dir(str(ROOT / "bot/tracknumbers"))
+        for msg in extract_from_dir(str(ROOT / "bot/core/tracknumbers"))
     }
     missing = {m for m in used if m not in catalog}
     assert not missing

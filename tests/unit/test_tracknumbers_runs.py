@@ -7,9 +7,9 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.tracknumbers.formats import MIN_LEN
-from bot.tracknumbers.normalize import normalize
-from bot.tracknumbers.segment import runs
+from bot.core.tracknumbers.formats import MIN_LEN
+from bot.core.tracknumbers.normalize import normalize
+from bot.core.tracknumbers.segment import runs
 
 # A token: a word with a digit, or 1-3 letters; a run: tokens 1-3 of " .-" apart. Runs with a
 # digit, long enough for the shortest format, are the ones that may hold numbers.

@@ -12,9 +12,9 @@ import pkgutil
 from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
-import bot.tracknumbers
+import bot.core.tracknumbers
 
-PACKAGE = Path(bot.tracknumbers.__file__).resolve().parent
+PACKAGE = Path(bot.core.tracknumbers.__file__).resolve().parent
 
 
 def test_no_compiled_module_shadows_a_source() -> None:
@@ -26,5 +26,5 @@ def test_no_compiled_module_shadows_a_source() -> None:
 
 def test_every_module_is_imported_from_its_source() -> None:
     for info in pkgutil.iter_modules([str(PACKAGE)]):
-        module = importlib.import_module(f"bot.tracknumbers.{info.name}")
+        module = importlib.import_module(f"bot.core.tracknumbers.{info.name}")
         assert module.__file__ is not None and module.__file__.endswith(".py"), module.__file__

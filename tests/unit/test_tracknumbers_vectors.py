@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.tracknumbers import Analysis, CheckDigit, Kind, analyze, find_numbers
+from bot.core.tracknumbers import Analysis, CheckDigit, Kind, analyze, find_numbers
 
 # The shared folder sits beside the repository; the product never reads it.
 DATA = (

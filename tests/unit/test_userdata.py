@@ -5,9 +5,9 @@ from __future__ import annotations
 import pickle
 from datetime import date
 
-from bot.advice.interview import Interview
-from bot.dispute import DisputeState
-from bot.userdata import DisputeSession, Pending, PendingAdd, UserData, legacy_answers
+from bot.core.advice.interview import Interview
+from bot.core.dispute import DisputeState
+from bot.ui.userdata import DisputeSession, Pending, PendingAdd, UserData, legacy_answers
 
 
 def test_dump_is_builtins_and_round_trips() -> None:
@@ -15,7 +15,7 @@ def test_dump_is_builtins_and_round_trips() -> None:
     data.checked["4"] = 99
     raw = data.dump()
     # No class of ours in the stored form: a moved module cannot break stored data.
-    assert b"bot.userdata" not in pickle.dumps(raw)
+    assert b"bot.ui.userdata" not in pickle.dumps(raw)
     assert UserData.load(raw) == data
 
 
@@ -115,7 +115,7 @@ def test_pending_freshness() -> None:
 def test_today_is_the_users_date() -> None:
     from datetime import UTC, date, datetime
 
-    from bot.present import today_in
+    from bot.ui.present import today_in
 
     late_utc = datetime(2026, 12, 2, 22, 30, tzinfo=UTC)
     assert today_in(None, late_utc) == date(2026, 12, 2)

@@ -45,6 +45,6 @@ def test_assumed_timer_step_names_the_date_in_russian() -> None:
 
 
 def test_every_coached_rule_has_a_line() -> None:
-    from bot.advice import RULE_NAMES
+    from bot.core.advice import RULE_NAMES
 
     assert set(RULE_NAMES) >= coach.COACH_RULES

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from bot.i18n import use_language
+from bot.ui.buttons import DisputeCheckin, ParcelAction, WhatNowParcel, WhatNowSilent
 from bot.watch import registry, reminders, texts
 from bot.watch.message import Button, Go, Message, Moment
-from handlers.callbacks import DisputeCheckin, ParcelAction, WhatNowParcel, WhatNowSilent
 from handlers.notifications import callback_data
 from storage import Storage
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.advice import Action, Facts, Tracking, advise
+from bot.core.advice import Action, Facts, Tracking, advise
 from bot.i18n import use_language
 from bot.watch import texts
 from bot.watch.message import Go
@@ -85,7 +85,7 @@ def _protection_payload(today: date, status: str | None = None) -> str:
 
 def test_protection_push_and_the_advice_name_the_same_first_step() -> None:
     """QA A5: at 3 days left the push said "ask the seller to extend", the advice "open a
-    dispute now". Both now follow bot.advice.deadline.timer_step."""
+    dispute now". Both now follow bot.core.advice.deadline.timer_step."""
     deadline = date(2026, 12, 1)
     # 3 days left (and the day before / after the 5-day boundary): the dispute, not the seller.
     for today, extend in (

@@ -7,19 +7,9 @@ from __future__ import annotations
 
 from datetime import date, tzinfo
 
+from bot.core.parsing import to_usd
 from bot.i18n import _, ngettext
-from bot.parsing import to_usd
-from bot.present import (
-    days,
-    esc,
-    fmt_date,
-    fmt_money,
-    fmt_time,
-    status_emoji,
-    status_line,
-    status_word,
-)
-from handlers.callbacks import (
+from bot.ui.buttons import (
     ArchivePage,
     DisputeParcel,
     MainMenu,
@@ -29,6 +19,16 @@ from handlers.callbacks import (
     ParcelsPage,
     ParcelVerb,
     WhatNowParcel,
+)
+from bot.ui.present import (
+    days,
+    esc,
+    fmt_date,
+    fmt_money,
+    fmt_time,
+    status_emoji,
+    status_line,
+    status_word,
 )
 from handlers.common import Button
 from storage import Parcel, TrackingEvent

@@ -14,9 +14,9 @@ from functools import lru_cache
 from operator import attrgetter
 from typing import NamedTuple
 
-from bot.tracknumbers import readings, segment
-from bot.tracknumbers.formats import MAX_LEN, MIN_LEN, Format
-from bot.tracknumbers.model import (
+from bot.core.tracknumbers import readings, segment
+from bot.core.tracknumbers.formats import MAX_LEN, MIN_LEN, Format
+from bot.core.tracknumbers.model import (
     Analysis,
     CheckDigit,
     Facts,
@@ -25,8 +25,8 @@ from bot.tracknumbers.model import (
     Kind,
     Trackability,
 )
-from bot.tracknumbers.normalize import compact, normalize
-from bot.tracknumbers.readings import Reading
+from bot.core.tracknumbers.normalize import compact, normalize
+from bot.core.tracknumbers.readings import Reading
 
 DEFAULT_LIMIT = 20
 

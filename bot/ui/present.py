@@ -16,8 +16,8 @@ from typing import Final
 
 from babel.dates import format_date, format_datetime
 
+from bot.core.timezones import zone
 from bot.i18n import N_, _, current_language, ngettext
-from bot.timezones import zone
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from bot.advice.timelines import DEFAULTS
-from bot.dispute.flow import TERMINAL, DisputeState, Step, checkin_due_in_days
+from bot.core.advice.timelines import DEFAULTS
+from bot.core.dispute.flow import TERMINAL, DisputeState, Step, checkin_due_in_days
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,8 +15,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from bot.advice.interview import Interview
-from bot.dispute import DisputeState
+from bot.core.advice.interview import Interview
+from bot.core.dispute import DisputeState
 
 
 @dataclass(slots=True)

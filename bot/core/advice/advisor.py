@@ -14,8 +14,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from bot.advice import letters
-from bot.advice.deadline import (
+from bot.core.advice import letters
+from bot.core.advice.deadline import (
     NOT_ARRIVING,
     Deadline,
     TimerStep,
@@ -24,11 +24,11 @@ from bot.advice.deadline import (
     deadline_of,
     step_for,
 )
-from bot.advice.facts import Facts, NumberFormat, SellerResponse, Tracking
-from bot.advice.letters import DisputeReason
-from bot.advice.timelines import DEFAULTS, Timelines
+from bot.core.advice.facts import Facts, NumberFormat, SellerResponse, Tracking
+from bot.core.advice.letters import DisputeReason
+from bot.core.advice.timelines import DEFAULTS, Timelines
+from bot.core.parsing import USD_RATES
 from bot.i18n import N_, _, ngettext
-from bot.parsing import USD_RATES
 
 
 class Action(StrEnum):
@@ -92,7 +92,7 @@ class Advice:
     """One answer, already localized in the language current when `advise` ran.
 
     ``letter`` is English on purpose (for the seller or the dispute form). ``missing`` names facts
-    (keys of `bot.advice.facts.fact_question`) that would change or sharpen the answer, most
+    (keys of `bot.core.advice.facts.fact_question`) that would change or sharpen the answer, most
     important first.
     """
 
@@ -850,7 +850,7 @@ RULES: tuple[Rule, ...] = (
         _dispute_seller_late,
     ),
     Rule("dispute_wait_seller", lambda f, t: _dispute(f), _dispute_wait, ("dispute_open",)),
-    # The timer first (the one rule in bot.advice.deadline), then the parcel's own story.
+    # The timer first (the one rule in bot.core.advice.deadline), then the parcel's own story.
     Rule(
         "timer_expired",
         lambda f, t: step_for(f, t) is TimerStep.EXPIRED,

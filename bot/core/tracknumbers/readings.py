@@ -15,12 +15,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache, partial
 
+from bot.core.tracknumbers import s10
+from bot.core.tracknumbers.checksums import CHECKSUMS
+from bot.core.tracknumbers.checksums import s10 as s10_check_digit
+from bot.core.tracknumbers.formats import (
+    DIGITS_ONLY,
+    DISPATCH,
+    FORMATS,
+    MAX_LEN,
+    PREFIX_LEN,
+    Format,
+)
+from bot.core.tracknumbers.model import CheckDigit, Facts, Kind, Trackability
 from bot.i18n import N_
-from bot.tracknumbers import s10
-from bot.tracknumbers.checksums import CHECKSUMS
-from bot.tracknumbers.checksums import s10 as s10_check_digit
-from bot.tracknumbers.formats import DIGITS_ONLY, DISPATCH, FORMATS, MAX_LEN, PREFIX_LEN, Format
-from bot.tracknumbers.model import CheckDigit, Facts, Kind, Trackability
 
 NOTE_WRONG_CHECK = N_(
     "The check digit does not match: a typo or an invented number. Compare it with the order "

@@ -13,11 +13,11 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from bot.advice.advisor import Advice, advise, reason_for
-from bot.advice.deadline import TimerStep, arriving, timer_step
-from bot.advice.facts import Facts, SellerResponse, Tracking
-from bot.advice.letters import DisputeReason, Problem
-from bot.advice.timelines import DEFAULTS
+from bot.core.advice.advisor import Advice, advise, reason_for
+from bot.core.advice.deadline import TimerStep, arriving, timer_step
+from bot.core.advice.facts import Facts, SellerResponse, Tracking
+from bot.core.advice.letters import DisputeReason, Problem
+from bot.core.advice.timelines import DEFAULTS
 from bot.i18n import N_
 
 
@@ -227,7 +227,7 @@ def first_step(facts: Facts | None) -> Step:
         return Step.TIMER_ASK
     if left < 0:
         return Step.EXPIRED
-    # The advice's timer rule (bot.advice.deadline): the extension is offered only when it
+    # The advice's timer rule (bot.core.advice.deadline): the extension is offered only when it
     # says "extend"; under 5 days, or a parcel not on its way, goes straight to the dispute.
     if timer_step(left, arriving=arriving(facts)) is TimerStep.EXTEND and moving(facts):
         return Step.TIMER

@@ -7,8 +7,8 @@ callback-safe). `texts` draws a step (`step_view`), localized; labels are msgids
 and which check-in to schedule.
 """
 
-from bot.dispute.effects import Effects, effects
-from bot.dispute.flow import (
+from bot.core.dispute.effects import Effects, effects
+from bot.core.dispute.flow import (
     AMOUNT_SHARES,
     BACK,
     CANCEL,
@@ -39,7 +39,7 @@ from bot.dispute.flow import (
     start,
     suggested_choice,
 )
-from bot.dispute.texts import (
+from bot.core.dispute.texts import (
     StepView,
     code_block,
     dispute_message,

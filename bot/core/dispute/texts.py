@@ -8,12 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from bot.advice import letters
-from bot.advice.advisor import days, reason_for
-from bot.advice.facts import Facts, SellerResponse, Tracking
-from bot.advice.letters import DisputeReason, Problem
-from bot.advice.timelines import DEFAULTS
-from bot.dispute.flow import (
+from bot.core.advice import letters
+from bot.core.advice.advisor import days, reason_for
+from bot.core.advice.facts import Facts, SellerResponse, Tracking
+from bot.core.advice.letters import DisputeReason, Problem
+from bot.core.advice.timelines import DEFAULTS
+from bot.core.dispute.flow import (
     BACK,
     CANCEL,
     TERMINAL,

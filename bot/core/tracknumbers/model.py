@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 from bot.i18n import N_
 
 if TYPE_CHECKING:
-    from bot.tracknumbers.formats import Format
-    from bot.tracknumbers.s10 import ServiceClass
+    from bot.core.tracknumbers.formats import Format
+    from bot.core.tracknumbers.s10 import ServiceClass
 
 
 class Trackability(StrEnum):

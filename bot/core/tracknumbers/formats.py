@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from bot.core.tracknumbers.model import Kind
+from bot.core.tracknumbers.model import Trackability as T
 from bot.i18n import N_
-from bot.tracknumbers.model import Kind
-from bot.tracknumbers.model import Trackability as T
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 

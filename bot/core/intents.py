@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from bot.tracknumbers import find_numbers
+from bot.core.tracknumbers import find_numbers
 
 
 class Intent(StrEnum):

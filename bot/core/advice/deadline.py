@@ -15,8 +15,8 @@ from enum import StrEnum
 
 from babel.dates import format_skeleton
 
-from bot.advice.facts import Facts, Tracking
-from bot.advice.timelines import DEFAULTS, Timelines
+from bot.core.advice.facts import Facts, Tracking
+from bot.core.advice.timelines import DEFAULTS, Timelines
 from bot.i18n import _, current_language, ngettext
 
 # Tracking states in which the parcel is not on its way to the buyer: no point asking for more time.

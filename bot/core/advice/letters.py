@@ -10,7 +10,7 @@ import unicodedata
 from datetime import date, timedelta
 from enum import StrEnum
 
-from bot.advice.timelines import DEFAULTS, Timelines
+from bot.core.advice.timelines import DEFAULTS, Timelines
 
 
 class DisputeReason(StrEnum):

@@ -8,10 +8,10 @@ import sys
 from datetime import date
 from typing import Any
 
-from bot.advice.advisor import action_label, advise, days
-from bot.advice.facts import Facts, NumberFormat, SellerResponse, Tracking
+from bot.core.advice.advisor import action_label, advise, days
+from bot.core.advice.facts import Facts, NumberFormat, SellerResponse, Tracking
+from bot.core.parsing import Money, parse_money, to_usd
 from bot.i18n import SUPPORTED, _, use_language
-from bot.parsing import Money, parse_money, to_usd
 
 
 def _price(text: str) -> float:

@@ -9,10 +9,9 @@ import re
 import sys
 from collections.abc import Iterable, Sequence
 
-from bot.i18n import _, current_language, ngettext, use_language
-from bot.tracknumbers import s10
-from bot.tracknumbers.core import DEFAULT_LIMIT, find_numbers
-from bot.tracknumbers.model import (
+from bot.core.tracknumbers import s10
+from bot.core.tracknumbers.core import DEFAULT_LIMIT, find_numbers
+from bot.core.tracknumbers.model import (
     Analysis,
     CheckDigit,
     FoundNumbers,
@@ -21,6 +20,7 @@ from bot.tracknumbers.model import (
     Link,
     Trackability,
 )
+from bot.i18n import _, current_language, ngettext, use_language
 
 TELEGRAM_LIMIT = 4096
 _MAX_LINKS = 5

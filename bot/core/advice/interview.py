@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from bot.advice.advisor import WAITS_FOR_SELLER, Advice
-from bot.advice.facts import Facts, NumberFormat, SellerResponse, Tracking
-from bot.advice.parcel_facts import NO_ANSWERS, AnswersRecord, local_digits
+from bot.core.advice.advisor import WAITS_FOR_SELLER, Advice
+from bot.core.advice.facts import Facts, NumberFormat, SellerResponse, Tracking
+from bot.core.advice.parcel_facts import NO_ANSWERS, AnswersRecord, local_digits
+from bot.core.intents import Intent, detect_intent, has_track_number
+from bot.core.parsing import parse_money, parse_number, to_usd
+from bot.core.tracknumbers import analyze
 from bot.i18n import N_
-from bot.intents import Intent, detect_intent, has_track_number
-from bot.parsing import parse_money, parse_number, to_usd
-from bot.tracknumbers import analyze
 
 log = logging.getLogger(__name__)
 

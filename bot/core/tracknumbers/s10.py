@@ -11,8 +11,8 @@ from functools import cache
 
 from babel import Locale
 
+from bot.core.tracknumbers.model import Trackability
 from bot.i18n import N_
-from bot.tracknumbers.model import Trackability
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import NamedTuple
 
-from bot.tracknumbers import readings
-from bot.tracknumbers.formats import MAX_LEN, MIN_LEN
-from bot.tracknumbers.readings import Reading
+from bot.core.tracknumbers import readings
+from bot.core.tracknumbers.formats import MAX_LEN, MIN_LEN
+from bot.core.tracknumbers.readings import Reading
 
 # A token is a word with a digit, or 1-3 letters; a run is tokens 1-3 separators apart. Only runs
 # with a digit may hold numbers, so a run starts with its short letter groups, then a token

@@ -4,7 +4,7 @@
 an English letter when the action needs one, the rule that fired and the facts worth asking.
 """
 
-from bot.advice.advisor import (
+from bot.core.advice.advisor import (
     ACTION_LABELS,
     RULE_NAMES,
     RULES,
@@ -17,7 +17,7 @@ from bot.advice.advisor import (
     days,
     select_rule,
 )
-from bot.advice.facts import (
+from bot.core.advice.facts import (
     FACT_NAMES,
     Facts,
     NumberFormat,
@@ -25,8 +25,8 @@ from bot.advice.facts import (
     Tracking,
     fact_question,
 )
-from bot.advice.letters import DisputeReason, Problem
-from bot.advice.timelines import DEFAULTS, Timelines
+from bot.core.advice.letters import DisputeReason, Problem
+from bot.core.advice.timelines import DEFAULTS, Timelines
 
 __all__ = [
     "ACTION_LABELS",

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Protocol
 
-from bot.advice.facts import Facts, NumberFormat, SellerResponse, Tracking
-from bot.parsing import to_usd
+from bot.core.advice.facts import Facts, NumberFormat, SellerResponse, Tracking
+from bot.core.parsing import to_usd
+from bot.core.tracknumbers import analyze
 from bot.tracking.model import Status
-from bot.tracknumbers import analyze
 
 STALLED_AFTER_DAYS = 7  # no new event this long while in transit: stalled
 

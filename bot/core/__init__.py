@@ -1,0 +1,1 @@
+"""The pure domain: no Telegram, no storage, no network (tests/unit/test_layers.py)."""

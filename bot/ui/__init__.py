@@ -1,0 +1,1 @@
+"""What the chat shows, Telegram-free: vocabulary, buttons, screens, limits, chat state."""

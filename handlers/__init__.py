@@ -1,15 +1,13 @@
-"""Telegram-facing handlers, one module per user-facing capability; thin by design.
+"""Telegram-facing handlers, one module per user-facing capability: they translate updates into
+calls of the core and storage and results into screens (``bot/ui``).
 
 Each module exposes ``COMMANDS`` (its entries in the command menu), ``register(app)`` and
 optionally ``async on_startup(app)``. Order in :data:`MODULES` is the order of matching in
 group 0: conversations that wait for typed answers come first, then typed questions
 ("what should I do?"), then track numbers in free text (explain), and the fallback last.
 
-Callback data is ``<feature>:<action>[:<arg>...]`` (at most 64 bytes):
-``menu:main``, ``help:show``, ``lang:...``, ``parcels:...`` / ``parcel:<action>:<id>``,
-``settings:...``, ``whatnow:start`` / ``whatnow:p:<parcel_id>`` / ``whatnow:n:<number>``,
-``dispute:start`` / ``dispute:p:<parcel_id>`` / ``dispute:<choice>``,
-``watch:add:<number>``, ``privacy:...``, ``admin:...``.
+Every button's callback data is a typed family in ``bot/ui/buttons.py`` (the one list), routed
+with ``handlers.callbacks.route``.
 """
 
 from __future__ import annotations
@@ -24,6 +22,7 @@ from handlers import (
     admin,
     coach,
     dispute,
+    evidence,
     explain,
     fallback,
     help,
@@ -47,6 +46,7 @@ MODULES: list[ModuleType] = [
     settings,
     whatnow,
     coach,
+    evidence,
     privacy,
     admin,
     coach,
@@ -66,6 +66,7 @@ MENU_ORDER = (
     "list",
     "whatnow",
     "dispute",
+    "evidence",
     "settings",
     "language",
     "export",

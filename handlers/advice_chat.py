@@ -16,6 +16,7 @@ from bot.core.advice.parcel_facts import facts_from_parcel
 from bot.core.intents import Intent, detect_intent, has_track_number
 from bot.i18n import _
 from bot.ui.buttons import (
+    Button,
     DisputeParcel,
     DisputeStart,
     MainMenu,
@@ -24,7 +25,7 @@ from bot.ui.buttons import (
     WhatNowRemind,
 )
 from bot.ui.present import today_in
-from handlers.common import Button, edit_or_send, esc, keyboard, send_html
+from handlers.common import edit_or_send, esc, keyboard, send_html
 from storage import Parcel, ParcelAnswers
 
 

@@ -12,14 +12,13 @@ from telegram.ext import ApplicationHandlerStop, filters
 
 from bot.app import BotContext
 from bot.i18n import _, normalize_language, set_language
-from bot.ui.buttons import ParcelAction, ParcelVerb
+from bot.ui.buttons import Button, ParcelAction, ParcelVerb
 from bot.ui.present import esc as esc  # re-exported: handlers take it from here
 from bot.ui.textlimits import TEXT_LIMIT, fits, split_html
 
 log = logging.getLogger(__name__)
 
 # (label, callback_data) — callback_data must stay within Telegram's 64 bytes.
-Button = tuple[str, str]
 
 TELEGRAM_TEXT_LIMIT = TEXT_LIMIT
 

@@ -1,7 +1,8 @@
 """The guided dispute: /dispute, its buttons, typed answers and the check-in after the seller.
 
-Thin: `bot.core.dispute` holds the steps, their texts and what reaching a step means (`effects`: what
-to record on the parcel, which check-in to schedule); this module draws a step and applies the
+Thin: `bot.core.dispute` holds the steps, their texts and what reaching a step means
+(`effects`: what to record on the parcel, which check-in to schedule);
+this module draws a step and applies the
 effects. The walk-through lives in ``UserData.dispute`` with the time of its last step, so it
 resumes after a restart and closes after `TIMEOUT_SECONDS` (a job says so when the bot stayed up;
 otherwise the next press does). Text a step takes (a track number, the days left, an amount) is
@@ -30,6 +31,7 @@ from bot.core.intents import Intent
 from bot.core.parsing import parse_amount, parse_number
 from bot.i18n import N_, _, use_language
 from bot.ui.buttons import (
+    Button,
     DisputeCheckin,
     DisputeChoice,
     DisputeParcel,
@@ -51,7 +53,7 @@ from handlers.advice_chat import (
 )
 from handlers.awaiting import Awaiting, ask, done, pending
 from handlers.callbacks import answer_stale, route
-from handlers.common import Button, edit_or_send, esc, keyboard, send_html
+from handlers.common import edit_or_send, esc, keyboard, send_html
 from storage import Parcel, ts
 
 log = logging.getLogger(__name__)
@@ -60,9 +62,8 @@ COMMANDS = [("dispute", N_("Step-by-step help with a dispute"))]
 
 TIMEOUT_SECONDS = 30 * 60
 REMINDER_KIND = reminders.DISPUTE_CHECKIN
-_KIND = (
-    "dispute:"  # + what the step takes (`bot.core.dispute.TYPED_INPUT`): the open question's kind
-)
+# The open question's kind: this prefix + what the step takes (`bot.core.dispute.TYPED_INPUT`).
+_KIND = "dispute:"
 TYPED_KINDS = frozenset(_KIND + what for what in set(script.TYPED_INPUT.values()))
 _TIMEOUT_TEXT = N_(
     "⌛ The dispute helper closed after a long pause. Nothing is lost on the order "

@@ -11,8 +11,8 @@ from bot.app import BotContext
 from bot.core.tracknumbers import FoundNumbers, find_numbers
 from bot.core.tracknumbers.render import render_chat
 from bot.i18n import _
-from bot.ui.buttons import WatchNumber, WhatNowNumber
-from handlers.common import Button, keyboard, send_parts
+from bot.ui.buttons import Button, WatchNumber, WhatNowNumber
+from handlers.common import keyboard, send_parts
 
 COMMANDS: list[tuple[str, str]] = []
 

@@ -10,6 +10,7 @@ from bot.i18n import N_, _
 from bot.ui.buttons import HelpShow, MainMenu
 from handlers.callbacks import route
 from handlers.common import edit_or_send, keyboard
+from handlers.privacy import ANONYMOUS_STATS
 
 COMMANDS = [("help", N_("What I can do"))]
 
@@ -35,6 +36,7 @@ def help_text() -> str:
             "I keep it to check your parcels and tell you what changed. /export gives you a "
             "copy of your parcels; /forgetme deletes everything I store about you."
         ),
+        _(ANONYMOUS_STATS),
     ]
     return "\n".join(lines)
 

@@ -15,6 +15,7 @@ from bot.ui.buttons import PrivacyForget, YesNo
 from handlers.callbacks import route
 from handlers.common import edit_or_send, keyboard, send_html
 from storage import Parcel, from_ts
+from storage.models import PARCEL_FACT_COLUMNS
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +23,12 @@ COMMANDS = [
     ("export", N_("Download your parcels as a CSV file")),
     ("forgetme", N_("Delete everything I store about you")),
 ]
+# Said by /help and /forgetme: the delivery statistics (bot/core/estimates.py) stay: anonymous.
+ANONYMOUS_STATS = N_(
+    "Kept after deletion: how many days delivered parcels took on each route (countries, "
+    "carrier, month), with no number and nothing that points to you; it tells everyone how "
+    "long parcels like theirs take."
+)
 
 EXPORT_COLUMNS = (
     "number",
@@ -33,16 +40,7 @@ EXPORT_COLUMNS = (
     "last_event_at",
     "last_checked_at",
     "archived_at",
-    "shipped_on",
-    "price_amount",
-    "price_currency",
-    "protection_deadline",
-    "seller_contacted_on",
-    "seller_response",
-    "dispute_opened_on",
-    "dispute_reason",
-    "dispute_amount",
-    "dispute_status",
+    *PARCEL_FACT_COLUMNS,
 )
 _PAGE = 200
 
@@ -135,6 +133,7 @@ async def forget_me(update: Update, context: BotContext) -> None:
                 "Your parcels, their history, the facts you told me, your settings and any "
                 "pending notifications are deleted for good. This cannot be undone."
             ),
+            _(ANONYMOUS_STATS),
             _("Tip: /export first if you want a copy of your parcels."),
         )
     )

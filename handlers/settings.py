@@ -13,6 +13,7 @@ from bot.core.parsing import format_minutes, parse_quiet_hours
 from bot.core.timezones import PRESETS, display_name, parse_timezone
 from bot.i18n import N_, _, current_language
 from bot.ui.buttons import (
+    Button,
     LanguageMenu,
     MainMenu,
     SettingsMenu,
@@ -23,7 +24,7 @@ from bot.ui.buttons import (
 )
 from handlers.awaiting import Awaiting, ask, done, pending
 from handlers.callbacks import route
-from handlers.common import Button, edit_or_send, esc, keyboard, send_html
+from handlers.common import edit_or_send, esc, keyboard, send_html
 from storage import User
 
 COMMANDS = [("settings", N_("Time zone, quiet hours, language"))]

@@ -8,6 +8,7 @@ from telegram.ext import Application, CommandHandler
 from bot.app import BotContext
 from bot.i18n import N_, _
 from bot.ui.buttons import (
+    Button,
     Callback,
     DisputeStart,
     HelpShow,
@@ -18,7 +19,7 @@ from bot.ui.buttons import (
     WhatNowStart,
 )
 from handlers.callbacks import route
-from handlers.common import Button, edit_or_send, keyboard, send_html
+from handlers.common import edit_or_send, keyboard, send_html
 
 COMMANDS = [("start", N_("Main menu"))]
 

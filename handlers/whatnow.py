@@ -1,7 +1,8 @@
 """What should I do now? /whatnow, the parcel and explain buttons, typed questions, reminders.
 
-Thin: the advisor (`bot.core.advice`) answers, `bot.core.advice.interview` decides which question comes
-next and what an answer changes; this module loads a parcel's facts, asks (buttons, or typed text
+Thin: the advisor (`bot.core.advice`) answers, `bot.core.advice.interview` decides which question
+comes next and what an answer changes; this module loads a parcel's facts,
+asks (buttons, or typed text
 through `handlers.awaiting`), stores each answer on the parcel and renders the advice plus the
 English letter. A reminder the user asks for is a row of the reminders table; when it is due, the
 watch layer sends it through the outbox (bot/watch/reminders.py), so it survives restarts.
@@ -27,6 +28,7 @@ from bot.core.intents import Intent, detect_intent
 from bot.core.tracknumbers import find_numbers
 from bot.i18n import N_, _
 from bot.ui.buttons import (
+    Button,
     MainMenu,
     WhatNowAnswer,
     WhatNowAsk,
@@ -50,7 +52,7 @@ from handlers.advice_chat import (
 )
 from handlers.awaiting import Awaiting, ask, done, pending
 from handlers.callbacks import answer_stale, route
-from handlers.common import Button, edit_or_send, esc, keyboard, send_html
+from handlers.common import edit_or_send, esc, keyboard, send_html
 from storage import Parcel, ParcelAnswers, ts
 from storage.persistence import SqlitePersistence
 

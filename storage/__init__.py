@@ -39,6 +39,7 @@ from pathlib import Path
 
 from storage.db import Database, ExecResult, Transaction
 from storage.models import (
+    CheckTally,
     NewEvent,
     OutboxItem,
     Parcel,
@@ -53,6 +54,7 @@ from storage.models import (
 from storage.repositories import (
     UNSET,
     Answers,
+    Checks,
     Clock,
     DuplicateParcel,
     Events,
@@ -60,6 +62,7 @@ from storage.repositories import (
     Parcels,
     Registrations,
     Reminders,
+    Stats,
     Users,
     system_clock,
 )
@@ -78,6 +81,8 @@ class Storage:
         self.registrations = Registrations(self.db, clock)
         self.outbox = Outbox(self.db, clock)
         self.reminders = Reminders(self.db, clock)
+        self.checks = Checks(self.db, clock)
+        self.stats = Stats(self.db, clock)
 
     @classmethod
     async def open(cls, path: str | Path, *, clock: Clock = system_clock) -> Storage:
@@ -99,6 +104,8 @@ class Storage:
 __all__ = [
     "UNSET",
     "Answers",
+    "CheckTally",
+    "Checks",
     "Clock",
     "Database",
     "DuplicateParcel",
@@ -114,6 +121,7 @@ __all__ = [
     "Reminder",
     "Reminders",
     "SourceRegistration",
+    "Stats",
     "Storage",
     "TrackingEvent",
     "Transaction",

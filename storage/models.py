@@ -10,7 +10,7 @@ import json
 import sqlite3
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
-from typing import Any, Self
+from typing import Any, Final, Self
 
 
 def ts(moment: datetime) -> int:
@@ -110,6 +110,10 @@ class Parcel:
     claimed_until: int | None = None
     archived_at: int | None = None
     stall_alerted_at: int | None = None
+    # schema 3: the vendor's delivery estimate (unix seconds) and which source gave it
+    eta_from: int | None = None
+    eta_to: int | None = None
+    eta_source: str | None = None
 
     @property
     def is_active(self) -> bool:
@@ -173,6 +177,7 @@ class NewEvent:
     location: str | None = None
     description: str = ""
     raw_code: str | None = None
+    detail: str | None = None  # the carrier's own words beside the standard text
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +192,23 @@ class TrackingEvent:
     raw_code: str | None
     source: str
     created_at: int
+    detail: str | None = None  # schema 2; None for events stored before it
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> Self:
+        return _from_row(cls, row)  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckTally:
+    """How often one source answered one way for a parcel (see tracking_checks)."""
+
+    source: str
+    result: str  # "new", "same", "empty" or "failed"
+    since_event_at: int  # the parcel's last event time when checked; 0 = it had none
+    checks: int
+    first_at: int
+    last_at: int
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Self:
@@ -241,3 +263,29 @@ class SourceRegistration:
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Self:
         return _from_row(cls, row)  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True, slots=True)
+class ParcelPage:
+    """What /list shows: one page of parcels and the counts around it."""
+
+    items: list[Parcel]
+    page: int  # 0-based, within range
+    pages: int  # at least 1
+    active: int
+    archived: int
+
+
+# What the user told about an order (the columns /whatnow and the order facts screen fill in).
+PARCEL_FACT_COLUMNS: Final = (
+    "shipped_on",
+    "price_amount",
+    "price_currency",
+    "protection_deadline",
+    "seller_contacted_on",
+    "seller_response",
+    "dispute_opened_on",
+    "dispute_reason",
+    "dispute_amount",
+    "dispute_status",
+)

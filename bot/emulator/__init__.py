@@ -26,7 +26,8 @@ What it does:
   webhook with X-Telegram-Bot-Api-Secret-Token), setMyCommands / getMyCommands /
   deleteMyCommands (per scope and language_code; see `my_commands`, `get_commands`),
   sendMessage, editMessageText, editMessageReplyMarkup, deleteMessage, answerCallbackQuery,
-  sendChatAction, sendDocument (uploads kept in `files`), getFile, close, logOut.
+  sendChatAction, sendDocument and sendPhoto (uploads kept in `files`; a photo is decoded and
+  held to the size rules), getFile, close, logOut.
 * Telegram's checks: text 1-4096 characters after entity parsing, caption up to 1024, HTML
   parse mode with Telegram's tag set only (see `bot.emulator.html`), callback_data 1-64 bytes,
   inline keyboard shape, "message is not modified" on identical edits, an edit without

@@ -43,6 +43,9 @@ class UploadedFile:
     content_type: str
 
 
+PHOTO_MAX_SIDE = 2560
+
+
 @dataclass
 class StoredFile:
     """A file the bot uploaded (sendDocument); downloadable under base_file_url."""
@@ -52,10 +55,26 @@ class StoredFile:
     filename: str
     data: bytes
     mime_type: str
+    width: int = 0  # photos only: the uploaded image's size
+    height: int = 0
 
     @property
     def file_path(self) -> str:
-        return f"documents/{self.file_unique_id}/{self.filename}"
+        folder = "photos" if self.width else "documents"
+        return f"{folder}/{self.file_unique_id}/{self.filename}"
+
+    def photo_sizes(self) -> list[JsonDict]:
+        """The PhotoSize list: Telegram keeps a copy whose longer side is at most 2560 px."""
+        scale = min(1.0, PHOTO_MAX_SIDE / max(self.width, self.height, 1))
+        return [
+            {
+                "file_id": self.file_id,
+                "file_unique_id": self.file_unique_id,
+                "width": round(self.width * scale),
+                "height": round(self.height * scale),
+                "file_size": len(self.data),
+            }
+        ]
 
     def document(self) -> JsonDict:
         return {
@@ -81,6 +100,7 @@ class StoredMessage:
     parse_mode: str | None = None
     reply_markup: JsonDict | None = None
     document: StoredFile | None = None
+    photo: StoredFile | None = None
     edit_date: int | None = None
     deleted: bool = False
     reply_to: StoredMessage | None = None
@@ -128,8 +148,11 @@ class StoredMessage:
             message["edit_date"] = self.edit_date
         if self.reply_to is not None:
             message["reply_to_message"] = self.reply_to.raw
-        if self.document is not None:
-            message["document"] = self.document.document()
+        if self.document is not None or self.photo is not None:
+            if self.document is not None:
+                message["document"] = self.document.document()
+            if self.photo is not None:
+                message["photo"] = self.photo.photo_sizes()
             if self.text:
                 message["caption"] = self.text
                 if self.entities:

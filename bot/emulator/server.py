@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import mimetypes
 import os
@@ -18,6 +19,7 @@ from typing import Any, Self
 
 import aiohttp
 from aiohttp import web
+from PIL import Image
 
 from bot.emulator.models import (
     ApiError,
@@ -71,6 +73,7 @@ SUPPORTED_METHODS: Mapping[str, tuple[str, ...]] = {
     "sendChatAction": ("chat_id", "action"),
     "deleteMessage": ("chat_id", "message_id"),
     "sendDocument": ("chat_id", "document"),
+    "sendPhoto": ("chat_id", "photo"),
     "getFile": ("file_id",),
     "close": (),
     "logOut": (),
@@ -78,7 +81,10 @@ SUPPORTED_METHODS: Mapping[str, tuple[str, ...]] = {
 """Every implemented method with the parameters the emulator requires (the Bot API's own)."""
 
 # Methods that send a message and therefore count against Telegram's flood limits.
-_MESSAGE_METHODS = frozenset({"sendMessage", "sendDocument"})
+_MESSAGE_METHODS = frozenset({"sendMessage", "sendDocument", "sendPhoto"})
+PHOTO_MAX_BYTES = 10 * 1024 * 1024  # sendPhoto: at most 10 MB, width + height at most 10000,
+PHOTO_MAX_SUM = 10_000  # and a side ratio of at most 20 (the Bot API's words)
+PHOTO_MAX_RATIO = 20
 _CHAT_ACTIONS = frozenset(
     {
         "typing",
@@ -245,6 +251,7 @@ class BotApiEmulator:
             "sendChatAction": self._send_chat_action,
             "deleteMessage": self._delete_message,
             "sendDocument": self._send_document,
+            "sendPhoto": self._send_photo,
             "getFile": self._get_file,
             "close": self._true,
             "logOut": self._true,
@@ -1083,6 +1090,54 @@ class BotApiEmulator:
             parse_mode=mode,
             reply_markup=validate_reply_markup(params.get("reply_markup")),
             document=stored,
+            reply_to=self._reply_target(chat, params),
+        )
+        return self._store(chat, message)
+
+    async def _send_photo(self, params: JsonDict) -> JsonDict:
+        chat = self._resolve_chat(params["chat_id"])
+        photo = params["photo"]
+        if isinstance(photo, UploadedFile):
+            if not photo.data:
+                raise bad_request("file must be non-empty")
+            if len(photo.data) > PHOTO_MAX_BYTES:
+                raise bad_request("PHOTO_INVALID_DIMENSIONS")
+            try:
+                with Image.open(io.BytesIO(photo.data)) as image:
+                    width, height = image.size
+            except (OSError, ValueError):  # not an image Pillow can read
+                raise bad_request("IMAGE_PROCESS_FAILED") from None
+            long, short = max(width, height), max(min(width, height), 1)
+            if width + height > PHOTO_MAX_SUM or long / short > PHOTO_MAX_RATIO:
+                raise bad_request("PHOTO_INVALID_DIMENSIONS")
+            file_id, unique_id = self._new_file_id()
+            filename = photo.filename or "photo.jpg"
+            stored = StoredFile(
+                file_id, unique_id, filename, photo.data, "image/jpeg", width, height
+            )
+            self.files[file_id] = stored
+        elif isinstance(photo, str) and photo in self.files and self.files[photo].width:
+            stored = self.files[photo]
+        else:
+            raise bad_request("wrong file identifier/HTTP URL specified")
+        caption, entities, mode = format_text(
+            str(params.get("caption") or ""),
+            params.get("parse_mode"),
+            params.get("caption_entities"),
+        )
+        if len(caption) > 1024:
+            raise bad_request("message caption is too long")
+        message = StoredMessage(
+            chat=chat.info,
+            message_id=chat.next_message_id(),
+            date=int(time.time()),
+            sender=self.bot_user,
+            from_bot=True,
+            text=caption,
+            entities=entities,
+            parse_mode=mode,
+            reply_markup=validate_reply_markup(params.get("reply_markup")),
+            photo=stored,
             reply_to=self._reply_target(chat, params),
         )
         return self._store(chat, message)

@@ -14,6 +14,8 @@ from bot.tracking.countries import country_code
 from bot.tracking.errors import Blocked, SourceUnavailable
 from bot.tracking.http import BROWSER_UA, DEFAULT_TIMEOUT, load_json, looks_like_html, request
 from bot.tracking.model import (
+    ETA_FROM,
+    ETA_TO,
     NumberFailure,
     Status,
     TrackEvent,
@@ -143,6 +145,13 @@ def _text(value: object) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def _epoch(value: object) -> int | None:
+    """An epoch in milliseconds (or seconds) as unix seconds; None for blanks and junk."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        return None
+    return int(value // 1000 if value > _MS_THRESHOLD else value)
+
+
 def clean_number(value: object) -> str:
     """`realMailNo` as a bare number: labels, tabs and spaces around it dropped."""
     text = _text(value)
@@ -195,6 +204,12 @@ def parse_module(number: str, item: Mapping[str, Any]) -> TrackResult:
         v = item.get(k)
         if isinstance(v, str | int) and not isinstance(v, bool) and str(v).strip():
             extra[k] = " ".join(str(v).split())  # "8\tday(s)", "In customs " → tidy
+    eta = item.get("globalEtaInfo")
+    if isinstance(eta, Mapping):
+        low, high = _epoch(eta.get("deliveryMinTime")), _epoch(eta.get("deliveryMaxTime"))
+        if low is not None or high is not None:
+            extra[ETA_FROM] = str(low if low is not None else high)
+            extra[ETA_TO] = str(high if high is not None else low)
     handover = dict.fromkeys(
         m.upper()
         for e in events

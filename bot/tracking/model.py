@@ -159,6 +159,12 @@ class Source(Protocol):
     async def track(self, numbers: Sequence[str]) -> dict[str, TrackOutcome]: ...
 
 
+# The vendor's own delivery estimate, unix seconds as text in ``TrackResult.extra``
+# (Cainiao ``globalEtaInfo``, 17TRACK ``time_metrics.estimated_delivery_date``).
+ETA_FROM = "eta_from"
+ETA_TO = "eta_to"
+
+
 def clean_country(value: object) -> str | None:
     """ISO alpha-2 upper-case, or None for blanks and junk."""
     if not isinstance(value, str):

@@ -23,6 +23,8 @@ from bot.tracking.errors import (
 )
 from bot.tracking.http import DEFAULT_TIMEOUT, load_json, looks_like_html, request
 from bot.tracking.model import (
+    ETA_FROM,
+    ETA_TO,
     NumberFailure,
     Status,
     TrackEvent,
@@ -139,6 +141,18 @@ def _raw_time(ev: Mapping[str, Any], zone: tzinfo | None) -> datetime | None:
     return local.astimezone(UTC)
 
 
+def _iso_epoch(value: object) -> int | None:
+    """An ISO date or time (no zone: UTC) as unix seconds; None for null and junk."""
+    text = _text(value)
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return int((moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp())
+
+
 def _parse_time(ev: Mapping[str, Any], zone: tzinfo | None = None) -> datetime | None:
     for field, naive_is_utc in (("time_utc", True), ("time_iso", False)):
         raw = _text(ev.get(field))
@@ -231,6 +245,13 @@ def parse_item(item: Mapping[str, Any]) -> TrackResult:
                     dest = c
     raw = f"{st}/{sub}" if sub else st
     extra = {"carrier_code": str(item["carrier"])} if isinstance(item.get("carrier"), int) else {}
+    metrics = info.get("time_metrics")
+    eta = metrics.get("estimated_delivery_date") if isinstance(metrics, Mapping) else None
+    if isinstance(eta, Mapping):
+        low, high = _iso_epoch(eta.get("from")), _iso_epoch(eta.get("to"))
+        if low is not None or high is not None:
+            extra[ETA_FROM] = str(low if low is not None else high)
+            extra[ETA_TO] = str(high if high is not None else low)
     return TrackResult(
         number=number,
         status=status,

@@ -42,6 +42,7 @@ if typing.TYPE_CHECKING:
     pass
 
 MAX_BYTES = 64  # Telegram's limit for callback_data
+Button = tuple[str, str]  # (label, callback data): one inline button, as the views build them
 MAX_ID = 2**63 - 1  # SQLite INTEGER
 _SEP = ":"
 _STR_FIELD = re.compile(r"^[A-Za-z0-9._+/\-]{1,60}$")  # "/" for time-zone names
@@ -235,6 +236,23 @@ class ParcelVerb(enum.StrEnum):
 @dataclass(frozen=True)
 class ParcelAction(Callback, prefix="parcel"):
     verb: ParcelVerb
+    parcel_id: int
+
+
+# evidence picture (handlers/evidence.py)
+
+
+@dataclass(frozen=True)
+class EvidencePicture(Callback, prefix="evidence:png"):
+    """The evidence picture of a parcel (PNG photo and file)."""
+
+    parcel_id: int
+
+
+@dataclass(frozen=True)
+class EvidencePdf(Callback, prefix="evidence:pdf"):
+    """The same record as a PDF."""
+
     parcel_id: int
 
 

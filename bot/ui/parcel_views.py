@@ -5,13 +5,17 @@ the data, these draw it, and unit tests read the result directly.
 
 from __future__ import annotations
 
-from datetime import date, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 
+from bot.core.estimates import Estimate
 from bot.core.parsing import to_usd
 from bot.i18n import _, ngettext
+from bot.tracking.event_texts import event_words
 from bot.ui.buttons import (
     ArchivePage,
+    Button,
     DisputeParcel,
+    EvidencePicture,
     MainMenu,
     ParcelAction,
     ParcelsAdd,
@@ -20,6 +24,7 @@ from bot.ui.buttons import (
     ParcelVerb,
     WhatNowParcel,
 )
+from bot.ui.evidence import source_name
 from bot.ui.present import (
     days,
     esc,
@@ -30,9 +35,7 @@ from bot.ui.present import (
     status_line,
     status_word,
 )
-from handlers.common import Button
-from storage import Parcel, TrackingEvent
-from storage.repositories import ParcelPage
+from storage.models import Parcel, ParcelPage, TrackingEvent
 
 Screen = tuple[str, list[list[Button]]]
 
@@ -159,6 +162,7 @@ def card_rows(parcel: Parcel) -> list[list[Button]]:
         ],
         [(_("🧭 What should I do now?"), WhatNowParcel(parcel.id).pack())],
         [(_("⚖️ Open a dispute"), DisputeParcel(parcel.id).pack())],
+        [(_("📸 Evidence picture"), EvidencePicture(parcel.id).pack())],
     ]
     if parcel.is_active:
         first = _button(_("🗄 Archive"), ParcelVerb.ARCHIVE, parcel)
@@ -171,11 +175,16 @@ def card_rows(parcel: Parcel) -> list[list[Button]]:
 
 
 def event_line(event: TrackingEvent, tz: tzinfo) -> str:
+    """The event in the reader's language; the carrier's words beneath when they add something."""
     when = fmt_time(event.occurred_at, tz) if event.occurred_at is not None else "—"
-    text = esc(" ".join(event.description.split())) or status_line(event.status or "")
+    words = event_words(event.source, event.raw_code, event.description, event.detail)
+    text = esc(words.text) or status_line(event.status or "")
     if event.location:
         text += f" · {esc(' '.join(event.location.split()))}"
-    return f"<b>{when}</b> — {text}"
+    line = f"<b>{when}</b> — {text}"
+    if words.original:
+        line += f"\n    ↳ <i>{esc(words.original)}</i>"
+    return line
 
 
 def facts_lines(parcel: Parcel, today: date) -> list[str]:
@@ -220,8 +229,40 @@ def facts_lines(parcel: Parcel, today: date) -> list[str]:
     return lines
 
 
-def card(parcel: Parcel, latest: TrackingEvent | None, tz: tzinfo, today: date) -> Screen:
-    """The parcel card: name, number, status, the latest event, the order facts."""
+def estimate_line(estimate: Estimate, tz: tzinfo = UTC) -> str:
+    """How long parcels like this take, and what that is based on."""
+    if estimate.basis == "pooled":
+        return ngettext(
+            "⏱ Parcels like this usually take {low}-{high} days from hand-over to delivery "
+            "(half / four in five, from {n} delivered parcel).",
+            "⏱ Parcels like this usually take {low}-{high} days from hand-over to delivery "
+            "(half / four in five, from {n} delivered parcels).",
+            estimate.parcels,
+        ).format(low=estimate.low_days, high=estimate.high_days, n=estimate.parcels)
+    if estimate.basis == "vendor" and estimate.eta_from and estimate.eta_to:
+        low, high = (
+            fmt_date(datetime.fromtimestamp(t, UTC).astimezone(tz).date())
+            for t in (estimate.eta_from, estimate.eta_to)
+        )
+        when = low if low == high else f"{low} – {high}"
+        return _(
+            "⏱ {source} expects delivery: {when} (the tracker's own estimate: too few "
+            "parcels on this route have reached my statistics yet)."
+        ).format(source=esc(source_name(estimate.source)), when=when)
+    return _(
+        "⏱ Parcels from China usually take {low}-{high} days (typical times: too few parcels "
+        "on this route have reached my statistics yet)."
+    ).format(low=estimate.low_days, high=estimate.high_days)
+
+
+def card(
+    parcel: Parcel,
+    latest: TrackingEvent | None,
+    tz: tzinfo,
+    today: date,
+    estimate: Estimate | None = None,
+) -> Screen:
+    """The parcel card: name, number, status, the latest event, the estimate, the order facts."""
     lines = [f"📦 <b>{esc(parcel.display_name)}</b>"]
     if parcel.nickname:
         lines.append(f"<code>{esc(parcel.number)}</code>")
@@ -236,6 +277,8 @@ def card(parcel: Parcel, latest: TrackingEvent | None, tz: tzinfo, today: date) 
         lines.append(_("Not checked yet — I will look shortly."))
     else:
         lines.append(_("No tracking events yet."))
+    if estimate is not None:
+        lines.append(estimate_line(estimate, tz))
     lines.append("")
     lines.extend(facts_lines(parcel, today))
     if not parcel.is_active:

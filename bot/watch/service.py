@@ -13,15 +13,24 @@ import random
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from datetime import time as time_of_day
 from typing import Any
 
 from bot import metrics
 from bot.clock import Clock
+from bot.core.estimates import delivery
 from bot.tracking.errors import SourceError
-from bot.tracking.model import NumberFailure, Status, TrackEvent, TrackOutcome, TrackResult
+from bot.tracking.model import (
+    ETA_FROM,
+    ETA_TO,
+    NumberFailure,
+    Status,
+    TrackEvent,
+    TrackOutcome,
+    TrackResult,
+)
 from bot.tracking.router import TrackQuery
 from bot.tracking.service import TrackingService
 from bot.ui.present import STATUSES
@@ -81,14 +90,23 @@ class _Plan:
     archive: list[int] = field(default_factory=list)
     outcomes: dict[int, CheckOutcome] = field(default_factory=dict)
     checks: Counter[tuple[str, str]] = field(default_factory=Counter)  # (source, result) → n
+    # One row per parcel checked, for the record the dispute evidence quotes (storage.Checks).
+    tallies: list[dict[str, Any]] = field(default_factory=list)
+    # Parcels delivered in this batch, anonymous (bot.core.estimates): the card's statistics.
+    deliveries: list[dict[str, Any]] = field(default_factory=list)
+    etas: list[dict[str, Any]] = field(default_factory=list)  # the vendors' delivery estimates
 
 
-def _event_payload(event: TrackEvent) -> dict[str, Any]:
+def _event_payload(event: TrackEvent, source: str) -> dict[str, Any]:
     return {
         "t": None if event.time is None else int(event.time.timestamp()),
         "loc": event.location,
         "desc": event.description,
         "status": None if event.status is None else str(event.status),
+        # The push names the event in the reader's language (bot.tracking.event_texts).
+        "src": source,
+        "code": event.code,
+        "detail": event.detail,
     }
 
 
@@ -101,7 +119,30 @@ def _new_event(event: TrackEvent, source: str, key: str, occurred_at: int | None
         location=event.location or None,
         description=event.description,
         raw_code=event.code or None,
+        detail=event.detail or None,
     )
+
+
+def _eta(p: Parcel, result: TrackResult) -> dict[str, Any] | None:
+    """The vendor's delivery estimate when it says one that differs from the stored one."""
+    try:
+        low, high = int(result.extra[ETA_FROM]), int(result.extra[ETA_TO])
+    except (KeyError, ValueError):
+        return None
+    if (low, high, result.source) == (p.eta_from, p.eta_to, p.eta_source):
+        return None
+    return {"id": p.id, "eta_from": min(low, high), "eta_to": max(low, high),
+            "eta_source": result.source}  # fmt: skip
+
+
+def _tally(p: Parcel, source: str, result: str, now: int) -> dict[str, Any]:
+    return {
+        "parcel_id": p.id,
+        "source": source,
+        "result": result,
+        "since": p.last_event_at or 0,
+        "at": now,
+    }
 
 
 class Watcher:
@@ -236,6 +277,9 @@ class Watcher:
                 self.storage.outbox.enqueue_many_statement(plan.outbox, now=now),
                 self.storage.parcels.update_tracking_many_statement(plan.updates),
                 self.storage.parcels.archive_many_statement(plan.archive, now=now),
+                self.storage.checks.record_many_statement(plan.tallies),
+                *self.storage.stats.record_statements(plan.deliveries, now=now),
+                self.storage.parcels.set_eta_statement(plan.etas),
             ]
         )
         stats.db_seconds += time.perf_counter() - t0
@@ -247,6 +291,7 @@ class Watcher:
     ) -> None:
         stats.failed += 1
         plan.checks[failure.source, "failed"] += 1
+        plan.tallies.append(_tally(p, failure.source, "failed", now))
         failures = p.check_failures + 1
         retry = self.cadence.retry_after_failure(failures, now, rng=self.rng)
         if failure.retry_at is not None:
@@ -276,11 +321,26 @@ class Watcher:
             last_pushed_event_at=p.last_pushed_event_at,
         )
         stats.new_events += len(change.new_events)
+        tally = "new" if change.new_events else "same" if result.events else "empty"
+        plan.tallies.append(_tally(p, result.source, tally, now))
         plan.events.extend(
             (p.id, _new_event(e, result.source, k, t))
             for e, k, t in zip(change.new_events, change.new_keys, change.new_times, strict=True)
         )
         status_changed_at = now if change.status_changed else p.status_changed_at
+        eta = _eta(p, result)
+        if eta is not None:
+            plan.etas.append(eta)
+        if change.status_changed and change.status == "delivered":
+            done = delivery(
+                ((None if e.time is None else int(e.time.timestamp()), e.status)
+                 for e in result.events),
+                origin=result.origin_country or p.origin_country,
+                dest=result.dest_country or p.dest_country,
+                service=result.carrier or p.carrier,
+            )  # fmt: skip
+            if done is not None:
+                plan.deliveries.append(asdict(done))
         name = p.display_name
         if notify and change.push is not None:
             item: dict[str, Any] = {"user_id": p.user_id, "parcel_id": p.id}
@@ -289,7 +349,7 @@ class Watcher:
                     kind=texts.KIND_FIRST,
                     dedupe_key=f"first:{p.id}",
                     payload={"name": name, "status": change.status,
-                             "event": _event_payload(change.pushed[0]),
+                             "event": _event_payload(change.pushed[0], result.source),
                              "count": len(result.events)},
                 )  # fmt: skip
             elif change.push == PUSH_EVENTS:
@@ -299,7 +359,7 @@ class Watcher:
                     dedupe_key=f"ev:{p.id}:{change.pushed[0].key}",
                     payload={"name": name, "status": change.status,
                              "changed": change.status_changed,
-                             "events": [_event_payload(e) for e in shown],
+                             "events": [_event_payload(e, result.source) for e in shown],
                              "more": len(change.pushed) - len(shown)},
                 )  # fmt: skip
             elif change.push == PUSH_STATUS:

@@ -14,6 +14,7 @@ from babel.dates import format_date
 
 from bot.core.advice.deadline import push_step_text, timer_step
 from bot.i18n import _, current_language, ngettext
+from bot.tracking.event_texts import event_words
 
 # The shared vocabulary (labels, meanings, formats, escaping) lives in bot.ui.present; user_zone is
 # re-exported for the watch modules that take it from here.
@@ -54,8 +55,18 @@ def _event_line(event: Mapping[str, Any], zone: tzinfo) -> str:
     if event.get("loc"):
         parts.append(esc(event["loc"]))
     line = " · ".join(parts)
-    desc = str(event.get("desc") or "")[:500]
-    return f"• {line}\n  {esc(desc)}" if desc else f"• {line}"
+    # Rows queued before "src"/"code" were stored have no code: their text shows as it came.
+    words = event_words(
+        str(event.get("src") or ""),
+        str(event.get("code") or ""),
+        str(event.get("desc") or "")[:500],
+        str(event.get("detail") or ""),
+    )
+    if words.text:
+        line += f"\n  {esc(words.text)}"
+    if words.original:
+        line += f"\n  ↳ <i>{esc(words.original)}</i>"
+    return f"• {line}"
 
 
 def _header(payload: Mapping[str, Any]) -> str:
@@ -171,7 +182,7 @@ def render(
         if deadline is not None and today is not None:
             days = (deadline - today).days
         lines.append(_protection_line(days, deadline))
-        # The advice's own rule (bot.core.advice.deadline), so the push and /whatnow agree: at 3 days
+        # The advice's own rule (bot.core.advice.deadline), so push and /whatnow agree: at 3 days
         # left it is "open a dispute now", not "ask the seller to extend".
         arriving = payload.get("status") not in _NOT_ARRIVING_STATUSES
         lines.append(push_step_text(timer_step(days, arriving=arriving)))

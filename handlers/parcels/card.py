@@ -12,6 +12,7 @@ from telegram import Update
 
 from bot.app import BotContext
 from bot.core.check_now import manual_check
+from bot.core.estimates import VendorEta, estimate
 from bot.i18n import _, ngettext
 from bot.ui import parcel_views as views
 from bot.ui.parcel_views import Screen
@@ -35,10 +36,24 @@ async def user_clock(context: BotContext, user_id: int) -> tuple[tzinfo, date]:
     return user_zone(timezone), today_in(timezone, context.services.clock.now())
 
 
+# Statuses after which "how long will it take" has no answer worth giving.
+NO_ESTIMATE = frozenset({"delivered", "returning", "returned"})
+
+
 async def card_screen(context: BotContext, parcel: Parcel) -> Screen:
     tz, today = await user_clock(context, parcel.user_id)
-    latest = await context.services.storage.events.latest(parcel.id)
-    return views.card(parcel, latest, tz, today)
+    storage = context.services.storage
+    latest = await storage.events.latest(parcel.id)
+    guess = None
+    if parcel.is_active and parcel.status not in NO_ESTIMATE:
+        route = await storage.stats.route(
+            parcel.origin_country, parcel.dest_country, parcel.carrier
+        )
+        vendor = None
+        if parcel.eta_from is not None and parcel.eta_to is not None:
+            vendor = VendorEta(parcel.eta_source or "", parcel.eta_from, parcel.eta_to)
+        guess = estimate(route, parcel.carrier, vendor, now_ts(context))
+    return views.card(parcel, latest, tz, today, guess)
 
 
 async def show(

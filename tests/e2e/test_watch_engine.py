@@ -61,8 +61,9 @@ async def test_first_check_one_message_then_one_per_new_events(tracked: TrackedB
     assert stats.new_events == 2 and sent.sent == 1
     replies = user.replies_since(mark)
     assert len(replies) == 1
-    assert "Arrived at destination airport" in (replies[0].text or "")
-    assert "Departed" in (replies[0].text or "")
+    # Both named by their codes' texts (bot.tracking.event_texts), not Cainiao's standard wording.
+    assert "Arrived in the destination country" in (replies[0].text or "")
+    assert "Left on the international flight" in (replies[0].text or "")
 
     # Nothing new: nothing sent.
     t.bot.clock.advance(hours=9)

@@ -363,6 +363,7 @@ class CainiaoParcel:
     status: str = ""  # module-level status; "" = what Cainiao would say for these events
     carrier: str = "Russian Post"
     source: str = "AE"  # mailNoSource; "EXTERNAL" = a number Cainiao does not know
+    eta_ms: tuple[int, int] | None = None  # globalEtaInfo min/max; None = the captured fixed one
 
 
 class FakeCainiao(_FakeServer):
@@ -382,7 +383,7 @@ class FakeCainiao(_FakeServer):
 
     def set_events(self, number: str, events: Iterable[FakeEvent], **fields: Any) -> None:
         """Events newest first (the vendor's order). Extra fields: origin, dest, real_mail_no,
-        status, carrier, source. No events and no status: the seller has not shipped yet."""
+        status, carrier, source, eta_ms. No events and no status: the seller has not shipped yet."""
         self.parcels[number] = CainiaoParcel(events=list(events), **fields)
 
     def set_unknown(self, number: str) -> None:
@@ -459,8 +460,8 @@ class FakeCainiao(_FakeServer):
             "processInfo": {"progressStatus": "NORMAL", "progressRate": 0.5, "type": "CROSS"},
             "globalEtaInfo": {
                 "etaDesc": "Estimated delivery by",
-                "deliveryMinTime": 1787828878899,
-                "deliveryMaxTime": 1787828878899,
+                "deliveryMinTime": p.eta_ms[0] if p.eta_ms else 1787828878899,
+                "deliveryMaxTime": p.eta_ms[1] if p.eta_ms else 1787828878899,
             },
             "detailList": details,
         }

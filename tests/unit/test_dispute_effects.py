@@ -1,4 +1,7 @@
-"""What a dispute step means outside the chat (bot.core.dispute.effects): record, remember, schedule."""
+"""What a dispute step means outside the chat (bot.core.dispute.effects).
+
+What to record, what to remember, what to schedule.
+"""
 
 from __future__ import annotations
 

@@ -14,8 +14,7 @@ from bot.ui.buttons import ParcelAction, ParcelVerb
 from bot.ui.present import STATUSES, today_in
 from bot.watch import texts
 from handlers import parcels
-from storage import Parcel, TrackingEvent
-from storage.repositories import ParcelPage
+from storage.models import Parcel, ParcelPage, TrackingEvent
 
 T0 = 1_800_000_000
 TODAY = date(2026, 11, 20)

@@ -318,7 +318,14 @@ async def test_registrations(storage: Storage) -> None:
 
 # Tables that hold no per-user rows: registrations are keyed by number and shared by every user
 # tracking it; ptb's bot_data/callback_data are one row for the whole bot.
-GLOBAL_TABLES = {"source_registrations", "ptb_bot_data", "ptb_callback_data"}
+# delivery_stats / delivery_days are anonymous (no user, parcel or number): /forgetme leaves them.
+GLOBAL_TABLES = {
+    "source_registrations",
+    "ptb_bot_data",
+    "ptb_callback_data",
+    "delivery_stats",
+    "delivery_days",
+}
 
 
 async def _user_rows(storage: Storage, user_id: int, parcel_ids: list[int]) -> dict[str, int]:
@@ -363,6 +370,9 @@ async def _fill(storage: Storage, user_id: int) -> list[int]:
     await storage.outbox.enqueue(user_id, "digest")
     await storage.reminders.schedule(user_id, "followup", T0 + 9, parcel_id=p2.id)
     await storage.reminders.schedule(user_id, "digest", T0 + 9)
+    await storage.checks.record_many(
+        [{"parcel_id": p1.id, "source": "cainiao", "result": "same", "since": T0, "at": T0 + 5}]
+    )
     blob = b"\x80\x04N."
     await storage.db.execute("INSERT INTO ptb_user_data VALUES (?, ?, 0)", (user_id, blob))
     await storage.db.execute("INSERT INTO ptb_chat_data VALUES (?, ?, 0)", (user_id, blob))

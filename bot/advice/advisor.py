@@ -1075,5 +1075,10 @@ def advise(
         missing=missing_facts(facts, rule, outcome.action, timelines) if with_missing else (),
         deadline=deadline,
         deadline_on=deadline.on(when) if deadline is not None else None,
-        deadline_note=deadline_line(deadline, when) if deadline is not None else None,
+        # An open dispute holds the timer: naming its end would only worry.
+        deadline_note=(
+            deadline_line(deadline, when)
+            if deadline is not None and facts.in_dispute is not True
+            else None
+        ),
     )

@@ -46,6 +46,7 @@ JOB_NAME = "watch"
 SEND_JOB = "send"
 # The sender looks for due rows this often (at most; never less often than the checks run).
 SEND_INTERVAL = 15.0
+_COACH_RUN = "coach_last_run"  # bot_data: when the coach last ran (unix seconds)
 
 
 def callback_data(button: Button) -> str:
@@ -120,9 +121,12 @@ async def watch_job(context: BotContext) -> None:
         )  # fmt: skip
         await services.watcher.alerts_pass()
         # The advice re-run for every parcel: one push when its next step changes.
-        coached = await coach.coach_pass(services.storage, ts(services.clock.now()))
-        if coached:
-            log.info("coach: %d new steps queued", coached)
+        now = ts(services.clock.now())
+        if coach.due(context.bot_data.get(_COACH_RUN), now):
+            context.bot_data[_COACH_RUN] = now
+            coached = await coach.coach_pass(services.storage, now)
+            if coached:
+                log.info("coach: %d new steps queued", coached)
     except Exception:
         # A broken pass must not stop housekeeping; what is queued goes out with the send job.
         log.exception("watch pass failed")

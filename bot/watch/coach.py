@@ -26,12 +26,15 @@ from bot.core.advice.parcel_facts import facts_from_parcel
 from bot.i18n import N_, _
 from bot.ui.present import esc
 from bot.watch.message import Button, Go, Message, Moment, Rows
-from storage import Parcel, Storage
+from storage import Parcel, Storage, User
 
 KIND_COACH = "coach.step"  # the outbox kind
 STEP_PREFIX = "coach:"  # + the rule: the reminders row that says "pushed"
 OFF = "coach.off"  # a pending reminders row: no coach pushes for this parcel
 BATCH = 500
+# The steps move by the day (and with tracking, which the pass reads as stored): once an hour is
+# plenty, and keeps a pass over every active parcel off the every-minute watch tick.
+EVERY = 3600
 
 # The steps worth a push, with the one line the push says. Timer steps of a known deadline are
 # left to the protection reminders (bot.watch.service), which use the same timer rule.
@@ -136,28 +139,35 @@ def _today(now: int, zone_name: str | None) -> date:
     return datetime.fromtimestamp(now, UTC).astimezone(user_zone(zone_name)).date()
 
 
+def due(last_run: int | None, now: int) -> bool:
+    """Whether the scheduler should run a coach pass now (at most once per :data:`EVERY`)."""
+    return last_run is None or now - last_run >= EVERY or now < last_run
+
+
 async def coach_pass(storage: Storage, now: int) -> int:
     """Re-run the advisor for every active parcel; queue a push for each new step. Returns how
     many were queued."""
     queued = 0
     after = 0
+    users: dict[int, User | None] = {}
     while True:
         page = await storage.parcels.active_page(after, BATCH)
         if not page:
             return queued
         for parcel in page:
-            queued += await _coach_one(storage, parcel, now)
+            if parcel.user_id not in users:
+                users[parcel.user_id] = await storage.users.get(parcel.user_id)
+            user = users[parcel.user_id]
+            if user is not None and not user.is_blocked:
+                queued += await _coach_one(storage, user, parcel, now)
         after = page[-1].id
 
 
-async def _coach_one(storage: Storage, parcel: Parcel, now: int) -> int:
-    user = await storage.users.get(parcel.user_id)
-    if user is None or user.is_blocked:
-        return 0
+async def _coach_one(storage: Storage, user: User, parcel: Parcel, now: int) -> int:
     today = _today(now, user.timezone)
     answers = await storage.answers.get(user.id, parcel.id)
     facts = facts_from_parcel(parcel, today, answers)
-    advice = advise(facts, today=today)
+    advice = advise(facts, today=today, with_missing=False)
     if advice.rule not in COACH_RULES:
         return 0
     pending = await storage.reminders.pending_for_parcel(parcel.id)

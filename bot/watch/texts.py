@@ -33,7 +33,12 @@ KIND_STALL = "watch.stall"
 KIND_PROTECTION = "watch.protection"
 
 # Statuses (if the payload names one) in which the parcel is not on its way: no time to extend.
-_NOT_ARRIVING_STATUSES = frozenset({"not_found", "expired", "returning", "returned", "exception"})
+# (as bot.advice.parcel_facts.tracking_from maps them: not found, origin only, stalled, vanished,
+# returned).
+_NOT_ARRIVING_STATUSES = frozenset(
+    {"not_found", "awaiting_dispatch", "info_received", "exception", "delivery_failed",
+     "expired", "returning", "returned"}
+)  # fmt: skip
 
 TEXT_LIMIT = 4096
 MAX_EVENTS_SHOWN = 5

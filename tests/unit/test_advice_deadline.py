@@ -147,3 +147,8 @@ def test_no_advice_schedules_its_next_step_past_the_deadline(f: Facts) -> None:
         assert a.next_check_in_days is None or a.next_check_in_days <= 2
         if d.days_left >= DEFAULTS.extend_window_min and a.next_check_in_days is not None:
             assert a.next_check_in_days < d.days_left
+
+
+def test_an_open_dispute_names_no_deadline() -> None:
+    a = advise(Facts(days_since_shipped=40, dispute_open_days=2), today=TODAY)
+    assert a.rule == "dispute_wait_seller" and a.deadline_note is None

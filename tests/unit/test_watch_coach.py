@@ -48,3 +48,10 @@ def test_every_coached_rule_has_a_line() -> None:
     from bot.core.advice import RULE_NAMES
 
     assert set(RULE_NAMES) >= coach.COACH_RULES
+
+
+def test_the_coach_runs_at_most_hourly() -> None:
+    assert coach.due(None, 1_000)
+    assert not coach.due(1_000, 1_000 + coach.EVERY - 1)
+    assert coach.due(1_000, 1_000 + coach.EVERY)
+    assert coach.due(5_000, 1_000)  # a clock set back (tests, a restored backup): run again

@@ -112,3 +112,13 @@ def test_protection_push_and_the_advice_name_the_same_first_step() -> None:
     with use_language("ru"):
         ru = _protection_payload(date(2026, 11, 28))
     assert "Откройте спор сейчас" in ru and "продлить защиту или" not in ru
+
+
+def test_protection_push_for_a_parcel_only_seen_in_china_says_dispute() -> None:
+    # 6 days left, tracking only inside China: the advice says open a dispute; so does the push.
+    text = _protection_payload(date(2026, 11, 25), "info_received")
+    assert "Open a dispute now" in text
+    assert (
+        advise(Facts(tracking=Tracking.ORIGIN_ONLY, protection_days_left=6)).action
+        is Action.OPEN_DISPUTE
+    )

@@ -1045,7 +1045,13 @@ def _price_note(f: Facts) -> str:
     return _("This uses the price range you picked, not the exact total.")
 
 
-def advise(facts: Facts, *, today: date | None = None, timelines: Timelines = DEFAULTS) -> Advice:
+def advise(
+    facts: Facts,
+    *,
+    today: date | None = None,
+    timelines: Timelines = DEFAULTS,
+    with_missing: bool = True,
+) -> Advice:
     """The one next step for ``facts``, localized in the current language (letters stay English)."""
     rule = select_rule(facts, timelines)
     when = today or date.today()
@@ -1065,8 +1071,14 @@ def advise(facts: Facts, *, today: date | None = None, timelines: Timelines = DE
         why=why,
         next_check_in_days=next_check,
         letter=outcome.letter,
-        missing=missing_facts(facts, rule, outcome.action, timelines),
+        # Probing the unknown facts is most of the cost; the coach needs only the step.
+        missing=missing_facts(facts, rule, outcome.action, timelines) if with_missing else (),
         deadline=deadline,
         deadline_on=deadline.on(when) if deadline is not None else None,
-        deadline_note=deadline_line(deadline, when) if deadline is not None else None,
+        # An open dispute holds the timer: naming its end would only worry.
+        deadline_note=(
+            deadline_line(deadline, when)
+            if deadline is not None and facts.in_dispute is not True
+            else None
+        ),
     )

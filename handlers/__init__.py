@@ -20,6 +20,7 @@ from telegram.ext import TypeHandler
 
 from handlers import (
     admin,
+    coach,
     dispute,
     evidence,
     explain,
@@ -44,9 +45,11 @@ MODULES: list[ModuleType] = [
     parcels,
     settings,
     whatnow,
+    coach,
     evidence,
     privacy,
     admin,
+    coach,
     help,
     language,
     explain,

@@ -92,6 +92,9 @@ def advice_text(advice: Advice, parcel: Parcel | None) -> str:
     lines.append(_("📍 <b>Situation:</b> {text}").format(text=esc(advice.situation)))
     lines.append(_("👉 <b>Do now:</b> {text}").format(text=esc(action_label(advice.action))))
     lines.append(_("💡 <b>Why:</b> {text}").format(text=esc(advice.why)))
+    if advice.deadline_note and advice.action is not Action.CHECK_TIMER:
+        # Every advice names the timer's end (the check-timer advice already leads with it).
+        lines.append(_("⏳ {text}").format(text=esc(advice.deadline_note)))
     if advice.next_check_in_days is not None:
         lines.append(
             _("🔁 Look again in {days}.").format(days=esc(days(advice.next_check_in_days)))
@@ -116,7 +119,7 @@ def advice_rows(advice: Advice, parcel: Parcel | None) -> list[list[Button]]:
             label = _("⏰ Remind me in {days}")
         data = WhatNowRemind(parcel.id if parcel else 0, remind, advice.action).pack()
         rows.append([(label.format(days=days(remind)), data)])
-    if advice.action in (Action.OPEN_DISPUTE, Action.TIMER_EXPIRED):
+    if advice.action in (Action.OPEN_DISPUTE, Action.TIMER_EXPIRED, Action.CHECK_TIMER):
         dispute = DisputeParcel(parcel.id) if parcel is not None else DisputeStart()
         rows.append([(_("⚖️ Dispute help"), dispute.pack())])
     # Never a dead end: a way back to where the user came from.

@@ -19,8 +19,16 @@ from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.clock import Clock
-from bot.ui.buttons import DisputeCheckin, ParcelAction, ParcelVerb, WhatNowParcel, WhatNowSilent
-from bot.watch import reminders, sender
+from bot.ui.buttons import (
+    CoachDid,
+    CoachLetter,
+    DisputeCheckin,
+    ParcelAction,
+    ParcelVerb,
+    WhatNowParcel,
+    WhatNowSilent,
+)
+from bot.watch import coach, reminders, sender
 from bot.watch.message import Button, Go, Message, Rows
 from bot.watch.sender import Delivery, DrainStats, Outcome
 from handlers.common import keyboard
@@ -38,6 +46,7 @@ JOB_NAME = "watch"
 SEND_JOB = "send"
 # The sender looks for due rows this often (at most; never less often than the checks run).
 SEND_INTERVAL = 15.0
+_COACH_RUN = "coach_last_run"  # bot_data: when the coach last ran (unix seconds)
 
 
 def callback_data(button: Button) -> str:
@@ -52,6 +61,10 @@ def callback_data(button: Button) -> str:
             return WhatNowSilent(pid).pack()
         case Go.DISPUTE_CHECKIN:
             return DisputeCheckin(pid, button.arg).pack()
+        case Go.COACH_LETTER:
+            return CoachLetter(pid).pack()
+        case Go.COACH_DID:
+            return CoachDid(pid, button.arg or "").pack()
 
 
 def markup(rows: Rows) -> InlineKeyboardMarkup | None:
@@ -107,6 +120,13 @@ async def watch_job(context: BotContext) -> None:
             stats.claimed, stats.checked, stats.failed, stats.new_events, stats.pushes,
         )  # fmt: skip
         await services.watcher.alerts_pass()
+        # The advice re-run for every parcel: one push when its next step changes.
+        now = ts(services.clock.now())
+        if coach.due(context.bot_data.get(_COACH_RUN), now):
+            context.bot_data[_COACH_RUN] = now
+            coached = await coach.coach_pass(services.storage, now)
+            if coached:
+                log.info("coach: %d new steps queued", coached)
     except Exception:
         # A broken pass must not stop housekeeping; what is queued goes out with the send job.
         log.exception("watch pass failed")

@@ -22,7 +22,7 @@ from telegram.ext import CommandHandler, MessageHandler, filters
 from bot.app import BotContext, ParcelScoutApplication
 from bot.core.advice import Facts, SellerResponse, advise, days, fact_question
 from bot.core.advice import interview as questions
-from bot.core.advice.interview import Interview
+from bot.core.advice.interview import SELLER_ACTIONS, Interview
 from bot.core.advice.parcel_facts import NO_ANSWERS, facts_from_number, facts_from_parcel
 from bot.core.intents import Intent, detect_intent
 from bot.core.tracknumbers import find_numbers
@@ -118,13 +118,14 @@ async def _load(
 ) -> tuple[Facts, Parcel | None, ParcelAnswers | None] | None:
     """The facts the round is about (None: its parcel is gone)."""
     if interview.parcel_id is None:
-        return Facts.from_dict(interview.facts), None, None
+        return interview.overlay(Facts.from_dict(interview.facts)), None, None
     storage = context.services.storage
     parcel = await storage.parcels.get_owned(user_id, interview.parcel_id)
     if parcel is None:
         return None
     answers = await answers_of(context, user_id, parcel)
-    return facts_from_parcel(parcel, today, answers), parcel, answers
+    # Range answers ("over $10") inform this round only, never over an exact fact.
+    return interview.overlay(facts_from_parcel(parcel, today, answers)), parcel, answers
 
 
 async def _advance(update: Update, context: BotContext, interview: Interview) -> None:
@@ -338,6 +339,13 @@ async def on_remind(update: Update, context: BotContext, data: WhatNowRemind) ->
         return
     in_days = max(1, min(data.days, 60))
     now = context.services.clock.now()
+    parcel = await storage.parcels.get_owned(user.id, data.parcel_id) if data.parcel_id else None
+    if parcel is not None and data.action in SELLER_ACTIONS and parcel.seller_contacted_on is None:
+        # "Remind me if the seller is silent" means the letter went out today: a fact, so the
+        # reminder's "what now?" moves on to the dispute instead of "write to the seller" (B5).
+        await storage.parcels.update_facts(
+            user.id, parcel.id, seller_contacted_on=await today_for(context, user.id)
+        )
     await storage.reminders.schedule(
         user.id,
         REMINDER_KIND,
@@ -424,3 +432,12 @@ def register(app: ParcelScoutApplication) -> None:
             on_question,
         )
     )
+
+
+async def ask_about(update: Update, context: BotContext, parcel: Parcel, name: str) -> None:
+    """Ask one question about ``parcel`` right away (a coach push's "the seller answered")."""
+    assert context.user_data is not None
+    interview = Interview(parcel_id=parcel.id, asking=name)
+    context.user_data.whatnow = interview
+    ask(context, _KIND + name, parcel.id)
+    await say(update, context, _question_text(name, 1), _question_markup(name))

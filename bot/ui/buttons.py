@@ -314,6 +314,24 @@ class WhatNowSilent(Callback, prefix="whatnow:silent"):
     parcel_id: int
 
 
+# coach (bot/watch/coach.py pushes)
+
+
+@dataclass(frozen=True)
+class CoachLetter(Callback, prefix="coach:letter"):
+    """The letter for the parcel's current step."""
+
+    parcel_id: int
+
+
+@dataclass(frozen=True)
+class CoachDid(Callback, prefix="coach:did"):
+    """What happened, told from a coach push (``what``: bot.watch.coach.Did)."""
+
+    parcel_id: int
+    what: str
+
+
 # dispute
 
 

@@ -126,7 +126,19 @@ def _interview(raw: object) -> Interview | None:
         facts=dict(facts) if isinstance(facts, dict) else {},
         asked=[str(name) for name in asked] if isinstance(asked, list) else [],
         asking=asking if isinstance(asking, str) else None,
+        approx=_approx(raw.get("approx")),
     )
+
+
+def _approx(raw: object) -> dict[str, float]:
+    """A round's range answers ("over $10"); anything unreadable is dropped (asked again)."""
+    if not isinstance(raw, dict):
+        return {}
+    return {
+        str(k): float(v)
+        for k, v in raw.items()
+        if isinstance(v, int | float) and not isinstance(v, bool)
+    }
 
 
 def _dispute_state(raw: object) -> DisputeState | None:

@@ -19,6 +19,8 @@ class Go(enum.StrEnum):
     WHAT_NOW = "whatnow"  # advice about the parcel (parcel 0: advice without one)
     SELLER_SILENT = "seller_silent"  # "the seller did not answer", then advice
     DISPUTE_CHECKIN = "dispute_checkin"  # the seller's answer to a dispute (``arg``: its code)
+    COACH_LETTER = "coach_letter"  # the coach's letter for the parcel's current step
+    COACH_DID = "coach_did"  # what happened (``arg``: bot.watch.coach.Did), or "no more tips"
 
 
 @dataclass(frozen=True, slots=True)

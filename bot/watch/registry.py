@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from bot.watch import reminders, texts
+from bot.watch import coach, reminders, texts
 from bot.watch.message import Message, Moment
 
 Renderer = Callable[[Mapping[str, Any], int | None, Moment], Message]
@@ -38,6 +38,7 @@ RENDERERS: dict[str, Renderer] = {
     },
     reminders.KIND_WHATNOW: reminders.render_whatnow,
     reminders.KIND_DISPUTE: reminders.render_dispute,
+    coach.KIND_COACH: coach.render,
 }
 
 

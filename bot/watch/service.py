@@ -550,7 +550,7 @@ class Watcher:
                 item = await self.storage.outbox.enqueue(
                     p.user_id,
                     texts.KIND_PROTECTION,
-                    {"name": p.display_name, "days_left": days_left,
+                    {"name": p.display_name, "days_left": days_left, "status": p.status,
                      "deadline": p.protection_deadline.isoformat()},
                     parcel_id=p.id,
                     dedupe_key=f"prot{threshold}:{p.id}:{p.protection_deadline.isoformat()}",

@@ -12,6 +12,7 @@ from typing import Any
 
 from babel.dates import format_date
 
+from bot.core.advice.deadline import push_step_text, timer_step
 from bot.i18n import _, current_language, ngettext
 from bot.tracking.event_texts import event_words
 
@@ -30,6 +31,14 @@ KIND_STATUS = "watch.status"
 KIND_ARCHIVED = "watch.archived"
 KIND_STALL = "watch.stall"
 KIND_PROTECTION = "watch.protection"
+
+# Statuses (if the payload names one) in which the parcel is not on its way: no time to extend.
+# (as bot.advice.parcel_facts.tracking_from maps them: not found, origin only, stalled, vanished,
+# returned).
+_NOT_ARRIVING_STATUSES = frozenset(
+    {"not_found", "awaiting_dispatch", "info_received", "exception", "delivery_failed",
+     "expired", "returning", "returned"}
+)  # fmt: skip
 
 TEXT_LIMIT = 4096
 MAX_EVENTS_SHOWN = 5
@@ -178,20 +187,10 @@ def render(
         if deadline is not None and today is not None:
             days = (deadline - today).days
         lines.append(_protection_line(days, deadline))
-        if days >= 0:
-            lines.append(
-                _(
-                    "Not delivered yet: ask the seller to extend protection, "
-                    "or open a dispute before then."
-                )
-            )
-        else:
-            lines.append(
-                _(
-                    "If it has not arrived, check your order page: "
-                    "if a dispute can still be opened, open it now."
-                )
-            )
+        # The advice's own rule (bot.core.advice.deadline), so push and /whatnow agree: at 3 days
+        # left it is "open a dispute now", not "ask the seller to extend".
+        arriving = payload.get("status") not in _NOT_ARRIVING_STATUSES
+        lines.append(push_step_text(timer_step(days, arriving=arriving)))
     else:
         lines.append(esc(payload.get("text") or ""))
     text = "\n".join(line for line in lines if line)

@@ -418,6 +418,14 @@ class Parcels(Repo):
         )
         return [Parcel.from_row(row) for row in rows]
 
+    async def active_page(self, after_id: int, limit: int = 500) -> list[Parcel]:
+        """Active parcels with an id above ``after_id``, by id (the coach walks them in pages)."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM parcels WHERE archived_at IS NULL AND id > ? ORDER BY id LIMIT ?",
+            (after_id, limit),
+        )
+        return [Parcel.from_row(row) for row in rows]
+
     async def count_by_status(self) -> dict[str, int]:
         rows = await self.db.fetchall(
             "SELECT status, count(*) FROM parcels WHERE archived_at IS NULL GROUP BY status"

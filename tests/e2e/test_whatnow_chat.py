@@ -178,3 +178,36 @@ async def test_typed_question_with_a_number_is_about_that_parcel(bot: BotHarness
     # Two numbers: the bot cannot tell which one is meant, so it asks as before.
     replies = await user.send("RB123456785CN and LP00123456789012, what should I do?")
     assert "Which parcel" in replies[0].text
+
+
+async def test_the_five_day_reminder_moves_on_instead_of_looping(bot: BotHarness) -> None:
+    """QA B5: the reminder's "What should I do now?" repeated "write to the seller". Asking to
+    be reminded "if the seller is silent" records that the letter went out."""
+    user = bot.user()
+    pid = await _advice_with_reminder(bot, user)
+    parcel = await bot.services.storage.parcels.get(pid)
+    assert parcel is not None and parcel.seller_contacted_on == ago(bot, 0)
+    bot.clock.advance(days=5, minutes=1)
+    await run_reminders(bot)
+    await user.press("What should I do now?")
+    advice = texts(user.messages[-2:])
+    assert "Open a dispute" in advice and "Write to the seller" not in advice
+
+
+async def test_unknown_timer_long_after_shipping_says_check_it_now(bot: BotHarness) -> None:
+    """QA A1: shipped 57 days ago, timer unknown → "look again in 5 days" let the usual 60-day
+    timer run out. Now the first step secures it, and the assumed end date is said as such."""
+    user = bot.user()
+    await add_parcel(bot, user.id, "LN012345675CN", shipped_on=ago(bot, 57))
+    await user.send("/whatnow")
+    # The timer is asked first now: it can override everything else.
+    assert "buyer-protection countdown" in user.last_reply().text
+    while "Question" in user.last_reply().text:
+        if "What does tracking show" in user.last_reply().text:
+            await user.press("Nothing found anywhere")
+        else:
+            await user.press("Skip")
+    advice = texts(user.messages[-3:])
+    assert "Check the protection timer now" in advice
+    assert "If your timer is the usual 60 days, it ends about" in advice
+    assert "Look again in 5 days" not in advice

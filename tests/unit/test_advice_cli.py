@@ -75,3 +75,41 @@ def test_text_output(capsys: pytest.CaptureFixture[str]) -> None:
 def test_bad_flags_exit_two(capsys: pytest.CaptureFixture[str]) -> None:
     assert advise_main(["--tracking", "teleported"]) == 2
     assert advise_main(["--price", "cheap"]) == 2
+
+
+def test_json_exposes_the_assumed_deadline_and_approximate_facts(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """QA A1 (`--days-since-shipped 61 --tracking not_found --price 20`): no longer "look again
+    in 5 days" past the default 60-day timer."""
+    code, out = run(
+        capsys, "--json", "--tracking", "not_found", "--days-since-shipped", "61", "--price", "20"
+    )
+    data = json.loads(out)
+    assert (code, data["action"], data["next_check_in_days"]) == (0, "check_timer", 1)
+    assert data["deadline"]["assumed"] is True and data["deadline"]["days_left"] == -1
+    assert data["deadline"]["assumed_window_days"] == 60
+    assert data["facts"] == {
+        "known": {"days_since_shipped": 61, "tracking": "not_found", "price_usd": 20.0},
+        "approximate": [],
+    }
+    _, out = run(
+        capsys,
+        "--json",
+        "--tracking", "not_found",
+        "--days-since-shipped", "20",
+        "--price", "1 890 RUB",
+        "--protection-more-than", "30",
+    )  # fmt: skip
+    data = json.loads(out)
+    assert data["facts"]["approximate"] == ["price_usd", "protection_days_left"]
+    assert data["facts"]["known"]["price_typed"] == "1890 RUB"
+    assert data["facts"]["known"]["price_usd"] == 21.0
+    assert data["deadline"] == {**data["deadline"], "days_left": 31, "assumed": False}
+    assert data["deadline"]["approximate"] is True
+    assert "at the earliest" in data["deadline"]["note"]
+
+
+def test_bad_price_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code = advise_main(["--price", "lots"])
+    assert code == 2

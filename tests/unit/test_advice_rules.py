@@ -295,6 +295,7 @@ def test_every_rule_is_reachable_by_some_test_above() -> None:
         rule_of(protection_days_left=1)[0],
         rule_of(protection_days_left=6, tracking=Tracking.MOVING)[0],
         rule_of(protection_days_left=6, tracking=NF)[0],
+        rule_of(days_since_shipped=57, tracking=NF)[0],
     }
     for response in SellerResponse:
         reached.add(rule_of(dispute_open_days=1, seller_response=response)[0])

@@ -76,8 +76,10 @@ def test_received_item_warnings_fit_the_reason() -> None:
     ("reason", "moving_warning"),
     [
         ("r_no_track", True),
-        ("r_late", True),
-        ("r_customs", True),
+        # QA A6: for a parcel that already moves "until it really moves" read as permission
+        # to cancel; those get "close it only once you have the parcel or the refund".
+        ("r_late", False),
+        ("r_customs", False),
         ("r_returned", False),
         ("r_not_recv", False),
     ],
@@ -85,6 +87,7 @@ def test_received_item_warnings_fit_the_reason() -> None:
 def test_not_received_warnings_by_reason(reason: str, moving_warning: bool) -> None:
     text = " ".join(_warnings_after("recv_no", reason))
     assert ("really moves in tracking" in text) is moving_warning
+    assert ("once you have the parcel or the refund" in text) is not moving_warning
     assert "closes in your favour" in text
 
 

@@ -78,9 +78,15 @@ def test_columns_become_day_counts_against_today() -> None:
     assert (later.days_since_shipped, later.protection_days_left) == (21, 5)
 
 
-def test_price_in_another_currency_is_not_usd() -> None:
-    rubles = parcel(price_amount=700.0, price_currency="RUB")
-    assert facts_from_parcel(rubles, TODAY).price_usd is None
+def test_price_in_another_currency_is_converted_and_marked_approximate() -> None:
+    """QA A7: a price typed in roubles was ignored, so "under $5: wait" never applied."""
+    rubles = facts_from_parcel(parcel(price_amount=700.0, price_currency="RUB"), TODAY)
+    assert (rubles.price_usd, rubles.price_approx, rubles.price_typed) == (7.78, True, "700 RUB")
+    dollars = facts_from_parcel(parcel(price_amount=7.5, price_currency="USD"), TODAY)
+    assert (dollars.price_usd, dollars.price_approx, dollars.price_typed) == (7.5, False, None)
+    # A currency without a rate stays unknown (the price question may then be asked).
+    odd = facts_from_parcel(parcel(price_amount=7.5, price_currency="JPY"), TODAY)
+    assert (odd.price_usd, odd.price_approx) == (None, False)
 
 
 def test_answers_without_columns() -> None:

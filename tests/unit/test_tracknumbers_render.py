@@ -80,7 +80,9 @@ def test_single_number_answer_in_both_languages() -> None:
         (en,) = render_chat(found)
     with use_language("ru"):
         (ru,) = render_chat(found)
-    assert "Tracked internationally" in en and "Отслеживается по всему пути" in ru
+    # QA A3 / issue 11: an L… number is "usually tracked, not in every country", never ✅.
+    assert "Usually tracked (letter post express, ePacket type), not in every country" in en
+    assert "Обычно отслеживается" in ru and "✅" not in en + ru
     assert "Китай" in ru and "China" in en  # Babel's localized country names
     assert '<a href="https://t.17track.net/en#nums=LX299455986CN">17TRACK</a>' in en
     for message in (en, ru):
@@ -127,7 +129,7 @@ def test_plain_text_has_no_tags() -> None:
 
 def test_cli_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert explain_main(["my parcel", "LX299455986CN", "--lang", "ru"]) == 0
-    assert "Отслеживается по всему пути" in capsys.readouterr().out
+    assert "Обычно отслеживается" in capsys.readouterr().out  # L…: not green-certain
     assert explain_main(["LX299455986CN and rb123456786us", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert [d["number"] for d in data] == ["LX299455986CN", "RB123456786US"]
@@ -266,3 +268,11 @@ def test_no_tracking_links_for_a_reading_with_a_wrong_check_digit() -> None:
     assert "<a href" not in bad_s10
     (good,) = render_chat(find_numbers("RB123456785CN"))
     assert "17track.net" in good
+
+
+def test_registered_numbers_keep_the_certain_verdict() -> None:
+    with use_language("en"):
+        (en,) = render_chat(find_numbers("RB123456785CN"))
+    with use_language("ru"):
+        (ru,) = render_chat(find_numbers("RB123456785CN"))
+    assert "✅ <b>Tracked internationally</b>" in en and "Отслеживается по всему пути" in ru

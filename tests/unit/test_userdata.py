@@ -123,3 +123,11 @@ def test_today_is_the_users_date() -> None:
     assert today_in("America/Los_Angeles", datetime(2026, 12, 3, 5, tzinfo=UTC)) == date(
         2026, 12, 2
     )
+
+
+def test_a_rounds_range_answers_survive_a_restart() -> None:
+    interview = Interview(parcel_id=7, asked=["price_usd"], approx={"price_usd": 20.0})
+    loaded = UserData.load(UserData(whatnow=interview).dump())
+    assert loaded.whatnow == interview
+    junk = UserData.load({"whatnow": {"pid": 7, "approx": {"price_usd": "lots", "x": True}}})
+    assert junk.whatnow is not None and junk.whatnow.approx == {}

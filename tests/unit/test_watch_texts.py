@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.core.advice import Action, Facts, Tracking, advise
 from bot.i18n import use_language
 from bot.watch import texts
 from bot.watch.message import Go
@@ -75,3 +76,49 @@ def test_rows_queued_before_since_existed_keep_their_count() -> None:
     assert "for 7 days" in _render(texts.KIND_STALL, stall, 1_900_000_000)
     with_since = {**stall, "since": 1_800_000_000}
     assert "for 7 days" in _render(texts.KIND_STALL, with_since, None)  # no "now": as queued
+
+
+def _protection_payload(today: date, status: str | None = None) -> str:
+    payload = {**PAYLOAD, **({"status": status} if status else {})}
+    return texts.render(texts.KIND_PROTECTION, payload, 1, UTC_ZONE, today).text
+
+
+def test_protection_push_and_the_advice_name_the_same_first_step() -> None:
+    """QA A5: at 3 days left the push said "ask the seller to extend", the advice "open a
+    dispute now". Both now follow bot.core.advice.deadline.timer_step."""
+    deadline = date(2026, 12, 1)
+    # 3 days left (and the day before / after the 5-day boundary): the dispute, not the seller.
+    for today, extend in (
+        (date(2026, 11, 24), True),  # 7 left
+        (date(2026, 11, 26), True),  # 5 left
+        (date(2026, 11, 27), False),  # 4 left
+        (date(2026, 11, 28), False),  # 3 left
+    ):
+        text = _protection_payload(today, "in_transit")
+        left = (deadline - today).days
+        advice = advise(Facts(tracking=Tracking.MOVING, protection_days_left=left), today=today)
+        if extend:
+            assert "ask the seller to extend protection today" in text
+            assert advice.action is Action.EXTEND_PROTECTION
+        else:
+            assert "Open a dispute now" in text and "ask the seller to extend" not in text
+            assert advice.action is Action.OPEN_DISPUTE
+    # 6 days left but nothing found in tracking: no time to wait for an extension.
+    assert "Open a dispute now" in _protection_payload(date(2026, 11, 25), "not_found")
+    assert (
+        advise(Facts(tracking=Tracking.NOT_FOUND, protection_days_left=6)).action
+        is Action.OPEN_DISPUTE
+    )
+    with use_language("ru"):
+        ru = _protection_payload(date(2026, 11, 28))
+    assert "Откройте спор сейчас" in ru and "продлить защиту или" not in ru
+
+
+def test_protection_push_for_a_parcel_only_seen_in_china_says_dispute() -> None:
+    # 6 days left, tracking only inside China: the advice says open a dispute; so does the push.
+    text = _protection_payload(date(2026, 11, 25), "info_received")
+    assert "Open a dispute now" in text
+    assert (
+        advise(Facts(tracking=Tracking.ORIGIN_ONLY, protection_days_left=6)).action
+        is Action.OPEN_DISPUTE
+    )

@@ -15,9 +15,19 @@ from enum import StrEnum
 from typing import Any
 
 from bot.core.advice import letters
+from bot.core.advice.deadline import (
+    NOT_ARRIVING,
+    Deadline,
+    TimerStep,
+    cap_next_look,
+    deadline_line,
+    deadline_of,
+    step_for,
+)
 from bot.core.advice.facts import Facts, NumberFormat, SellerResponse, Tracking
 from bot.core.advice.letters import DisputeReason
 from bot.core.advice.timelines import DEFAULTS, Timelines
+from bot.core.parsing import USD_RATES
 from bot.i18n import N_, _, ngettext
 
 
@@ -38,6 +48,7 @@ class Action(StrEnum):
     DISPUTE_ESCALATE = "dispute_escalate"
     TIMER_EXPIRED = "timer_expired"
     CONFIRM_RECEIPT = "confirm_receipt"
+    CHECK_TIMER = "check_timer"
 
 
 # After these the user waits for the seller: the advice offers "remind me if the seller is
@@ -67,6 +78,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.DISPUTE_ESCALATE: N_("Escalate the dispute to AliExpress"),
     Action.TIMER_EXPIRED: N_("Protection has ended: act now"),
     Action.CONFIRM_RECEIPT: N_("Check the item, then confirm receipt"),
+    Action.CHECK_TIMER: N_("Check the protection timer now"),
 }
 
 
@@ -91,8 +103,13 @@ class Advice:
     next_check_in_days: int | None = None
     letter: str | None = None
     missing: tuple[str, ...] = ()
+    # The protection deadline the advice was given against (None: nothing to count from).
+    deadline: Deadline | None = None
+    deadline_on: date | None = None
+    deadline_note: str | None = None  # localized: "If your timer is the usual 60 days, ..."
 
     def to_dict(self) -> dict[str, Any]:
+        d = self.deadline
         return {
             "action": self.action.value,
             "rule": self.rule,
@@ -101,6 +118,16 @@ class Advice:
             "next_check_in_days": self.next_check_in_days,
             "letter": self.letter,
             "missing": list(self.missing),
+            "deadline": None
+            if d is None or self.deadline_on is None
+            else {
+                "days_left": d.days_left,
+                "date": self.deadline_on.isoformat(),
+                "assumed": d.assumed,
+                "assumed_window_days": d.window,
+                "approximate": d.approx,
+                "note": self.deadline_note,
+            },
         }
 
 
@@ -145,14 +172,7 @@ def _trust_page() -> str:
 # --- predicates --------------------------------------------------------------------------------
 
 _SILENT = (None, SellerResponse.NONE, SellerResponse.PROMISED)
-_NOT_ARRIVING = (
-    Tracking.NOT_FOUND,
-    Tracking.ORIGIN_ONLY,
-    Tracking.STALLED,
-    Tracking.VANISHED,
-    Tracking.RETURNED,
-    Tracking.DELIVERED_NOT_RECEIVED,
-)
+_NOT_ARRIVING = NOT_ARRIVING
 _LOCAL_FORMATS = (NumberFormat.LOCAL_ONLY, NumberFormat.ORIGIN_ONLY)
 
 
@@ -171,10 +191,6 @@ def _write_after(f: Facts, t: Timelines) -> int:
 
 def _dispute(f: Facts) -> bool:
     return f.in_dispute is True
-
-
-def _timer(f: Facts) -> int | None:
-    return None if _dispute(f) else f.timer_left
 
 
 def _seller_problem(f: Facts, t: Timelines) -> str | None:
@@ -241,7 +257,7 @@ def _dispute_letter(c: Ctx) -> str:
         days_since_shipped=f.days_since_shipped,
         seller_contacted_days_ago=f.seller_contacted_days_ago,
         seller_silent=f.seller_response in _SILENT,
-        amount=f.price_usd,
+        amount=None if f.price_approx else f.price_usd,
         today=c.today,
         timelines=c.t,
     )
@@ -487,6 +503,35 @@ def _timer_dispute(c: Ctx) -> Outcome:
         )
         + " "
         + _trust_page(),
+        1,
+        _dispute_letter(c),
+    )
+
+
+def _timer_assumed_near(c: Ctx) -> Outcome:
+    f, t = c.facts, c.t
+    d = deadline_of(f, t)
+    assert d is not None and d.window is not None
+    situation = deadline_line(d, c.today)
+    if f.tracking not in _NOT_ARRIVING:
+        extend = _(
+            "If a week or less is left and the parcel is on its way, ask the seller to extend "
+            "protection today, and open a dispute if it is not extended within two days; under "
+            "{days} left, open the dispute right away."
+        ).format(days=days(t.extend_window_min))
+    else:
+        extend = _("If a week or less is left, open a dispute now.")
+    return Outcome(
+        Action.CHECK_TIMER,
+        situation,
+        _(
+            "I do not know your countdown, and the timer must never run out: once it ends the "
+            "money goes to the seller. Look at the order page now."
+        )
+        + " "
+        + extend
+        + " "
+        + _("If it is already over, tell me (/whatnow) and I will say what is still possible."),
         1,
         _dispute_letter(c),
     )
@@ -805,30 +850,28 @@ RULES: tuple[Rule, ...] = (
         _dispute_seller_late,
     ),
     Rule("dispute_wait_seller", lambda f, t: _dispute(f), _dispute_wait, ("dispute_open",)),
+    # The timer first (the one rule in bot.core.advice.deadline), then the parcel's own story.
     Rule(
         "timer_expired",
-        lambda f, t: (left := _timer(f)) is not None and left < 0,
+        lambda f, t: step_for(f, t) is TimerStep.EXPIRED,
         _timer_expired,
         ("order_finished_days_ago", "paid_with_paypal"),
     ),
     Rule(
         "timer_critical",
-        lambda f, t: (left := _timer(f)) is not None and 0 <= left < t.extend_window_min,
+        lambda f, t: (
+            step_for(f, t) is TimerStep.DISPUTE
+            and (f.protection_days_left or 0) < t.extend_window_min
+        ),
         _timer_critical,
     ),
+    Rule("timer_extend", lambda f, t: step_for(f, t) is TimerStep.EXTEND, _timer_extend),
+    Rule("timer_dispute", lambda f, t: step_for(f, t) is TimerStep.DISPUTE, _timer_dispute),
     Rule(
-        "timer_extend",
-        lambda f, t: (
-            (left := _timer(f)) is not None
-            and left <= t.extend_window
-            and f.tracking not in _NOT_ARRIVING
-        ),
-        _timer_extend,
-    ),
-    Rule(
-        "timer_dispute",
-        lambda f, t: (left := _timer(f)) is not None and left <= t.extend_window,
-        _timer_dispute,
+        "timer_assumed_near",
+        lambda f, t: step_for(f, t) is TimerStep.CHECK,
+        _timer_assumed_near,
+        ("protection_days_left",),
     ),
     Rule("returned", _tracking_is(Tracking.RETURNED), _returned),
     Rule(
@@ -945,7 +988,12 @@ _PROBES: tuple[tuple[str, tuple[dict[str, Any], ...]], ...] = (
     ("order_finished_days_ago", ()),
     ("paid_with_paypal", ()),
 )
-_ASKS_DISPUTE = (Action.OPEN_DISPUTE, Action.TIMER_EXPIRED, Action.EXTEND_PROTECTION)
+_ASKS_DISPUTE = (
+    Action.OPEN_DISPUTE,
+    Action.TIMER_EXPIRED,
+    Action.EXTEND_PROTECTION,
+    Action.CHECK_TIMER,
+)
 
 
 def _unknown(facts: Facts, name: str) -> bool:
@@ -978,21 +1026,59 @@ def missing_facts(
     return tuple(out)
 
 
-def advise(facts: Facts, *, today: date | None = None, timelines: Timelines = DEFAULTS) -> Advice:
+# Rules the price tier decides: they say when the price they used is approximate.
+_PRICE_RULES = frozenset({"cheap_untracked", "pricey_untracked"})
+
+
+def _price_note(f: Facts) -> str:
+    if f.price_typed and f.price_usd is not None:
+        currency = f.price_typed.split()[-1]
+        return _(
+            "I counted your {typed} as about {usd} at a fixed rate of {rate} {currency} per US "
+            "dollar: approximate, today's rate may differ."
+        ).format(
+            typed=f.price_typed,
+            usd=_usd(f.price_usd),
+            rate=f"{USD_RATES.get(currency, 0):g}",
+            currency=currency,
+        )
+    return _("This uses the price range you picked, not the exact total.")
+
+
+def advise(
+    facts: Facts,
+    *,
+    today: date | None = None,
+    timelines: Timelines = DEFAULTS,
+    with_missing: bool = True,
+) -> Advice:
     """The one next step for ``facts``, localized in the current language (letters stay English)."""
     rule = select_rule(facts, timelines)
-    outcome = rule.build(Ctx(facts, timelines, today or date.today()))
+    when = today or date.today()
+    outcome = rule.build(Ctx(facts, timelines, when))
+    deadline = deadline_of(facts, timelines)
+    why = outcome.why
+    if rule.name in _PRICE_RULES and facts.price_approx:
+        why += " " + _price_note(facts)
     next_check = outcome.next_check_in_days
-    left = _timer(facts)
-    if next_check is not None and left is not None and left > timelines.extend_window:
-        # Look again no later than the day the extension window opens.
-        next_check = max(1, min(next_check, left - timelines.extend_window))
+    if facts.in_dispute is not True:
+        # An open dispute holds the timer; otherwise no look falls past the deadline's margin.
+        next_check = cap_next_look(next_check, deadline, timelines)
     return Advice(
         action=outcome.action,
         rule=rule.name,
         situation=outcome.situation,
-        why=outcome.why,
+        why=why,
         next_check_in_days=next_check,
         letter=outcome.letter,
-        missing=missing_facts(facts, rule, outcome.action, timelines),
+        # Probing the unknown facts is most of the cost; the coach needs only the step.
+        missing=missing_facts(facts, rule, outcome.action, timelines) if with_missing else (),
+        deadline=deadline,
+        deadline_on=deadline.on(when) if deadline is not None else None,
+        # An open dispute holds the timer: naming its end would only worry.
+        deadline_note=(
+            deadline_line(deadline, when)
+            if deadline is not None and facts.in_dispute is not True
+            else None
+        ),
     )

@@ -6,9 +6,11 @@ import argparse
 import json
 import sys
 from datetime import date
+from typing import Any
 
 from bot.core.advice.advisor import action_label, advise, days
 from bot.core.advice.facts import Facts, NumberFormat, SellerResponse, Tracking
+from bot.core.parsing import Money, parse_money, to_usd
 from bot.i18n import SUPPORTED, _, use_language
 
 
@@ -20,6 +22,16 @@ def _price(text: str) -> float:
     if value < 0:
         raise argparse.ArgumentTypeError("the price cannot be negative")
     return value
+
+
+def _money(text: str) -> Money:
+    """``7.5``, ``$7.5`` or a price in another currency (``"1890 RUB"``, ``"1 890 ₽"``)."""
+    money = parse_money(text) if text.strip() not in ("0", "0.0") else Money(0.0, None)
+    if money is None:
+        raise argparse.ArgumentTypeError(f"not a price: {text!r}")
+    if money.currency not in (None, "USD") and to_usd(money.amount, money.currency) is None:
+        raise argparse.ArgumentTypeError(f"no rate for {money.currency}")
+    return money
 
 
 def _days(text: str) -> int:
@@ -39,8 +51,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--days-since-shipped", type=_days)
     p.add_argument("--tracking", choices=[t.value for t in Tracking])
     p.add_argument("--stalled-days", type=_days, help="days without a new event (or at customs)")
-    p.add_argument("--price", type=_price, help="order total in USD")
+    p.add_argument(
+        "--price", type=_money, help='order total: USD, or with its currency ("1890 RUB")'
+    )
     p.add_argument("--protection-days-left", type=_days, help="negative: ended that long ago")
+    p.add_argument(
+        "--protection-more-than",
+        type=_days,
+        metavar="N",
+        help="only known to be more than N days (a range answer: approximate)",
+    )
     p.add_argument("--format", dest="number_format", choices=[f.value for f in NumberFormat])
     p.add_argument("--seller-contacted-days-ago", type=_days)
     p.add_argument("--dispute-open-days", type=_days)
@@ -53,13 +73,25 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def facts_from_args(ns: argparse.Namespace) -> Facts:
+    price: Money | None = ns.price
+    usd, typed = None, None
+    if price is not None:
+        usd = price.amount
+        if price.currency not in (None, "USD"):
+            usd, typed = to_usd(price.amount, price.currency), f"{price.amount:g} {price.currency}"
+    left, approx_left = ns.protection_days_left, False
+    if left is None and ns.protection_more_than is not None:
+        left, approx_left = ns.protection_more_than + 1, True
     return Facts(
         days_since_shipped=ns.days_since_shipped,
         tracking=Tracking(ns.tracking) if ns.tracking else None,
         stalled_days=ns.stalled_days,
         number_format=NumberFormat(ns.number_format) if ns.number_format else None,
-        price_usd=ns.price,
-        protection_days_left=ns.protection_days_left,
+        price_usd=usd,
+        price_approx=typed is not None,
+        price_typed=typed,
+        protection_days_left=left,
+        timer_approx=approx_left,
         seller_contacted_days_ago=ns.seller_contacted_days_ago,
         dispute_open_days=ns.dispute_open_days,
         seller_response=SellerResponse(ns.seller_response) if ns.seller_response else None,
@@ -70,6 +102,15 @@ def facts_from_args(ns: argparse.Namespace) -> Facts:
     )
 
 
+def facts_json(facts: Facts) -> dict[str, Any]:
+    known = {k: v for k, v in facts.to_dict().items() if v not in (None, False)}
+    flags = (("price_usd", facts.price_approx), ("protection_days_left", facts.timer_approx))
+    approximate = [name for name, flag in flags if flag]
+    for flag in ("price_approx", "timer_approx"):
+        known.pop(flag, None)
+    return {"known": known, "approximate": approximate}
+
+
 def advise_main(argv: list[str]) -> int:
     """Run ``advise`` with ``argv`` (without the subcommand); 0 on success, 2 on bad flags."""
     try:
@@ -77,9 +118,11 @@ def advise_main(argv: list[str]) -> int:
     except SystemExit as exc:
         return int(exc.code or 0)
     with use_language(ns.lang):
-        advice = advise(facts_from_args(ns), today=date.today())
+        facts = facts_from_args(ns)
+        advice = advise(facts, today=date.today())
         if ns.json:
-            data = advice.to_dict()
+            # The facts the advice used, and which of them are approximate.
+            data = {**advice.to_dict(), "facts": facts_json(facts)}
             print(json.dumps(data, ensure_ascii=False, indent=2))
             return 0
         lines = [
@@ -88,6 +131,8 @@ def advise_main(argv: list[str]) -> int:
             _("Do now: {action}").format(action=action_label(advice.action)),
         ]
         lines.append(advice.why)
+        if advice.deadline_note and advice.deadline_note != advice.situation:
+            lines.append(advice.deadline_note)
         if advice.next_check_in_days is not None:
             lines.append(_("Look again in {days}.").format(days=days(advice.next_check_in_days)))
         if advice.letter:

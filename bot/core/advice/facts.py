@@ -55,8 +55,13 @@ class Facts:
     tracking: Tracking | None = None
     stalled_days: int | None = None  # days without a new event (or days at customs)
     number_format: NumberFormat | None = None
-    price_usd: float | None = None  # order total
+    price_usd: float | None = None  # order total (converted when typed in another currency)
+    # The price is approximate: converted at a fixed rate, or a range button ("over $10").
+    price_approx: bool = False
+    price_typed: str | None = None  # as the user typed it ("1890 RUB"), when not in USD
     protection_days_left: int | None = None  # negative: the timer ended that many days ago
+    # protection_days_left is a lower bound from a range button ("more"), not the countdown.
+    timer_approx: bool = False
     # The buyer says the timer is over but not since when (no date: nothing to count from).
     timer_over: bool | None = None
     seller_contacted: bool | None = None
@@ -127,7 +132,9 @@ _QUESTIONS: dict[str, str] = {
     "tracking": N_("What does tracking show right now?"),
     "stalled_days": N_("How many days has tracking shown no new event?"),
     "number_format": N_("What does the track number look like? Paste it and I will check it."),
-    "price_usd": N_("What was the order total (in US dollars)?"),
+    "price_usd": N_(
+        "What was the order total? Type it with its currency (15 $, 1 890 ₽) or pick a range."
+    ),
     "protection_days_left": N_(
         "How many days are left on the buyer-protection countdown on the order page?"
     ),

@@ -14,9 +14,9 @@ from typing import Any
 
 from bot.core.advice.advisor import WAITS_FOR_SELLER, Advice
 from bot.core.advice.facts import Facts, NumberFormat, SellerResponse, Tracking
-from bot.core.advice.parcel_facts import NO_ANSWERS, AnswersRecord
+from bot.core.advice.parcel_facts import NO_ANSWERS, AnswersRecord, local_digits
 from bot.core.intents import Intent, detect_intent, has_track_number
-from bot.core.parsing import parse_number
+from bot.core.parsing import parse_money, parse_number, to_usd
 from bot.core.tracknumbers import analyze
 from bot.i18n import N_
 
@@ -24,6 +24,9 @@ log = logging.getLogger(__name__)
 
 MAX_QUESTIONS = 3
 SKIP = "skip"
+# A range button's value starts with this: the answer is approximate. It informs this round's
+# advice only and is never stored on the parcel, so it cannot overwrite (or pose as) a fact.
+APPROX = "~"
 # Actions after which the user waits for the seller: offer "remind me if the seller is silent".
 SELLER_ACTIONS = WAITS_FOR_SELLER
 
@@ -44,11 +47,11 @@ BUTTONS: dict[str, list[tuple[str, str]]] = {
         (N_("Returned to the sender"), Tracking.RETURNED.value),
     ],
     "stalled_days": _DAY_BUTTONS,
-    "price_usd": [(N_("under $5"), "3"), (N_("$5-10"), "7.5"), (N_("over $10"), "20")],
+    "price_usd": [(N_("under $5"), "~3"), (N_("$5-10"), "~7.5"), (N_("over $10"), "~20")],
     "protection_days_left": [
         (N_("It is over"), "over"),
         *((str(n), str(n)) for n in (2, 6, 10, 20, 30)),
-        (N_("more"), "45"),
+        (N_("more"), "~31"),  # over 30: the earliest end it allows
     ],
     "seller_contacted": [
         (N_("No"), "no"),
@@ -116,6 +119,8 @@ def claims(name: str, text: str) -> bool:
         return True
     if name in NUMERIC and parse_number(text) is not None:
         return True
+    if name == "price_usd" and parse_money(text) is not None:
+        return True
     return not has_track_number(text) and detect_intent(text) in (Intent.NONE, Intent.UNSURE)
 
 
@@ -125,6 +130,10 @@ def typed_answer(name: str, text: str) -> str | None:
         return text
     if is_skip(text):
         return SKIP
+    if name == "price_usd" and (money := parse_money(text)) is not None:
+        if money.currency not in (None, "USD"):
+            return f"{money.amount!r} {money.currency}"  # kept as typed, converted for the tiers
+        return repr(money.amount)
     number = parse_number(text) if name in NUMERIC else None
     return None if number is None else repr(number)
 
@@ -149,6 +158,17 @@ class Interview:
     facts: dict[str, Any] = field(default_factory=dict)  # Facts.to_dict() without a parcel
     asked: list[str] = field(default_factory=list)
     asking: str | None = None
+    approx: dict[str, float] = field(default_factory=dict)  # range answers of this round only
+
+    def overlay(self, facts: Facts) -> Facts:
+        """``facts`` with this round's range answers where nothing exact is known."""
+        price = self.approx.get("price_usd")
+        if price is not None and facts.price_usd is None:
+            facts = facts.replace(price_usd=price, price_approx=True)
+        left = self.approx.get("protection_days_left")
+        if left is not None and facts.timer_left is None:
+            facts = facts.replace(protection_days_left=int(left), timer_approx=True)
+        return facts
 
     def next_question(
         self, facts: Facts, advice: Advice, answers: AnswersRecord = NO_ANSWERS
@@ -182,6 +202,12 @@ class Interview:
         asked = {"asked": tuple(sorted({*answers.asked, name}))} if on_parcel else {}
         if raw == SKIP:
             return Change(answers=asked)
+        if raw.startswith(APPROX) and name in ("price_usd", "protection_days_left"):
+            try:
+                self.approx[name] = float(raw.removeprefix(APPROX))
+            except ValueError:
+                log.info("ignored an odd range answer %r for %s", raw, name)
+            return Change(answers=asked)
         try:
             fact, value, columns, more = _interpret(name, raw, today, on_parcel)
         except ValueError:
@@ -192,6 +218,8 @@ class Interview:
         facts = Facts.from_dict(self.facts)
         if name == "number_format":
             facts = facts.replace(track_number=raw.strip())
+        if name == "price_usd" and " " in raw:  # typed in another currency: converted
+            facts = facts.replace(price_approx=True, price_typed=_typed_price(raw))
         self.facts = facts.replace(**{fact: value}).to_dict()
         return Change()
 
@@ -207,7 +235,8 @@ def _interpret(
         value = SellerResponse(raw).value
         return name, value, {"seller_response": value}, {}
     if name == "number_format":
-        return name, NumberFormat(analyze(raw).verdict.value).value, {}, {}
+        fmt = local_digits(raw.strip(), NumberFormat(analyze(raw).verdict.value))
+        return name, fmt.value, {}, {}
     if name == "paid_with_paypal":
         return name, raw == "yes", {}, {name: raw == "yes"}
     if name == "protection_days_left" and raw == "over":
@@ -216,6 +245,13 @@ def _interpret(
         return "timer_over", True, {}, {"timer_over": True}
     if name in ("seller_contacted", "dispute_open") and raw == "no":
         return name, False, {}, {name: False}
+    if name == "price_usd" and " " in raw:  # "1890.0 RUB": kept as typed, converted for tiers
+        amount, currency = raw.split()
+        usd = to_usd(float(amount), currency)
+        if usd is None:
+            raise ValueError(f"no rate for {currency}")
+        columns = {"price_amount": round(float(amount), 2), "price_currency": currency}
+        return "price_usd", usd, columns, {}
     number = float(raw)
     if name == "price_usd":
         price = round(number, 2)
@@ -240,6 +276,11 @@ def _interpret(
     if name == "stalled_days":
         return name, ago, {}, {"quiet_since": day}
     raise ValueError(f"no answer for {name}")
+
+
+def _typed_price(raw: str) -> str:
+    amount, currency = raw.split()
+    return f"{float(amount):g} {currency}"
 
 
 def reminder_days(advice: Advice) -> int | None:

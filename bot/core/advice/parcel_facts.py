@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from typing import Protocol
 
 from bot.core.advice.facts import Facts, NumberFormat, SellerResponse, Tracking
+from bot.core.parsing import to_usd
 from bot.core.tracknumbers import analyze
 from bot.tracking.model import Status
 
@@ -130,8 +131,17 @@ def number_format(number: str, kind: str | None) -> NumberFormat | None:
     """The stored format verdict, else the explainer's."""
     for value in (kind, analyze(number).verdict.value):
         if value is not None and value in NumberFormat.__members__.values():
-            return NumberFormat(value)
+            return local_digits(number, NumberFormat(value))
     return None
+
+
+def local_digits(number: str, verdict: NumberFormat) -> NumberFormat:
+    """A digits-only number that is no valid barcode we know is a courier's local number: the
+    seed says ask the seller for the international one, not "a typo or a fake" (QA A4). A valid
+    Russian Post barcode keeps its own verdict."""
+    if number.isdigit() and verdict in (NumberFormat.INVALID, NumberFormat.UNKNOWN):
+        return NumberFormat.LOCAL_ONLY
+    return verdict
 
 
 def _days_since(day: date | None, today: date) -> int | None:
@@ -158,7 +168,11 @@ def facts_from_parcel(
     in_dispute = parcel.dispute_status == "open" or (
         parcel.dispute_opened_on is not None and parcel.dispute_status in (None, "open")
     )
-    price = parcel.price_amount if parcel.price_currency in (None, "USD") else None
+    price, typed = parcel.price_amount, None
+    if price is not None and parcel.price_currency not in (None, "USD"):
+        # Kept as typed; the price tiers need dollars: a fixed, approximate rate.
+        typed = f"{price:g} {parcel.price_currency}"
+        price = to_usd(price, parcel.price_currency)
     number = parcel.real_number or parcel.number
     left = (parcel.protection_deadline - today).days if parcel.protection_deadline else None
     return Facts(
@@ -167,6 +181,8 @@ def facts_from_parcel(
         stalled_days=quiet,
         number_format=number_format(number, parcel.kind),
         price_usd=price,
+        price_approx=typed is not None and price is not None,
+        price_typed=typed if price is not None else None,
         protection_days_left=left,
         timer_over=True if left is None and known.timer_over else None,
         seller_contacted=known.seller_contacted,
@@ -186,7 +202,7 @@ def facts_from_number(number: str) -> Facts:
     analysis = analyze(number)
     clean = analysis.number or number
     try:
-        fmt: NumberFormat | None = NumberFormat(analysis.verdict.value)
+        fmt: NumberFormat | None = local_digits(clean, NumberFormat(analysis.verdict.value))
     except ValueError:
         fmt = None
     return Facts(track_number=clean, number_format=fmt)

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.core.advice.advisor import Advice, advise, reason_for
+from bot.core.advice.deadline import TimerStep, arriving, timer_step
 from bot.core.advice.facts import Facts, SellerResponse, Tracking
 from bot.core.advice.letters import DisputeReason, Problem
 from bot.core.advice.timelines import DEFAULTS
@@ -226,7 +227,9 @@ def first_step(facts: Facts | None) -> Step:
         return Step.TIMER_ASK
     if left < 0:
         return Step.EXPIRED
-    if DEFAULTS.extend_window_min <= left <= DEFAULTS.extend_window and moving(facts):
+    # The advice's timer rule (bot.core.advice.deadline): the extension is offered only when it
+    # says "extend"; under 5 days, or a parcel not on its way, goes straight to the dispute.
+    if timer_step(left, arriving=arriving(facts)) is TimerStep.EXTEND and moving(facts):
         return Step.TIMER
     return Step.RECEIVED
 
@@ -243,7 +246,7 @@ def pick_parcel(state: DisputeState, facts: Facts, parcel_id: int | None = None)
     new = _copy(state)
     new.facts = facts.to_dict()
     new.parcel_id = parcel_id
-    new.amount = facts.price_usd
+    new.amount = claim_total(facts)
     return _goto(new, first_step(facts))
 
 
@@ -275,6 +278,12 @@ def choices(state: DisputeState) -> tuple[Choice, ...]:
         # Shares of an unknown total mean nothing: $0 (the known trick) or a typed amount.
         return tuple(c for c in CHOICES[Step.OFFER] if c.code == "off_0")
     return CHOICES[state.current]
+
+
+def claim_total(facts: Facts) -> float | None:
+    """The amount a claim may name: never an approximate price (converted at a fixed rate, or a
+    range button), which may be less than was paid; the text then says "the whole order total"."""
+    return None if facts.price_approx else facts.price_usd
 
 
 def order_total(state: DisputeState) -> float | None:
@@ -312,18 +321,18 @@ def next_step(state: DisputeState, choice: str, today: date | None = None) -> Di
     facts = new.known
     if choice in REASON_CHOICES:
         new.reason, new.problem, new.keep_item = REASON_CHOICES[choice].value, None, None
-        new.amount = facts.price_usd
+        new.amount = claim_total(facts)
     elif choice in PROBLEM_CHOICES:
         new.problem, new.reason = PROBLEM_CHOICES[choice].value, None
         new.keep_item = False if choice == "p_empty" else None
-        new.amount = facts.price_usd
+        new.amount = claim_total(facts)
     elif choice == "keep":
         new.keep_item = True
     elif choice == "send_back":
         new.keep_item = False
-        new.amount = facts.price_usd
+        new.amount = claim_total(facts)
     elif choice in AMOUNT_SHARES:
-        total = facts.price_usd
+        total = claim_total(facts)
         new.amount = round(total * AMOUNT_SHARES[choice], 2) if total is not None else None
         new.share = AMOUNT_SHARES[choice] if total is None else None
     elif choice == "submitted":

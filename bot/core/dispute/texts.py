@@ -10,7 +10,7 @@ from datetime import date
 
 from bot.core.advice import letters
 from bot.core.advice.advisor import days, reason_for
-from bot.core.advice.facts import SellerResponse
+from bot.core.advice.facts import Facts, SellerResponse, Tracking
 from bot.core.advice.letters import DisputeReason, Problem
 from bot.core.advice.timelines import DEFAULTS
 from bot.core.dispute.flow import (
@@ -93,6 +93,8 @@ def prompt(state: DisputeState, has_parcels: bool = True) -> str:
     if step is Step.OUTCOME:
         advice = checkin_advice(state)
         return advice.situation + "\n" + advice.why
+    if step is Step.RECEIVED and (early := early_note(facts)) is not None:
+        return early + "\n\n" + _(_PROMPTS[step])
     if step is Step.PICK and not has_parcels:
         return _(
             "Which order is the dispute about? Paste its track number, or continue without one."
@@ -115,6 +117,31 @@ def prompt(state: DisputeState, has_parcels: bool = True) -> str:
             days=days(DEFAULTS.return_shipping)
         )
     return text
+
+
+def early_note(facts: Facts) -> str | None:
+    """A dispute started before its earliest sensible day says so, and why (QA A8)."""
+    shipped = facts.days_since_shipped
+    if shipped is None or facts.tracking in _NOT_EARLY:
+        return None
+    pricey = facts.price_usd is not None and facts.price_usd > DEFAULTS.tracked_price_usd
+    earliest = DEFAULTS.pricey_untracked_after if pricey else DEFAULTS.earliest_dispute
+    if shipped >= earliest:
+        return None
+    return _(
+        "\u26a0\ufe0f It is early: the order was marked as shipped only {days} ago. Tracking often "
+        "appears {low}-{high} days after shipping, and the usual earliest day for a dispute "
+        "is day {earliest}. Writing to the seller first is the safer step; you can still go on."
+    ).format(
+        days=days(shipped),
+        low=DEFAULTS.tracking_appears_min,
+        high=DEFAULTS.tracking_appears_max,
+        earliest=earliest,
+    )
+
+
+# Nothing to wait for: the parcel is back with the sender or "delivered" to someone else.
+_NOT_EARLY = (Tracking.RETURNED, Tracking.DELIVERED_NOT_RECEIVED, Tracking.DELIVERED)
 
 
 def code_block(state: DisputeState, today: date | None = None) -> str | None:
@@ -208,8 +235,9 @@ _COUNTER_OFFER = N_(
     "Before pressing \u201caccept\u201d on a counter-offer, check the amount and whether a "
     "return is demanded; a $0 refund is a known trick."
 )
-# Tracking can still show the parcel moving towards the buyer only for these reasons.
-_MAY_STILL_MOVE = frozenset({DisputeReason.NO_TRACKING, DisputeReason.LATE, DisputeReason.CUSTOMS})
+# "Until it really moves in tracking" is the seed's rule for untracked numbers only: said about
+# a parcel that already moves it would read as "you may cancel now" (QA A6).
+_MAY_STILL_MOVE = frozenset({DisputeReason.NO_TRACKING})
 
 
 def warnings(state: DisputeState | None = None) -> list[str]:

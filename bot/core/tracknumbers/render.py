@@ -138,6 +138,12 @@ def render_block(index: int | None, analysis: Analysis) -> str:
         title += " " + _("(as typed: {text})").format(text=html.escape(analysis.input))
     lines.append(title)
     verdict = f"{_VERDICT_ICON[analysis.verdict]} <b>{_verdict_text(analysis.verdict)}</b>"
+    if analysis.verdict is Trackability.INTERNATIONAL and (best.service_code or "").startswith("L"):
+        # Letter post express: the UPU says tracked, older buyer guides say untrackable; it
+        # depends on the destination country, so never the green "certain" mark.
+        verdict = "🟡 <b>{}</b>".format(
+            _("Usually tracked (letter post express, ePacket type), not in every country")
+        )
     headline = _headline(best)
     lines.append(f"{verdict} — {headline}" if headline else verdict)
     if best.service_code and best.service_meaning:

@@ -36,6 +36,7 @@ from bot.ui.buttons import (
     DisputeChoice,
     DisputeParcel,
     DisputeStart,
+    EvidencePicture,
     MainMenu,
     ParcelAction,
     ParcelVerb,
@@ -184,6 +185,9 @@ async def _show(update: Update, context: BotContext, state: DisputeState) -> Non
     # Without parcels D0 asks for a number or to go on without one.
     has_parcels = state.current is not Step.PICK or len(rows) > 1
     view = script.step_view(state, has_parcels, await today_for(context, user_id))
+    if state.current is Step.EVIDENCE and state.parcel_id:
+        # The bot's own record of the parcel: better evidence than screenshots of two trackers.
+        rows.append([(_("📸 Evidence picture"), EvidencePicture(state.parcel_id).pack())])
     rows += step_rows(view)
     if view.code is None:
         await say(update, context, step_text(view), rows)

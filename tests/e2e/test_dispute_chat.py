@@ -9,6 +9,7 @@ from tests.support.app import BotHarness
 from tests.support.scenarios import (
     add_parcel,
     ago,
+    labels,
     letter_of,
     moving_parcel,
     open_dispute_for,
@@ -302,3 +303,28 @@ async def test_checkin_offer_in_russian(bot: BotHarness) -> None:
     assert "Сколько предлагает продавец" in user.last_reply().text
     await user.press("Половина заказа")
     assert "50% от суммы заказа" in "\n".join(m.text for m in user.messages[-2:])
+
+
+async def test_evidence_step_offers_the_bots_own_record_of_the_parcel(bot: BotHarness) -> None:
+    user = bot.user(7301)
+    await open_dispute_for(bot, user)
+    await user.press("No, I did not receive it")
+    await user.press("No tracking information")
+    await user.press("Full refund, no return")
+    await user.press("Next: evidence")
+    assert "Attach this evidence" in user.last_reply().text
+    assert "📸 Evidence picture" in labels(user)
+    replies = await user.press("📸 Evidence picture")
+    assert any(reply.photo for reply in replies), [r.text for r in replies]
+
+
+async def test_evidence_step_without_a_parcel_has_no_picture(bot: BotHarness) -> None:
+    user = bot.user(7302)
+    await user.send("/dispute")
+    await user.press("Continue without a track number")
+    for _ in range(12):  # walk on to the evidence step, whatever is asked on the way
+        if "Attach this evidence" in user.last_reply().text:
+            break
+        await user.press_index(1)
+    assert "Attach this evidence" in user.last_reply().text
+    assert "📸 Evidence picture" not in labels(user)

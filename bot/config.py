@@ -52,8 +52,9 @@ class Settings:
     russian_post_url: str = RUSSIAN_POST_URL
     # Scheduler
     check_interval_seconds: float = 60.0
-    # 50, not 200: a batch's writes hold the database 20 ms at p99 instead of 52 ms, and
-    # handlers wait behind them; the pass checks about as fast (benchmarks/recheck_bench.py).
+    # 50, not 200: each batch's writes are one transaction and handlers wait behind it (a query
+    # during a pass waited 17 ms at p99 instead of 26 ms); the pass is about 8-12% slower
+    # (benchmarks/recheck_bench.py, 8 workers, 2 requests per source: 411 vs 447 parcels/s).
     check_batch_size: int = 50
     check_concurrency: int = 8
     # "Check now": how long the user's card says "checking" before "the trackers are slow"

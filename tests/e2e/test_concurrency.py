@@ -205,6 +205,25 @@ async def test_a_failed_check_is_reported_on_the_card(
     assert edited.button_data("🔄 Check now") is not None
 
 
+async def test_when_the_card_cannot_be_edited_the_answer_comes_as_a_new_message(
+    gated: tuple[BotHarness, GatedCainiao],
+) -> None:
+    bot, cainiao = gated
+    user = bot.user(1001)
+    card = await _card_with_check_button(bot, user)
+    checking = _started(user.press("Check now"))
+    await _eventually("the checking card", _checking_card(user, card))
+    # Deleted by the user meanwhile, as far as Telegram is concerned.
+    bot.emulator.fail_next(
+        "editMessageText", status=400, description="Bad Request: message to edit not found"
+    )
+    cainiao.gate.set()
+    await checking
+    answer = user.last_reply()
+    assert answer.message_id != card.message_id
+    assert "Checked just now" in answer.text and _has_button(answer, "Check now")
+
+
 async def test_a_parcel_deleted_during_its_check(gated: tuple[BotHarness, GatedCainiao]) -> None:
     bot, cainiao = gated
     user = bot.user(1001)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import sys
@@ -277,7 +278,10 @@ async def run_local_chat(
             assert app.updater is not None
             await app.updater.start_polling(poll_interval=0, timeout=10)
             await app.start()
-            emulator.settle_hook = app.update_queue.join
+            from handlers import background  # the wiring's late import, as in bot.app
+
+            # Settled = answered and no background work left (a "Check now" result comes late).
+            emulator.settle_hook = functools.partial(background.settled, app)
             if interactive:
                 await _interactive(user, terminal)
             else:

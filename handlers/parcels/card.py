@@ -5,10 +5,12 @@ Every action receives a parcel already loaded with ``get_owned`` (see ``handlers
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import date, tzinfo
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
 
 from bot.app import BotContext
 from bot.core.check_now import manual_check
@@ -17,8 +19,18 @@ from bot.i18n import _, ngettext
 from bot.ui import parcel_views as views
 from bot.ui.parcel_views import Screen
 from bot.ui.present import esc, today_in, user_zone
+from bot.ui.textlimits import fits
+from bot.watch import CheckOutcome
+from handlers import background
 from handlers.awaiting import ask, done
-from handlers.common import edit_or_send, keyboard, send_html
+from handlers.common import (
+    TELEGRAM_TEXT_LIMIT,
+    edit_or_send,
+    is_push,
+    keyboard,
+    send_html,
+    send_to_chat,
+)
 from handlers.parcels.listing import list_screen
 from storage import Parcel
 
@@ -101,6 +113,12 @@ async def rename(update: Update, context: BotContext, parcel: Parcel) -> None:
 
 
 async def check(update: Update, context: BotContext, parcel: Parcel) -> None:
+    """Answer at once, ask the trackers in the background, put the result in the card.
+
+    The handler returns before the trackers answer, so the user's next message is not held
+    behind a slow source (one chat's updates run in order, bot/updates.py). Only the press
+    limit, decided here, touches ``user_data``.
+    """
     assert context.user_data is not None
     if not parcel.is_active:
         await _answer(
@@ -122,13 +140,42 @@ async def check(update: Update, context: BotContext, parcel: Parcel) -> None:
         )
         return
     await _answer(update, _("Checking…"))
+    chat = update.effective_chat
+    assert chat is not None
+    card_text, _rows = await card_screen(context, parcel)
+    # Without buttons while checking: a press on them would change the message under our edit.
+    checking = _("⏳ Checking with the trackers…")
+    placed = await _put(update, context, f"{checking}\n\n{card_text}")
+    background.start(
+        context, _check_and_show(context, parcel, chat.id, placed), f"check-now:{parcel.id}"
+    )
+
+
+CHECK_GIVE_UP = 120.0  # seconds: a lookup still running by then is reported as failed
+
+
+async def _check_and_show(
+    context: BotContext, parcel: Parcel, chat_id: int, placed: Message | None
+) -> None:
+    """The background half of "check now": never touches ``context.user_data``."""
+    lookup = asyncio.ensure_future(_lookup(context, parcel))
     try:
-        outcome = await context.services.watcher.check_now(parcel.user_id, parcel.id)
-    except Exception:  # a tracking failure must not look like a crash to the user
-        log.exception("check now failed for parcel %s", parcel.id)
-        outcome = None
+        outcome = await asyncio.wait_for(
+            asyncio.shield(lookup), context.services.settings.check_deadline_seconds
+        )
+    except TimeoutError:  # the interactive deadline: say so, and keep waiting
+        card_text, _rows = await card_screen(context, parcel)
+        slow = _(
+            "⏳ The trackers are slow to answer. The result will appear here as soon as they "
+            "reply; meanwhile you can go on using the bot."
+        )
+        await _edit(context, placed, f"{slow}\n\n{card_text}", None)
+        outcome = await lookup
     fresh = await context.services.storage.parcels.get_owned(parcel.user_id, parcel.id)
-    if fresh is None:
+    if fresh is None:  # deleted while the trackers were asked
+        gone = _("🗑 Deleted <b>{name}</b>.").format(name=esc(parcel.display_name))
+        if not await _edit(context, placed, gone, None):
+            await send_to_chat(context.bot, chat_id, gone)
         return
     if outcome is None or not outcome.ok:
         note = _("😕 The trackers did not answer just now; I will try again automatically.")
@@ -139,7 +186,57 @@ async def check(update: Update, context: BotContext, parcel: Parcel) -> None:
             note += ngettext("{n} new event.", "{n} new events.", found).format(n=found)
         else:
             note += _("Nothing new.")
-    await show_card(update, context, fresh, note, edit=True)
+    text, rows = await card_screen(context, fresh)
+    text, markup = f"{note}\n\n{text}", keyboard(rows)
+    if not await _edit(context, placed, text, markup):
+        await send_to_chat(context.bot, chat_id, text, markup)
+
+
+async def _lookup(context: BotContext, parcel: Parcel) -> CheckOutcome | None:
+    """What the trackers said; ``None`` when the check failed (logged)."""
+    try:
+        async with asyncio.timeout(CHECK_GIVE_UP):
+            return await context.services.watcher.check_now(parcel.user_id, parcel.id)
+    except Exception:  # a tracking failure must not look like a crash to the user
+        log.exception("check now failed for parcel %s", parcel.id)
+        return None
+
+
+async def _put(update: Update, context: BotContext, text: str) -> Message | None:
+    """Put ``text`` in place of the pressed message (a new message when that is impossible);
+    returns the message that shows it."""
+    query = update.callback_query
+    if (
+        query is not None
+        and isinstance(query.message, Message)
+        and fits(text, TELEGRAM_TEXT_LIMIT)
+        and not is_push(query.message)
+    ):
+        try:
+            edited = await query.edit_message_text(text)
+            if isinstance(edited, Message):
+                return edited
+        except BadRequest as exc:
+            log.info("edit failed (%s); sending a new message", exc)
+    return await send_html(update, context, text)
+
+
+async def _edit(
+    context: BotContext, placed: Message | None, text: str, markup: InlineKeyboardMarkup | None
+) -> bool:
+    """Edit the check's own message; False when that is impossible (deleted, too long...)."""
+    if placed is None or not fits(text, TELEGRAM_TEXT_LIMIT):
+        return False
+    try:
+        await context.bot.edit_message_text(
+            text, chat_id=placed.chat_id, message_id=placed.message_id, reply_markup=markup
+        )
+    except BadRequest as exc:
+        if "not modified" in str(exc).lower():
+            return True
+        log.info("could not edit the check's message (%s)", exc)
+        return False
+    return True
 
 
 async def archive(update: Update, context: BotContext, parcel: Parcel) -> None:

@@ -1,8 +1,9 @@
 """Updates of different chats run concurrently, those of one chat in order (bot/updates.py).
 
-The tracking source is a fake Cainiao held at a gate: a "Check now" stays inside its handler until
-the test opens the gate, so "the other user was answered meanwhile" is a fact about order, not a
-timing figure.
+The tracking source is a fake Cainiao held at a gate: a "Check now" stays unanswered until the test
+opens the gate, so "the user was answered meanwhile" is a fact about order, not a timing figure.
+"Check now" asks the tracker in the background (handlers/parcels/card.py), so the gate holds
+neither other chats nor the user's own.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from bot.emulator import BotApiEmulator
 from bot.emulator.models import StoredMessage
 from bot.emulator.users import SimulatedUser
 from bot.ui.userdata import UserData
-from tests.fakes.tracking_servers import FakeCainiao
+from tests.fakes.tracking_servers import Fail, FakeCainiao
 from tests.support.app import BotHarness
 from tests.support.scenarios import letter_of, open_dispute_for
 
@@ -81,9 +82,7 @@ async def _card_with_check_button(bot: BotHarness, user: SimulatedUser) -> Store
     return card
 
 
-async def test_a_slow_check_holds_up_only_its_own_chat(
-    gated: tuple[BotHarness, GatedCainiao],
-) -> None:
+async def test_a_slow_check_holds_up_nobody(gated: tuple[BotHarness, GatedCainiao]) -> None:
     bot, cainiao = gated
     slow, other = bot.user(1001, first_name="Slow"), bot.user(1002, first_name="Other")
     card = await _card_with_check_button(bot, slow)
@@ -96,34 +95,155 @@ async def test_a_slow_check_holds_up_only_its_own_chat(
     await _eventually("the other user's answer", lambda: bool(other.replies_since(mark)))
     assert NUMBERS[1] in other.replies_since(mark)[0].text
     assert not checking.done()
-    assert slow.messages[-1].edit_date is None and "Checked just now" not in card.text
+    assert "Checked just now" not in slow.transcript
 
     cainiao.gate.set()
     await checking
     await answered
     assert "Checked just now" in slow.last_reply().text
+    assert slow.last_reply().message_id == card.message_id  # the card itself, edited
 
 
-async def test_one_chat_is_answered_in_order_behind_its_slow_check(
+def _has_button(message: StoredMessage, label: str) -> bool:
+    return any(label in text for row in message.buttons for text in row)
+
+
+def _checking_card(user: SimulatedUser, card: StoredMessage) -> Callable[[], bool]:
+    """The pressed card now says it is checking, without buttons to press meanwhile."""
+
+    def check() -> bool:
+        now = next(m for m in user.messages if m.message_id == card.message_id)
+        return "Checking with the trackers" in now.text and not now.buttons
+
+    return check
+
+
+async def test_check_now_answers_at_once_and_the_same_chat_goes_on(
     gated: tuple[BotHarness, GatedCainiao],
 ) -> None:
-    """The same user's next message waits for the check (plain concurrency would answer it
-    first and then overwrite the view with the check's edit)."""
+    """ "Check now" answers "Checking…" at once and asks the tracker in the background: the same
+    user's next message is answered while the check waits; the answer then replaces the card."""
     bot, cainiao = gated
     user = bot.user(1001)
-    await _card_with_check_button(bot, user)
+    card = await _card_with_check_button(bot, user)
     checking = _started(user.press("Check now"))
     await _eventually("the check to reach the tracker", cainiao.entered.is_set)
+    await _eventually("the toast", lambda: bool(bot.emulator.callback_answers))
+    assert bot.emulator.callback_answers[-1].text == "Checking…"
+    await _eventually("the checking card", _checking_card(user, card))
+
     mark = user.mark()
     helping = _started(user.send("/help"))
-    await asyncio.sleep(0.3)  # time enough to answer /help, were it not held back
-    assert user.replies_since(mark) == []
+    await _eventually("the answer to /help", lambda: bool(user.replies_since(mark)))
+    assert user.replies_since(mark)[0].text.startswith("What I can do")
+    assert not checking.done() and "Checked just now" not in user.transcript
+
     cainiao.gate.set()
     await checking
     await helping
-    transcript = user.transcript
-    assert transcript.index("Checked just now") < transcript.rindex("/help")
-    assert user.replies_since(mark), "no answer to /help"
+    edited = next(m for m in user.messages if m.message_id == card.message_id)
+    assert "Checked just now" in edited.text and edited.edit_date is not None
+    assert edited.button_data("🔄 Check now") is not None  # the card's buttons are back
+    assert UserData.dump(bot.app.user_data[user.id])["checked"]  # the press limit held
+
+
+@pytest_asyncio.fixture
+async def impatient(
+    emulator: BotApiEmulator, tmp_path: Path
+) -> AsyncIterator[tuple[BotHarness, GatedCainiao]]:
+    """The gated tracker with an interactive deadline a test can outlast."""
+    async with GatedCainiao() as cainiao:
+        assert isinstance(cainiao, GatedCainiao)
+        harness = BotHarness(emulator, tmp_path / "bot.db")
+        harness.configure(cainiao_base_url=cainiao.url, check_deadline_seconds=0.1)
+        await harness.start()
+        try:
+            yield harness, cainiao
+        finally:
+            cainiao.gate.set()
+            await harness.stop()
+
+
+async def test_a_check_that_outlives_the_deadline_still_delivers(
+    impatient: tuple[BotHarness, GatedCainiao],
+) -> None:
+    bot, cainiao = impatient
+    user = bot.user(1001)
+    card = await _card_with_check_button(bot, user)
+    checking = _started(user.press("Check now"))
+
+    def says_slow() -> bool:
+        now = next(m for m in user.messages if m.message_id == card.message_id)
+        return "The trackers are slow to answer" in now.text and not now.buttons
+
+    await _eventually("the card to say the trackers are slow", says_slow)
+    assert not checking.done()
+    mark = user.mark()
+    sending = _started(user.send(NUMBERS[1]))  # settles only once the check is over
+    await _eventually("the next answer", lambda: bool(user.replies_since(mark)))
+    assert NUMBERS[1] in user.replies_since(mark)[0].text
+
+    cainiao.gate.set()
+    await checking
+    await sending
+    edited = next(m for m in user.messages if m.message_id == card.message_id)
+    assert "Checked just now" in edited.text and "slow to answer" not in edited.text
+    assert edited.button_data("🔄 Check now") is not None
+
+
+async def test_a_failed_check_is_reported_on_the_card(
+    gated: tuple[BotHarness, GatedCainiao],
+) -> None:
+    bot, cainiao = gated
+    user = bot.user(1001)
+    card = await _card_with_check_button(bot, user)
+    cainiao.fail_always(Fail.SERVER_ERROR)
+    cainiao.gate.set()
+    await user.press("Check now")
+    edited = next(m for m in user.messages if m.message_id == card.message_id)
+    assert "The trackers did not answer just now" in edited.text, user.transcript
+    assert edited.button_data("🔄 Check now") is not None
+
+
+async def test_when_the_card_cannot_be_edited_the_answer_comes_as_a_new_message(
+    gated: tuple[BotHarness, GatedCainiao],
+) -> None:
+    bot, cainiao = gated
+    user = bot.user(1001)
+    card = await _card_with_check_button(bot, user)
+    checking = _started(user.press("Check now"))
+    await _eventually("the checking card", _checking_card(user, card))
+    # Deleted by the user meanwhile, as far as Telegram is concerned.
+    bot.emulator.fail_next(
+        "editMessageText", status=400, description="Bad Request: message to edit not found"
+    )
+    cainiao.gate.set()
+    await checking
+    answer = user.last_reply()
+    assert answer.message_id != card.message_id
+    assert "Checked just now" in answer.text and _has_button(answer, "Check now")
+
+
+async def test_a_parcel_deleted_during_its_check(gated: tuple[BotHarness, GatedCainiao]) -> None:
+    bot, cainiao = gated
+    user = bot.user(1001)
+    card = await _card_with_check_button(bot, user)
+    checking = _started(user.press("Check now"))
+    await _eventually("the check to reach the tracker", cainiao.entered.is_set)
+    listing = _started(user.send("/list"))
+    await _eventually("the list", lambda: user.messages[-1].message_id != card.message_id)
+    deleting = _started(user.press(NUMBERS[0]))
+    await _eventually("the list's card", lambda: _has_button(user.messages[-1], "🗑 Delete"))
+    asking = _started(user.press("🗑 Delete"))
+    await _eventually("the question", lambda: _has_button(user.messages[-1], "Yes, delete it"))
+    confirming = _started(user.press("Yes, delete it"))
+    await _eventually("the deletion", lambda: "Deleted" in user.messages[-1].text)
+
+    cainiao.gate.set()
+    await asyncio.gather(checking, listing, deleting, asking, confirming)
+    edited = next(m for m in user.messages if m.message_id == card.message_id)
+    assert "Deleted" in edited.text and not edited.buttons, user.transcript
+    assert "Traceback" not in user.transcript
 
 
 async def test_interleaved_questions_and_answers_of_many_users(bot: BotHarness) -> None:

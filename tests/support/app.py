@@ -10,6 +10,7 @@ from __future__ import annotations
 import socket
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from bot.emulator.users import SimulatedUser
 from bot.runner import Running, start_bot, stop_bot
 from bot.services import Services
 from bot.web import WebServer
+from handlers import background
 
 __all__ = ["BotHarness", "bot", "free_port"]
 
@@ -85,7 +87,7 @@ class BotHarness:
         assert app.updater is not None
         await app.updater.start_polling(poll_interval=0, timeout=5)
         await app.start()
-        self.emulator.settle_hook = app.update_queue.join
+        self.emulator.settle_hook = partial(background.settled, app)
         self._app = app
 
     async def _start_production(self) -> None:
@@ -103,7 +105,7 @@ class BotHarness:
         self._running = await start_bot(
             app, host="127.0.0.1", port=port, poll_kwargs={"poll_interval": 0, "timeout": 5}
         )
-        self.emulator.settle_hook = app.update_queue.join
+        self.emulator.settle_hook = partial(background.settled, app)
         self._app = app
 
     async def stop(self) -> None:

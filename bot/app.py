@@ -7,6 +7,7 @@ chat can hand in their own clock or database) and reached from handlers as ``con
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from typing import Any, cast
@@ -152,3 +153,16 @@ def build_application(
 
 
 __all__ = ["BotContext", "ParcelScoutApplication", "Update", "build_application", "prepare"]
+
+
+async def stop_within(app: ParcelScoutApplication, grace: float) -> bool:
+    """Stop polling and the Application; False when in-flight work outlived ``grace``."""
+    try:
+        async with asyncio.timeout(grace):
+            if app.updater is not None and app.updater.running:
+                await app.updater.stop()
+            if app.running:
+                await app.stop()
+    except TimeoutError:
+        return False
+    return True

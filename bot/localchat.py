@@ -28,7 +28,7 @@ import threading
 from pathlib import Path
 from typing import TextIO
 
-from bot.app import ParcelScoutApplication, build_application, prepare
+from bot.app import ParcelScoutApplication, build_application, prepare, stop_within
 from bot.config import Settings
 from bot.emulator import BotApiEmulator, StoredMessage
 from bot.emulator.models import CallbackAnswer
@@ -223,13 +223,7 @@ def _log_to_file(path: Path) -> None:
 
 async def _stop(app: ParcelScoutApplication, grace: float) -> None:
     """Stop polling and the Application; what does not finish within ``grace`` is dropped."""
-    try:
-        async with asyncio.timeout(grace):
-            if app.updater is not None and app.updater.running:
-                await app.updater.stop()
-            if app.running:
-                await app.stop()
-    except TimeoutError:
+    if not await stop_within(app, grace):
         log.warning("local chat: stopped without waiting for the bot to finish")
 
 

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 from telegram import Update
 
-from bot.app import ParcelScoutApplication, build_application, prepare
+from bot.app import ParcelScoutApplication, build_application, prepare, stop_within
 from bot.config import Settings
 from bot.services import Services
 from bot.web import Webhook, WebServer
@@ -131,13 +131,8 @@ async def stop_bot(running: Running, *, grace: float = STOP_TIMEOUT) -> None:
     if running.web is not None:
         running.web.stop_accepting()
     try:
-        async with asyncio.timeout(grace):
-            if app.updater is not None and app.updater.running:
-                await app.updater.stop()
-            if app.running:
-                await app.stop()
-    except TimeoutError:
-        log.warning("in-flight work did not finish within %.0f s; stopping anyway", grace)
+        if not await stop_within(app, grace):
+            log.warning("in-flight work did not finish within %.0f s; stopping anyway", grace)
     finally:
         if running.web is not None:
             await running.web.stop()

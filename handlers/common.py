@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import ApplicationHandlerStop, filters
@@ -148,12 +148,7 @@ async def edit_or_send(
     text too long for one message is sent as new messages instead.
     """
     query = update.callback_query
-    if (
-        query is not None
-        and isinstance(query.message, Message)
-        and fits(text, TELEGRAM_TEXT_LIMIT)
-        and not is_push(query.message)
-    ):
+    if query is not None and editable(query, text):
         try:
             await query.edit_message_text(text, reply_markup=markup)
             return
@@ -162,6 +157,16 @@ async def edit_or_send(
                 return
             log.info("edit failed (%s); sending a new message", exc)
     await send_html(update, context, text, markup)
+
+
+def editable(query: CallbackQuery, text: str) -> bool:
+    """Whether a button press may answer by editing its message with ``text`` (one message's
+    worth, and not a push: pushes are news the user may want to read again)."""
+    return (
+        isinstance(query.message, Message)
+        and fits(text, TELEGRAM_TEXT_LIMIT)
+        and not is_push(query.message)
+    )
 
 
 def is_push(message: Message) -> bool:

@@ -13,7 +13,7 @@ import random
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from datetime import time as time_of_day
 from typing import Any
@@ -23,10 +23,7 @@ from bot.clock import Clock
 from bot.core.estimates import delivery
 from bot.tracking.errors import SourceError
 from bot.tracking.model import (
-    ETA_FROM,
-    ETA_TO,
     NumberFailure,
-    Status,
     TrackEvent,
     TrackOutcome,
     TrackResult,
@@ -37,6 +34,7 @@ from bot.ui.present import STATUSES
 from bot.watch import texts
 from bot.watch.cadence import DAY, DEFAULT_CADENCE, FINAL, STALL_STATUSES, Cadence
 from bot.watch.diff import PUSH_EVENTS, PUSH_FIRST, PUSH_STATUS, detect_change
+from bot.watch.records import event_payload, new_event, not_older_than, tally, vendor_eta
 from bot.watch.registrations import TRACK17
 from storage import UNSET, NewEvent, Parcel, Storage, ts
 
@@ -95,54 +93,6 @@ class _Plan:
     # Parcels delivered in this batch, anonymous (bot.core.estimates): the card's statistics.
     deliveries: list[dict[str, Any]] = field(default_factory=list)
     etas: list[dict[str, Any]] = field(default_factory=list)  # the vendors' delivery estimates
-
-
-def _event_payload(event: TrackEvent, source: str) -> dict[str, Any]:
-    return {
-        "t": None if event.time is None else int(event.time.timestamp()),
-        "loc": event.location,
-        "desc": event.description,
-        "status": None if event.status is None else str(event.status),
-        # The push names the event in the reader's language (bot.tracking.event_texts).
-        "src": source,
-        "code": event.code,
-        "detail": event.detail,
-    }
-
-
-def _new_event(event: TrackEvent, source: str, key: str, occurred_at: int | None) -> NewEvent:
-    return NewEvent(
-        event_key=key,
-        source=source,
-        occurred_at=occurred_at,
-        status=None if event.status is None else str(event.status),
-        location=event.location or None,
-        description=event.description,
-        raw_code=event.code or None,
-        detail=event.detail or None,
-    )
-
-
-def _eta(p: Parcel, result: TrackResult) -> dict[str, Any] | None:
-    """The vendor's delivery estimate when it says one that differs from the stored one."""
-    try:
-        low, high = int(result.extra[ETA_FROM]), int(result.extra[ETA_TO])
-    except (KeyError, ValueError):
-        return None
-    if (low, high, result.source) == (p.eta_from, p.eta_to, p.eta_source):
-        return None
-    return {"id": p.id, "eta_from": min(low, high), "eta_to": max(low, high),
-            "eta_source": result.source}  # fmt: skip
-
-
-def _tally(p: Parcel, source: str, result: str, now: int) -> dict[str, Any]:
-    return {
-        "parcel_id": p.id,
-        "source": source,
-        "result": result,
-        "since": p.last_event_at or 0,
-        "at": now,
-    }
 
 
 class Watcher:
@@ -291,7 +241,7 @@ class Watcher:
     ) -> None:
         stats.failed += 1
         plan.checks[failure.source, "failed"] += 1
-        plan.tallies.append(_tally(p, failure.source, "failed", now))
+        plan.tallies.append(tally(p, failure.source, "failed", now))
         failures = p.check_failures + 1
         retry = self.cadence.retry_after_failure(failures, now, rng=self.rng)
         if failure.retry_at is not None:
@@ -321,14 +271,14 @@ class Watcher:
             last_pushed_event_at=p.last_pushed_event_at,
         )
         stats.new_events += len(change.new_events)
-        tally = "new" if change.new_events else "same" if result.events else "empty"
-        plan.tallies.append(_tally(p, result.source, tally, now))
+        outcome = "new" if change.new_events else "same" if result.events else "empty"
+        plan.tallies.append(tally(p, result.source, outcome, now))
         plan.events.extend(
-            (p.id, _new_event(e, result.source, k, t))
+            (p.id, new_event(e, result.source, k, t))
             for e, k, t in zip(change.new_events, change.new_keys, change.new_times, strict=True)
         )
         status_changed_at = now if change.status_changed else p.status_changed_at
-        eta = _eta(p, result)
+        eta = vendor_eta(p, result)
         if eta is not None:
             plan.etas.append(eta)
         if change.status_changed and change.status == "delivered":
@@ -349,7 +299,7 @@ class Watcher:
                     kind=texts.KIND_FIRST,
                     dedupe_key=f"first:{p.id}",
                     payload={"name": name, "status": change.status,
-                             "event": _event_payload(change.pushed[0], result.source),
+                             "event": event_payload(change.pushed[0], result.source),
                              "count": len(result.events)},
                 )  # fmt: skip
             elif change.push == PUSH_EVENTS:
@@ -359,7 +309,7 @@ class Watcher:
                     dedupe_key=f"ev:{p.id}:{change.pushed[0].key}",
                     payload={"name": name, "status": change.status,
                              "changed": change.status_changed,
-                             "events": [_event_payload(e, result.source) for e in shown],
+                             "events": [event_payload(e, result.source) for e in shown],
                              "more": len(change.pushed) - len(shown)},
                 )  # fmt: skip
             elif change.push == PUSH_STATUS:
@@ -463,7 +413,7 @@ class Watcher:
             # but a push older than what a parcel already has (a replay, or pushes arriving out
             # of order) never moves its status back: event times decide, not arrival order.
             for p in parcels:
-                outcomes = {p.number: _not_older_than(result, p)}
+                outcomes = {p.number: not_older_than(result, p)}
                 await self._apply([p], outcomes, now, _Plan(), stats, notify=True)
         return stats.new_events
 
@@ -603,17 +553,3 @@ class Watcher:
 def local_morning(day: date, zone: tzinfo, hour: int = REMINDER_HOUR) -> int:
     """``hour``:00 of ``day`` in ``zone`` as unix seconds."""
     return ts(datetime.combine(day, time_of_day(hour), zone))
-
-
-def _not_older_than(result: TrackResult, parcel: Parcel) -> TrackResult:
-    """``result`` with the parcel's own status when its newest event is older than the newest
-    the parcel has: its events are still stored (older ones are never pushed), its status is
-    out of date."""
-    times = [int(e.time.timestamp()) for e in result.events if e.time is not None]
-    newest = max(times, default=None)
-    if parcel.last_event_at is None or (newest is not None and newest >= parcel.last_event_at):
-        return result
-    try:
-        return replace(result, status=Status(parcel.status))
-    except ValueError:  # a status this code does not know: leave the push as it is
-        return result

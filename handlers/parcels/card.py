@@ -26,7 +26,7 @@ from handlers.awaiting import ask, done
 from handlers.common import (
     TELEGRAM_TEXT_LIMIT,
     edit_or_send,
-    is_push,
+    editable,
     keyboard,
     send_html,
     send_to_chat,
@@ -206,12 +206,7 @@ async def _put(update: Update, context: BotContext, text: str) -> Message | None
     """Put ``text`` in place of the pressed message (a new message when that is impossible);
     returns the message that shows it."""
     query = update.callback_query
-    if (
-        query is not None
-        and isinstance(query.message, Message)
-        and fits(text, TELEGRAM_TEXT_LIMIT)
-        and not is_push(query.message)
-    ):
+    if query is not None and editable(query, text):
         try:
             edited = await query.edit_message_text(text)
             if isinstance(edited, Message):

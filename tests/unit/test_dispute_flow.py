@@ -331,8 +331,8 @@ def test_choice_meanings_come_from_the_one_table() -> None:
 
 def test_one_reason_map_for_the_advice_and_the_dispute() -> None:
     """A dispute about a parcel tracking calls delivered is "not received" in both places."""
-    from bot.core.advice.advisor import reason_for
     from bot.core.advice.letters import DisputeReason
+    from bot.core.advice.predicates import reason_for
 
     delivered = Facts(tracking=Tracking.DELIVERED)
     assert reason_for(delivered) is DisputeReason.NOT_RECEIVED

@@ -4,19 +4,7 @@
 an English letter when the action needs one, the rule that fired and the facts worth asking.
 """
 
-from bot.core.advice.advisor import (
-    ACTION_LABELS,
-    RULE_NAMES,
-    RULES,
-    WAITS_FOR_SELLER,
-    Action,
-    Advice,
-    Rule,
-    action_label,
-    advise,
-    days,
-    select_rule,
-)
+from bot.core.advice.advisor import RULE_NAMES, RULES, advise, select_rule
 from bot.core.advice.facts import (
     FACT_NAMES,
     Facts,
@@ -26,6 +14,15 @@ from bot.core.advice.facts import (
     fact_question,
 )
 from bot.core.advice.letters import DisputeReason, Problem
+from bot.core.advice.outcome import (
+    ACTION_LABELS,
+    WAITS_FOR_SELLER,
+    Action,
+    Advice,
+    Rule,
+    action_label,
+    days,
+)
 from bot.core.advice.timelines import DEFAULTS, Timelines
 
 __all__ = [

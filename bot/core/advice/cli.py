@@ -8,8 +8,9 @@ import sys
 from datetime import date
 from typing import Any
 
-from bot.core.advice.advisor import action_label, advise, days
+from bot.core.advice.advisor import advise
 from bot.core.advice.facts import Facts, NumberFormat, SellerResponse, Tracking
+from bot.core.advice.outcome import action_label, days
 from bot.core.parsing import Money, parse_money, to_usd
 from bot.i18n import SUPPORTED, _, use_language
 

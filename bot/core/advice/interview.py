@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from bot.core.advice.advisor import WAITS_FOR_SELLER, Advice
 from bot.core.advice.facts import Facts, NumberFormat, SellerResponse, Tracking
+from bot.core.advice.outcome import WAITS_FOR_SELLER, Advice
 from bot.core.advice.parcel_facts import NO_ANSWERS, AnswersRecord, local_digits
 from bot.core.intents import Intent, detect_intent, has_track_number
 from bot.core.parsing import parse_money, parse_number, to_usd

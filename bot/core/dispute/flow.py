@@ -13,10 +13,12 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from bot.core.advice.advisor import Advice, advise, reason_for
+from bot.core.advice.advisor import advise
 from bot.core.advice.deadline import TimerStep, arriving, timer_step
 from bot.core.advice.facts import Facts, SellerResponse, Tracking
 from bot.core.advice.letters import DisputeReason, Problem
+from bot.core.advice.outcome import Advice
+from bot.core.advice.predicates import reason_for
 from bot.core.advice.timelines import DEFAULTS
 from bot.i18n import N_
 

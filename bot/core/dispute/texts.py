@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.core.advice import letters
-from bot.core.advice.advisor import days, reason_for
 from bot.core.advice.facts import Facts, SellerResponse, Tracking
 from bot.core.advice.letters import DisputeReason, Problem
+from bot.core.advice.outcome import days
+from bot.core.advice.predicates import reason_for
 from bot.core.advice.timelines import DEFAULTS
 from bot.core.dispute.flow import (
     BACK,

@@ -442,12 +442,11 @@ def card(
     lines.append(_("Status: {status}").format(status=status))
     if latest is not None:
         lines.append(_("Last event: {event}").format(event=event_line(latest, tz)))
-    elif reach is not None:
-        pass  # the line below says why there is nothing to show
-    elif parcel.last_checked_at is None:
-        lines.append(_("Not checked yet — I will look shortly."))
-    else:
-        lines.append(_("No tracking events yet."))
+    elif reach is None:  # otherwise the line below says why there is nothing to show
+        if parcel.last_checked_at is None:
+            lines.append(_("Not checked yet — I will look shortly."))
+        else:
+            lines.append(_("No tracking events yet."))
     if reach is not None:
         lines.append(reach_line(reach, tz, today))
     if estimate is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
@@ -105,6 +105,19 @@ _BLOCK_MARKERS = (b"captcha", b"punish", b"x5sec", b"slide to verify", b"baxia")
 _NUMBER_TOKEN = re.compile(r"[A-Z0-9][A-Z0-9-]{5,}[A-Z0-9]", re.IGNORECASE)
 # A hand-over number in the carrier's words: "preMainCode:SINOA00241668IL".
 _HANDOVER = re.compile(r"\bpreMainCode\s*[:：]\s*([A-Z0-9]{8,40})\b", re.IGNORECASE)
+
+
+def handover_numbers(
+    texts: Iterable[str], *, exclude: Iterable[str | None] = ()
+) -> tuple[str, ...]:
+    """The parcel's numbers at the next carrier that ``texts`` (the carrier's words, newest
+    first) name, newest first, without repeats and without the ``exclude``d ones: the parse reads
+    them from an answer, the card from the stored events."""
+    skip = {n.upper() for n in exclude if n}
+    found = (m.upper() for text in texts for m in _HANDOVER.findall(text))
+    return tuple(n for n in dict.fromkeys(found) if n not in skip)
+
+
 # Epochs below this are seconds, above milliseconds (1e11 s is the year 5138).
 _MS_THRESHOLD = 100_000_000_000
 
@@ -210,12 +223,7 @@ def parse_module(number: str, item: Mapping[str, Any]) -> TrackResult:
         if low is not None or high is not None:
             extra[ETA_FROM] = str(low if low is not None else high)
             extra[ETA_TO] = str(high if high is not None else low)
-    handover = dict.fromkeys(
-        m.upper()
-        for e in events
-        for m in _HANDOVER.findall(e.detail or e.description)
-        if m.upper() not in (number.upper(), real)
-    )
+    handover = handover_numbers((e.detail or e.description for e in events), exclude=(number, real))
     return TrackResult(
         number=number,
         status=status,

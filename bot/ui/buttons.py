@@ -217,6 +217,14 @@ class WatchNumber(Callback, prefix="watch:add"):
     number: str
 
 
+@dataclass(frozen=True)
+class WatchHandover(Callback, prefix="parcels:next"):
+    """Check the parcel's number at the next carrier too (an event of the parcel named it)."""
+
+    parcel_id: int
+    number: str
+
+
 class ParcelVerb(enum.StrEnum):
     VIEW = "view"
     TIMELINE = "timeline"

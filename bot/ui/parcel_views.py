@@ -5,11 +5,15 @@ the data, these draw it, and unit tests read the result directly.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
+
+from babel.dates import format_datetime
 
 from bot.core.estimates import Estimate
 from bot.core.parsing import to_usd
-from bot.i18n import _, ngettext
+from bot.i18n import _, current_language, ngettext
 from bot.tracking.event_texts import event_words
 from bot.ui.buttons import (
     ArchivePage,
@@ -22,6 +26,7 @@ from bot.ui.buttons import (
     ParcelsCancel,
     ParcelsPage,
     ParcelVerb,
+    WatchHandover,
     WhatNowParcel,
 )
 from bot.ui.evidence import source_name
@@ -35,7 +40,7 @@ from bot.ui.present import (
     status_line,
     status_word,
 )
-from storage.models import Parcel, ParcelPage, TrackingEvent
+from storage.models import CheckTally, Parcel, ParcelPage, TrackingEvent
 
 Screen = tuple[str, list[list[Button]]]
 
@@ -55,6 +60,84 @@ def cancel_row() -> list[Button]:
 
 def back_to_card(parcel: Parcel) -> list[Button]:
     return [_button(_("⬅️ Back to the parcel"), ParcelVerb.VIEW, parcel)]
+
+
+# --- could we look? ------------------------------------------------------------------------------
+# A failed check leaves the parcel's status as it was ("not found yet" before any answer), so the
+# screens say when the trackers stopped answering: "nothing happened" and "we could not look" must
+# never read the same.
+
+UNREACHABLE_EMOJI = "📡"
+
+
+def failing_since(checks: Iterable[CheckTally], last_success: int | None) -> int | None:
+    """The first failed check after the last successful one (``last_success``, None: never).
+
+    None when the counts cannot tell: a counted row of failures that began before the last
+    success may hold failures after it too, and when they came is not kept.
+    """
+    after = [c for c in checks if c.result == "failed" and c.last_at > (last_success or 0)]
+    if not after or any(last_success is not None and c.first_at <= last_success for c in after):
+        return None
+    return min(c.first_at for c in after)
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """Whether the trackers answered the parcel's last checks."""
+
+    failures: int  # failed checks in a row (0: the last check got an answer)
+    since: int | None  # the first of them, when the check counts tell it
+    last_success: int | None  # the last check that got an answer; None: never
+
+    @classmethod
+    def of(cls, parcel: Parcel, checks: Iterable[CheckTally] = ()) -> Reach | None:
+        """None while the trackers answer (or the parcel is archived: nobody checks it)."""
+        if parcel.check_failures <= 0 or not parcel.is_active:
+            return None
+        since = failing_since(checks, parcel.last_checked_at)
+        return cls(parcel.check_failures, since, parcel.last_checked_at)
+
+    @property
+    def never_answered(self) -> bool:
+        return self.last_success is None
+
+
+def moment(value: int, tz: tzinfo, today: date | None) -> str:
+    """ "14:05" for a moment of the reader's ``today``, "2 Dec 2026, 14:05" for another day."""
+    local = datetime.fromtimestamp(value, UTC).astimezone(tz)
+    if today is not None and local.date() == today:
+        return format_datetime(local, "HH:mm", locale=current_language())
+    return fmt_time(value, tz)
+
+
+def reach_line(reach: Reach, tz: tzinfo, today: date | None) -> str:
+    """ "📡 Trackers not reachable since 14:05; last successful check: never. I keep trying." """
+    if reach.since is not None:
+        since = moment(reach.since, tz, today)
+        if reach.last_success is None:
+            return _(
+                "📡 Trackers not reachable since {since}; last successful check: never. "
+                "I keep trying."
+            ).format(since=since)
+        return _(
+            "📡 Trackers not reachable since {since}; last successful check: {last}. I keep trying."
+        ).format(since=since, last=moment(reach.last_success, tz, today))
+    if reach.last_success is None:
+        return ngettext(
+            "📡 Trackers not reachable: {n} check failed, none has got an answer yet. "
+            "I keep trying.",
+            "📡 Trackers not reachable: {n} checks failed, none has got an answer yet. "
+            "I keep trying.",
+            reach.failures,
+        ).format(n=reach.failures)
+    return ngettext(
+        "📡 Trackers not reachable: the last {n} check failed; last successful check: {last}. "
+        "I keep trying.",
+        "📡 Trackers not reachable: the last {n} checks failed; last successful check: {last}. "
+        "I keep trying.",
+        reach.failures,
+    ).format(n=reach.failures, last=moment(reach.last_success, tz, today))
 
 
 # --- adding -------------------------------------------------------------------------------------
@@ -95,10 +178,15 @@ def cap_text(cap: int) -> str:
 
 
 def list_label(parcel: Parcel) -> str:
-    """Emoji, name and a status word; the name is cut so the button stays short."""
+    """Emoji, name and a status word; the name is cut so the button stays short. A parcel the
+    trackers stopped answering for is marked 📡 (its status is the last one they told)."""
     word = status_word(parcel.status)
-    suffix = f" · {word}" if word else ""
     emoji = status_emoji(parcel.status)  # "↩️" is two code points
+    if Reach.of(parcel) is not None:
+        emoji = UNREACHABLE_EMOJI
+        if parcel.last_checked_at is None:  # "not found" was never said by anyone
+            word = _("no answer")
+    suffix = f" · {word}" if word else ""
     room = max(12, LIST_LABEL_MAX - len(emoji) - 1 - len(suffix))
     name = parcel.display_name
     if len(name) > room:
@@ -106,7 +194,40 @@ def list_label(parcel: Parcel) -> str:
     return f"{emoji} {name}{suffix}"
 
 
-def list_screen(listing: ParcelPage, *, archived: bool) -> Screen:
+def list_reach_line(
+    parcels: Sequence[Parcel],
+    checks: Mapping[int, Sequence[CheckTally]],
+    tz: tzinfo,
+    today: date | None,
+) -> str | None:
+    """What the list says above parcels whose checks fail; None when the trackers answer."""
+    failing = [r for p in parcels if (r := Reach.of(p, checks.get(p.id, ()))) is not None]
+    if not failing:
+        return None
+    n = len(failing)
+    known = [r.since for r in failing if r.since is not None]
+    if known:
+        return ngettext(
+            "📡 Trackers not reachable since {since} for {n} parcel (marked 📡). I keep trying.",
+            "📡 Trackers not reachable since {since} for {n} parcels (marked 📡). I keep trying.",
+            n,
+        ).format(since=moment(min(known), tz, today), n=n)
+    return ngettext(
+        "📡 Trackers not reachable for {n} parcel (marked 📡). I keep trying.",
+        "📡 Trackers not reachable for {n} parcels (marked 📡). I keep trying.",
+        n,
+    ).format(n=n)
+
+
+def list_screen(
+    listing: ParcelPage,
+    *,
+    archived: bool,
+    checks: Mapping[int, Sequence[CheckTally]] | None = None,
+    tz: tzinfo = UTC,
+    today: date | None = None,
+) -> Screen:
+    """A page of the list; ``checks``: the check counts of its parcels whose checks fail."""
     page, pages = listing.page, listing.pages
     rows: list[list[Button]] = [
         [(list_label(p), ParcelAction(ParcelVerb.VIEW, p.id).pack())] for p in listing.items
@@ -139,6 +260,9 @@ def list_screen(listing: ParcelPage, *, archived: bool) -> Screen:
                 "📦 <b>Your parcels</b>: {n} watched.",
                 total,
             ).format(n=total)
+            note = list_reach_line(listing.items, checks or {}, tz, today)
+            if note is not None:
+                title += "\n\n" + note
         extra: list[Button] = [(_("➕ Add a parcel"), ParcelsAdd().pack())]
         if listing.archived:
             extra.append((_("🗄 Archive ({n})").format(n=listing.archived), ArchivePage(0).pack()))
@@ -150,8 +274,13 @@ def list_screen(listing: ParcelPage, *, archived: bool) -> Screen:
 # --- one parcel ---------------------------------------------------------------------------------
 
 
-def card_rows(parcel: Parcel) -> list[list[Button]]:
-    rows: list[list[Button]] = [
+def card_rows(parcel: Parcel, offer: str | None = None) -> list[list[Button]]:
+    """The card's buttons; ``offer``: a hand-over number to offer watching too."""
+    rows: list[list[Button]] = []
+    if offer is not None:
+        data = WatchHandover(parcel.id, offer).pack()
+        rows.append([(_("👁 Watch {number} too").format(number=offer), data)])
+    rows += [
         [
             _button(_("🕓 Timeline"), ParcelVerb.TIMELINE, parcel),
             _button(_("🔄 Check now"), ParcelVerb.CHECK, parcel),
@@ -255,28 +384,71 @@ def estimate_line(estimate: Estimate, tz: tzinfo = UTC) -> str:
     ).format(low=estimate.low_days, high=estimate.high_days)
 
 
+def handover_lines(parcel: Parcel, handover: str | None) -> tuple[list[str], str | None]:
+    """The card's lines about the parcel's other numbers, and the hand-over number to offer.
+
+    ``real_number`` is the second number the watcher checks for the parcel: a re-label by the
+    source, or the hand-over number the user chose. Only an empty slot is offered, so a tap never
+    replaces a number the vendor gave, and the next check never silently undoes a tap.
+    """
+    second = parcel.real_number if parcel.real_number != parcel.number else None
+    if handover is not None and handover == second:
+        line = _("🔀 At the next carrier: <code>{number}</code> — I check it too.")
+        return [line.format(number=esc(handover))], None
+    lines: list[str] = []
+    if second:
+        lines.append(_("Now tracked as <code>{number}</code>.").format(number=esc(second)))
+    offer = None
+    if handover is not None:
+        lines.append(
+            _("🔀 At the next carrier: <code>{number}</code>.").format(number=esc(handover))
+        )
+        if (
+            not second
+            and parcel.is_active
+            and WatchHandover.fits(parcel_id=parcel.id, number=handover)
+        ):
+            offer = handover
+    return lines, offer
+
+
 def card(
     parcel: Parcel,
     latest: TrackingEvent | None,
     tz: tzinfo,
     today: date,
     estimate: Estimate | None = None,
+    *,
+    checks: Sequence[CheckTally] = (),
+    handover: str | None = None,
 ) -> Screen:
-    """The parcel card: name, number, status, the latest event, the estimate, the order facts."""
+    """The parcel card: name, number, status, the latest event, the estimate, the order facts.
+
+    ``checks``: the parcel's check counts (when its checks fail they tell since when);
+    ``handover``: its number at the next carrier, as the newest event naming one says.
+    """
     lines = [f"📦 <b>{esc(parcel.display_name)}</b>"]
     if parcel.nickname:
         lines.append(f"<code>{esc(parcel.number)}</code>")
-    if parcel.real_number and parcel.real_number != parcel.number:
-        lines.append(
-            _("Now tracked as <code>{number}</code>.").format(number=esc(parcel.real_number))
-        )
-    lines.append(_("Status: {status}").format(status=status_line(parcel.status)))
+    numbers, offer = handover_lines(parcel, handover)
+    lines.extend(numbers)
+    reach = Reach.of(parcel, checks)
+    if reach is not None and reach.never_answered and latest is None:
+        # No tracker ever answered: "not found yet" would be a claim nobody made.
+        unknown = _("unknown")
+        status = f"{UNREACHABLE_EMOJI} {esc(unknown)}"
+    else:
+        status = status_line(parcel.status)
+    lines.append(_("Status: {status}").format(status=status))
     if latest is not None:
         lines.append(_("Last event: {event}").format(event=event_line(latest, tz)))
-    elif parcel.last_checked_at is None:
-        lines.append(_("Not checked yet — I will look shortly."))
-    else:
-        lines.append(_("No tracking events yet."))
+    elif reach is None:  # otherwise the line below says why there is nothing to show
+        if parcel.last_checked_at is None:
+            lines.append(_("Not checked yet — I will look shortly."))
+        else:
+            lines.append(_("No tracking events yet."))
+    if reach is not None:
+        lines.append(reach_line(reach, tz, today))
     if estimate is not None:
         lines.append(estimate_line(estimate, tz))
     lines.append("")
@@ -284,16 +456,29 @@ def card(
     if not parcel.is_active:
         lines.append("")
         lines.append(_("🗄 Archived: I do not check it any more."))
-    return "\n".join(lines), card_rows(parcel)
+    return "\n".join(lines), card_rows(parcel, offer)
 
 
-def timeline(parcel: Parcel, events: list[TrackingEvent], tz: tzinfo) -> Screen:
+def timeline(
+    parcel: Parcel,
+    events: list[TrackingEvent],
+    tz: tzinfo,
+    *,
+    checks: Sequence[CheckTally] = (),
+    today: date | None = None,
+) -> Screen:
     """Every event, newest first (``events`` come oldest first, as stored)."""
     header = _("🕓 <b>{name}</b>: tracking events, newest first.").format(
         name=esc(parcel.display_name)
     )
+    reach = Reach.of(parcel, checks)
+    if reach is not None:
+        header += "\n" + reach_line(reach, tz, today)
     if not events:
-        body = _("No tracking events yet. I check automatically and write when one appears.")
+        if reach is not None:
+            body = _("No tracking events yet.")
+        else:
+            body = _("No tracking events yet. I check automatically and write when one appears.")
     else:
         body = "\n".join(event_line(event, tz) for event in reversed(events))
     return f"{header}\n\n{body}", [back_to_card(parcel)]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date, datetime, tzinfo
+from datetime import time as time_of_day
 from typing import Any
 
 from bot.tracking.model import (
@@ -12,7 +14,7 @@ from bot.tracking.model import (
     TrackEvent,
     TrackResult,
 )
-from storage import NewEvent, Parcel
+from storage import NewEvent, Parcel, ts
 
 
 def event_payload(event: TrackEvent, source: str) -> dict[str, Any]:
@@ -75,3 +77,18 @@ def not_older_than(result: TrackResult, parcel: Parcel) -> TrackResult:
         return replace(result, status=Status(parcel.status))
     except ValueError:  # a status this code does not know: leave the push as it is
         return result
+
+
+def second_number(parcel: Parcel) -> str | None:
+    """The other number the parcel is checked under, if any (``Watcher._apply_second``)."""
+    second = parcel.real_number
+    return second if second and second != parcel.number else None
+
+
+def newest_first(event: TrackEvent) -> float:
+    return -event.time.timestamp() if event.time is not None else float("inf")
+
+
+def local_morning(day: date, zone: tzinfo, hour: int) -> int:
+    """``hour``:00 of ``day`` in ``zone`` as unix seconds (when a dated reminder is due)."""
+    return ts(datetime.combine(day, time_of_day(hour), zone))

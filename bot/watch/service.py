@@ -13,9 +13,8 @@ import random
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime, timedelta, tzinfo
-from datetime import time as time_of_day
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from bot import metrics
@@ -34,7 +33,16 @@ from bot.ui.present import STATUSES
 from bot.watch import texts
 from bot.watch.cadence import DAY, DEFAULT_CADENCE, FINAL, STALL_STATUSES, Cadence
 from bot.watch.diff import PUSH_EVENTS, PUSH_FIRST, PUSH_STATUS, detect_change
-from bot.watch.records import event_payload, new_event, not_older_than, tally, vendor_eta
+from bot.watch.records import (
+    event_payload,
+    local_morning,
+    new_event,
+    newest_first,
+    not_older_than,
+    second_number,
+    tally,
+    vendor_eta,
+)
 from bot.watch.registrations import TRACK17
 from storage import UNSET, NewEvent, Parcel, Storage, ts
 
@@ -167,6 +175,8 @@ class Watcher:
         queries: dict[str, TrackQuery] = {}
         for p in parcels:
             queries.setdefault(p.number, TrackQuery(p.number, p.dest_country, p.origin_country))
+            if (second := second_number(p)) is not None:
+                queries.setdefault(second, TrackQuery(second, p.dest_country, p.origin_country))
         t0 = time.perf_counter()
         try:
             return await self.tracking.track(list(queries.values()))
@@ -193,7 +203,38 @@ class Watcher:
                 to_check.append(p)
         outcomes = await self._track(to_check, stats) if to_check else {}
         await self._apply(to_check, outcomes, now, plan, stats, notify=notify)
+        await self._apply_second(to_check, outcomes, now, stats, notify=notify)
         return plan
+
+    async def _apply_second(
+        self,
+        parcels: Sequence[Parcel],
+        outcomes: Mapping[str, TrackOutcome],
+        now: int,
+        stats: PassStats,
+        *,
+        notify: bool,
+    ) -> dict[int, CheckOutcome]:
+        """What a parcel's second number (``real_number``: a re-label by the source, or the
+        number at the next carrier the user chose to watch too) found joins the parcel, the
+        way a 17TRACK push for it does (``ingest``): applied after the first number's answer
+        is stored, so the newer of the two decides the status. Not found or failed, it
+        changes nothing: the parcel's own number was asked as well."""
+        applied: dict[int, CheckOutcome] = {}
+        for p in parcels:
+            second = second_number(p)
+            outcome = outcomes.get(second) if second is not None else None
+            if not isinstance(outcome, TrackResult) or not outcome.events:
+                continue
+            fresh = await self.storage.parcels.get(p.id)
+            if fresh is None or not fresh.is_active:
+                continue
+            # Its own re-label is not the parcel's: the parcel keeps the number it watches.
+            result = replace(not_older_than(outcome, fresh), real_number=None)
+            plan = _Plan()
+            await self._apply([fresh], {fresh.number: result}, now, plan, stats, notify=notify)
+            applied[p.id] = plan.outcomes[p.id]
+        return applied
 
     async def _apply(
         self,
@@ -394,9 +435,16 @@ class Watcher:
         stats = PassStats()
         plan = _Plan()
         outcomes = await self._track([parcel], stats)
-        await self._apply([parcel], outcomes, self._now(), plan, stats, notify=False)
+        now = self._now()
+        await self._apply([parcel], outcomes, now, plan, stats, notify=False)
+        second = await self._apply_second([parcel], outcomes, now, stats, notify=False)
         fresh = await self.storage.parcels.get(parcel_id) or parcel
         got = plan.outcomes[parcel.id]
+        if parcel.id in second:  # the second number answered: the parcel was looked at
+            more = second[parcel.id]
+            new = sorted((*got.new_events, *more.new_events), key=newest_first)
+            changed = got.status_changed or more.status_changed
+            return CheckOutcome(fresh, tuple(new), more.status, changed, got.source or more.source)
         return CheckOutcome(
             fresh, got.new_events, got.status, got.status_changed, got.source, got.error
         )
@@ -482,7 +530,9 @@ class Watcher:
             if days_left < 0 or days_left > max(PROTECTION_REMINDERS):
                 continue
             threshold = next(d for d in PROTECTION_REMINDERS if days_left <= d)
-            due_at = local_morning(p.protection_deadline - timedelta(days=threshold), zone)
+            due_at = local_morning(
+                p.protection_deadline - timedelta(days=threshold), zone, REMINDER_HOUR
+            )
             if now < due_at:
                 continue  # its day has come, its morning not yet
             async with self.storage.db.transaction():
@@ -548,8 +598,3 @@ class Watcher:
             for number in stopped:
                 await self.storage.registrations.mark_stopped(TRACK17, number, now=now)
         return len(stopped)
-
-
-def local_morning(day: date, zone: tzinfo, hour: int = REMINDER_HOUR) -> int:
-    """``hour``:00 of ``day`` in ``zone`` as unix seconds."""
-    return ts(datetime.combine(day, time_of_day(hour), zone))

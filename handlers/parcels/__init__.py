@@ -25,6 +25,7 @@ from bot.ui.buttons import (
     ParcelsCancel,
     ParcelsPage,
     ParcelVerb,
+    WatchHandover,
     WatchNumber,
 )
 from handlers.awaiting import Awaiting, done, pending
@@ -118,3 +119,4 @@ def register(app: ParcelScoutApplication) -> None:
     app.add_handler(route(ForceAdd, add.force_add))
     app.add_handler(route(WatchNumber, add.watch_number))
     app.add_handler(route(ParcelAction, parcel_action))
+    app.add_handler(route(WatchHandover, card.watch_handover))

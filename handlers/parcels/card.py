@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from datetime import date, tzinfo
 
 from telegram import InlineKeyboardMarkup, Message, Update
@@ -15,14 +16,17 @@ from telegram.error import BadRequest
 from bot.app import BotContext
 from bot.core.check_now import manual_check
 from bot.core.estimates import VendorEta, estimate
-from bot.i18n import _, ngettext
+from bot.i18n import N_, _, ngettext
+from bot.tracking.cainiao import handover_numbers
 from bot.ui import parcel_views as views
+from bot.ui.buttons import WatchHandover
 from bot.ui.parcel_views import Screen
 from bot.ui.present import esc, today_in, user_zone
 from bot.ui.textlimits import fits
 from bot.watch import CheckOutcome
 from handlers import background
 from handlers.awaiting import ask, done
+from handlers.callbacks import answer_stale
 from handlers.common import (
     TELEGRAM_TEXT_LIMIT,
     edit_or_send,
@@ -32,9 +36,11 @@ from handlers.common import (
     send_to_chat,
 )
 from handlers.parcels.listing import list_screen
-from storage import Parcel
+from storage import UNSET, CheckTally, Parcel, TrackingEvent
 
 log = logging.getLogger(__name__)
+
+GONE_TEXT = N_("I cannot find this parcel: it may have been deleted. Open /list for a fresh menu.")
 
 
 def now_ts(context: BotContext) -> int:
@@ -52,10 +58,26 @@ async def user_clock(context: BotContext, user_id: int) -> tuple[tzinfo, date]:
 NO_ESTIMATE = frozenset({"delivered", "returning", "returned"})
 
 
+def handover_of(parcel: Parcel, events: Sequence[TrackingEvent]) -> str | None:
+    """The parcel's number at the next carrier, as the newest event naming one says (the
+    carrier's words are stored with every event, so nothing else has to be kept)."""
+    texts = (e.detail or e.description for e in reversed(events))  # newest first
+    found = handover_numbers(texts, exclude=(parcel.number,))
+    return found[0] if found else None
+
+
+async def failing_checks(context: BotContext, parcel: Parcel) -> list[CheckTally]:
+    """The check counts that tell since when the checks fail; none read while they succeed."""
+    if parcel.check_failures <= 0 or not parcel.is_active:
+        return []
+    return await context.services.storage.checks.for_parcel(parcel.id)
+
+
 async def card_screen(context: BotContext, parcel: Parcel) -> Screen:
     tz, today = await user_clock(context, parcel.user_id)
     storage = context.services.storage
-    latest = await storage.events.latest(parcel.id)
+    events = await storage.events.timeline(parcel.id)
+    latest = events[-1] if events else None
     guess = None
     if parcel.is_active and parcel.status not in NO_ESTIMATE:
         route = await storage.stats.route(
@@ -65,7 +87,10 @@ async def card_screen(context: BotContext, parcel: Parcel) -> Screen:
         if parcel.eta_from is not None and parcel.eta_to is not None:
             vendor = VendorEta(parcel.eta_source or "", parcel.eta_from, parcel.eta_to)
         guess = estimate(route, parcel.carrier, vendor, now_ts(context))
-    return views.card(parcel, latest, tz, today, guess)
+    checks = await failing_checks(context, parcel)
+    return views.card(
+        parcel, latest, tz, today, guess, checks=checks, handover=handover_of(parcel, events)
+    )
 
 
 async def show(
@@ -99,9 +124,10 @@ async def view(update: Update, context: BotContext, parcel: Parcel) -> None:
 
 async def timeline(update: Update, context: BotContext, parcel: Parcel) -> None:
     await _answer(update)
-    tz, _today = await user_clock(context, parcel.user_id)
+    tz, today = await user_clock(context, parcel.user_id)
     events = await context.services.storage.events.timeline(parcel.id)
-    screen = views.timeline(parcel, events, tz)
+    checks = await failing_checks(context, parcel)
+    screen = views.timeline(parcel, events, tz, checks=checks, today=today)
     # Too long to edit in place: it goes out as several messages.
     await show(update, context, screen, edit=len(screen[0]) <= views.TEXT_LIMIT)
 
@@ -232,6 +258,44 @@ async def _edit(
         log.info("could not edit the check's message (%s)", exc)
         return False
     return True
+
+
+async def watch_handover(update: Update, context: BotContext, button: WatchHandover) -> None:
+    """ "Watch SINOA… too": the hand-over number becomes the parcel's second number, which the
+    watcher checks with the first; what it finds joins this parcel's timeline and pushes."""
+    query = update.callback_query
+    assert query is not None
+    storage = context.services.storage
+    parcel = await storage.parcels.get_owned(query.from_user.id, button.parcel_id)
+    if parcel is None:
+        await _answer(update, _(GONE_TEXT), alert=True)
+        return
+    events = await storage.events.timeline(parcel.id)
+    if button.number != handover_of(parcel, events):
+        await answer_stale(update)  # crafted, or the parcel has moved on to another number
+        return
+    if not parcel.is_active:
+        await _answer(
+            update, _("This parcel is archived. Tap “Watch again” to check it."), alert=True
+        )
+        return
+    number = button.number
+    if parcel.real_number in (None, "", parcel.number):
+        # Checked at the next pass; the lease of a pass under way is left alone.
+        await storage.parcels.update_tracking(
+            parcel.id, real_number=number, next_check_at=now_ts(context), claimed_until=UNSET
+        )
+    elif parcel.real_number != number:  # an old card: the source gave another number since
+        await _answer(update, _("I already check another number for this parcel."), alert=True)
+        await show_card(update, context, parcel, edit=True)
+        return
+    await _answer(update, _("I will check {number} too.").format(number=number))
+    fresh = await storage.parcels.get_owned(parcel.user_id, parcel.id)
+    if fresh is not None:
+        note = _(
+            "👁 I check <code>{number}</code> too: what it shows joins this parcel's timeline."
+        ).format(number=esc(number))
+        await show_card(update, context, fresh, note, edit=True)
 
 
 async def archive(update: Update, context: BotContext, parcel: Parcel) -> None:

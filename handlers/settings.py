@@ -1,4 +1,5 @@
-"""/settings: language, time zone (buttons or typed city / offset), quiet hours."""
+"""/settings: language, time zone (buttons or typed city / offset), quiet hours, the coach's
+next-step tips (on or off for all of the user's parcels)."""
 
 from __future__ import annotations
 
@@ -16,11 +17,13 @@ from bot.ui.buttons import (
     Button,
     LanguageMenu,
     MainMenu,
+    SettingsCoach,
     SettingsMenu,
     SettingsQuiet,
     SettingsQuietSet,
     SettingsTimezone,
     SettingsTimezoneSet,
+    YesNo,
 )
 from handlers.awaiting import Awaiting, ask, done, pending
 from handlers.callbacks import route
@@ -50,18 +53,26 @@ def _tz_text(context: BotContext, user: User | None) -> str:
 
 async def settings_view(context: BotContext, user_id: int) -> tuple[str, list[list[Button]]]:
     user = await context.services.storage.users.get(user_id)
+    coach_on = user is None or user.coach_enabled
     lines = [
         _("⚙️ <b>Settings</b>"),
         "",
         _("🕓 Time zone: {zone}").format(zone=_tz_text(context, user)),
         _("🌙 Quiet hours: {hours}").format(hours=_quiet_text(user)),
+        _("🧭 Next-step tips: on") if coach_on else _("🧭 Next-step tips: off"),
         _("🌐 Language: English"),
     ]
+    coach_button = (
+        (_("🔕 Turn tips off"), SettingsCoach(YesNo.NO).pack())
+        if coach_on
+        else (_("🧭 Turn tips on"), SettingsCoach(YesNo.YES).pack())
+    )
     rows: list[list[Button]] = [
         [
             (_("🕓 Time zone"), SettingsTimezone().pack()),
             (_("🌙 Quiet hours"), SettingsQuiet().pack()),
         ],
+        [coach_button],
         [(_("🌐 Language"), LanguageMenu().pack())],
         [(_("⬅️ Main menu"), MainMenu().pack())],
     ]
@@ -214,6 +225,25 @@ async def _save_quiet(
     await send_html(update, context, f"{head}\n\n{text}", keyboard(rows))
 
 
+async def set_coach(update: Update, context: BotContext, data: SettingsCoach) -> None:
+    """The coach on or off for all the user's parcels; per-parcel "no more tips" stays apart."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    on = data.on is YesNo.YES
+    await context.services.storage.users.set_coach(query.from_user.id, on)
+    done(context)
+    if on:
+        head = _("🧭 Tips are on: when a parcel's next step changes, I will tell you.")
+    else:
+        head = _(
+            "🔕 Tips are off: I will not suggest next steps on my own. /whatnow still answers "
+            "whenever you ask, and the protection timer reminders stay."
+        )
+    text, rows = await settings_view(context, query.from_user.id)
+    await edit_or_send(update, context, f"{head}\n\n{text}", keyboard(rows))
+
+
 async def typed_answer(update: Update, context: BotContext) -> None:
     message = update.effective_message
     user = update.effective_user
@@ -261,3 +291,4 @@ def register(app: ParcelScoutApplication) -> None:
     app.add_handler(route(SettingsTimezoneSet, set_timezone_button))
     app.add_handler(route(SettingsQuiet, ask_quiet))
     app.add_handler(route(SettingsQuietSet, set_quiet_button))
+    app.add_handler(route(SettingsCoach, set_coach))

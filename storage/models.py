@@ -32,7 +32,9 @@ def text_to_date(value: str | None) -> date | None:
     return None if value is None else date.fromisoformat(value)
 
 
-def _from_row(cls: type[Any], row: sqlite3.Row, dates: tuple[str, ...] = ()) -> Any:
+def _from_row(
+    cls: type[Any], row: sqlite3.Row, dates: tuple[str, ...] = (), flags: tuple[str, ...] = ()
+) -> Any:
     keys = set(row.keys())
     values: dict[str, Any] = {}
     for f in fields(cls):
@@ -41,6 +43,8 @@ def _from_row(cls: type[Any], row: sqlite3.Row, dates: tuple[str, ...] = ()) -> 
         value = row[f.name]
         if f.name in dates:
             value = text_to_date(value)
+        elif f.name in flags:  # SQLite stores booleans as 0/1
+            value = bool(value)
         elif f.name == "payload":
             value = json.loads(value) if value else {}
         values[f.name] = value
@@ -59,6 +63,8 @@ class User:
     updated_at: int
     blocked_at: int | None
     last_seen_at: int
+    # schema 6: whether the coach pushes the next step for this user's parcels (/settings)
+    coach_enabled: bool = True
 
     @property
     def is_blocked(self) -> bool:
@@ -66,7 +72,7 @@ class User:
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Self:
-        return _from_row(cls, row)  # type: ignore[no-any-return]
+        return _from_row(cls, row, flags=("coach_enabled",))  # type: ignore[no-any-return]
 
 
 PARCEL_DATE_FIELDS = (
@@ -114,6 +120,8 @@ class Parcel:
     eta_from: int | None = None
     eta_to: int | None = None
     eta_source: str | None = None
+    # schema 6: archived, but the protection-timer reminders go on (asked when archiving)
+    keep_timer_reminders: bool = False
 
     @property
     def is_active(self) -> bool:
@@ -125,7 +133,9 @@ class Parcel:
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Self:
-        return _from_row(cls, row, PARCEL_DATE_FIELDS)  # type: ignore[no-any-return]
+        return _from_row(  # type: ignore[no-any-return]
+            cls, row, PARCEL_DATE_FIELDS, ("keep_timer_reminders",)
+        )
 
 
 ANSWER_DATE_FIELDS = ("quiet_since", "order_finished_on")

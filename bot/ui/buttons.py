@@ -236,6 +236,8 @@ class ParcelVerb(enum.StrEnum):
     PROTECTION = "fprot"
     CHECK = "check"
     ARCHIVE = "archive"
+    ARCHIVE_KEEP_TIMER = "archkeep"  # archive, the protection-timer reminders go on
+    ARCHIVE_DROP_TIMER = "archdrop"  # archive, the reminders stop with the checks
     UNARCHIVE = "unarchive"
     DELETE = "delete"
     DELETE_CONFIRMED = "delyes"
@@ -397,6 +399,13 @@ class SettingsQuietSet(Callback, prefix="settings:qset"):
     """``off`` or ``<start>-<end>`` in minutes after midnight."""
 
     window: str
+
+
+@dataclass(frozen=True)
+class SettingsCoach(Callback, prefix="settings:coach"):
+    """Turn the coach (next-step tips pushed on their own) on (``yes``) or off (``no``)."""
+
+    on: YesNo
 
 
 # privacy

@@ -10,7 +10,8 @@ reminders table (kind ``coach:<rule>``, unique per parcel), in the same transact
 outbox row, so a restart neither loses nor repeats it, and a step the user has moved past by
 answering ("I wrote to the seller") is never pushed again. The user's answers are facts on the
 parcel, which is what moves the advice on, so the coach never loops. ``coach.off`` (a pending
-row) turns it off for one parcel. Pure except :func:`coach_pass`; no telegram imports.
+row) turns it off for one parcel; ``users.coach_enabled`` (/settings) for all of a user's.
+Pure except :func:`coach_pass`; no telegram imports.
 """
 
 from __future__ import annotations
@@ -158,7 +159,8 @@ async def coach_pass(storage: Storage, now: int) -> int:
             if parcel.user_id not in users:
                 users[parcel.user_id] = await storage.users.get(parcel.user_id)
             user = users[parcel.user_id]
-            if user is not None and not user.is_blocked:
+            # coach_enabled: the user turned the coach off in /settings.
+            if user is not None and not user.is_blocked and user.coach_enabled:
                 queued += await _coach_one(storage, user, parcel, now)
         after = page[-1].id
 

@@ -21,12 +21,7 @@ from bot import metrics
 from bot.clock import Clock
 from bot.core.estimates import delivery
 from bot.tracking.errors import SourceError
-from bot.tracking.model import (
-    NumberFailure,
-    TrackEvent,
-    TrackOutcome,
-    TrackResult,
-)
+from bot.tracking.model import NumberFailure, TrackEvent, TrackOutcome, TrackResult
 from bot.tracking.router import TrackQuery
 from bot.tracking.service import TrackingService
 from bot.ui.present import STATUSES
@@ -513,13 +508,16 @@ class Watcher:
 
     async def _protection_reminders(self, now: int) -> int:
         """Each reminder is due at REMINDER_HOUR on its day in the user's zone (UTC when unset):
-        the deadline is a date on the user's calendar, which may not be UTC's today."""
+        the deadline is a date on the user's calendar, which may not be UTC's today. Archived
+        parcels the user chose to keep reminders for are covered too (QA A9)."""
         queued = 0
         utc_today = datetime.fromtimestamp(now, UTC).date()
-        # Zones run up to a day ahead of UTC: look one day further.
+        # Zones run up to a day off UTC: look one day further each way; past deadlines are left
+        # out, or they would crowd out the live ones.
         horizon = utc_today + timedelta(days=max(PROTECTION_REMINDERS) + 1)
+        since = utc_today - timedelta(days=1)
         zones: dict[int, tzinfo] = {}
-        for p in await self.storage.parcels.protection_due(horizon):
+        for p in await self.storage.parcels.protection_due(horizon, since=since):
             assert p.protection_deadline is not None
             if p.user_id not in zones:
                 user = await self.storage.users.get(p.user_id)

@@ -56,6 +56,8 @@ VERBS: dict[ParcelVerb, ParcelHandler] = {
     ParcelVerb.PROTECTION: facts.ask_protection,
     ParcelVerb.CHECK: card.check,
     ParcelVerb.ARCHIVE: card.archive,
+    ParcelVerb.ARCHIVE_KEEP_TIMER: card.archive_keep_timer,
+    ParcelVerb.ARCHIVE_DROP_TIMER: card.archive_drop_timer,
     ParcelVerb.UNARCHIVE: card.unarchive,
     ParcelVerb.DELETE: card.delete,
     ParcelVerb.DELETE_CONFIRMED: card.delete_confirmed,

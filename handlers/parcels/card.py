@@ -14,14 +14,16 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from bot.app import BotContext
+from bot.core.archiving import asks_to_keep_timer
 from bot.core.check_now import manual_check
 from bot.core.estimates import VendorEta, estimate
 from bot.i18n import N_, _, ngettext
 from bot.tracking.cainiao import handover_numbers
 from bot.ui import parcel_views as views
+from bot.ui.archive_question import keep_timer_question
 from bot.ui.buttons import WatchHandover
 from bot.ui.parcel_views import Screen
-from bot.ui.present import esc, today_in, user_zone
+from bot.ui.present import esc, fmt_date, today_in, user_zone
 from bot.ui.textlimits import fits
 from bot.watch import CheckOutcome
 from handlers import background
@@ -299,12 +301,40 @@ async def watch_handover(update: Update, context: BotContext, button: WatchHando
 
 
 async def archive(update: Update, context: BotContext, parcel: Parcel) -> None:
+    """Archive; a parcel still under protection first asks about the timer reminders (QA A9)."""
+    if parcel.is_active:
+        _tz, today = await user_clock(context, parcel.user_id)
+        if asks_to_keep_timer(parcel.status, parcel.protection_deadline, today):
+            await _answer(update)
+            await show(update, context, keep_timer_question(parcel, today), edit=True)
+            return
+    await _archive(update, context, parcel, keep_timer=False)
+
+
+async def archive_keep_timer(update: Update, context: BotContext, parcel: Parcel) -> None:
+    await _archive(update, context, parcel, keep_timer=True)
+
+
+async def archive_drop_timer(update: Update, context: BotContext, parcel: Parcel) -> None:
+    await _archive(update, context, parcel, keep_timer=False)
+
+
+async def _archive(
+    update: Update, context: BotContext, parcel: Parcel, *, keep_timer: bool
+) -> None:
     parcels = context.services.storage.parcels
-    await parcels.archive(parcel.user_id, parcel.id)
+    archived = await parcels.archive(parcel.user_id, parcel.id, keep_timer_reminders=keep_timer)
     await _answer(update, _("Archived: I stop checking it."))
     fresh = await parcels.get_owned(parcel.user_id, parcel.id)
-    if fresh is not None:
-        await show_card(update, context, fresh, edit=True)
+    if fresh is None:
+        return
+    note = ""
+    if archived and fresh.keep_timer_reminders and fresh.protection_deadline is not None:
+        note = _(
+            "🔔 I stop checking it, but I will still remind you before its protection timer "
+            "ends on {date}."
+        ).format(date=fmt_date(fresh.protection_deadline))
+    await show_card(update, context, fresh, note, edit=True)
 
 
 async def unarchive(update: Update, context: BotContext, parcel: Parcel) -> None:

@@ -53,6 +53,7 @@ def _column_value(value: Any) -> Any:
 _PARCEL_FIELDS: Final = tuple(f.name for f in fields(Parcel))
 _PARCEL_SELECT: Final = ", ".join(_PARCEL_FIELDS)
 _PARCEL_DATE_INDEXES: Final = tuple(_PARCEL_FIELDS.index(name) for name in PARCEL_DATE_FIELDS)
+_PARCEL_FLAG_INDEX: Final = _PARCEL_FIELDS.index("keep_timer_reminders")
 
 
 def _parcel_from_tuple(row: Sequence[Any]) -> Parcel:
@@ -60,6 +61,7 @@ def _parcel_from_tuple(row: Sequence[Any]) -> Parcel:
     for i in _PARCEL_DATE_INDEXES:
         if values[i] is not None:
             values[i] = text_to_date(values[i])
+    values[_PARCEL_FLAG_INDEX] = bool(values[_PARCEL_FLAG_INDEX])
     return Parcel(*values)
 
 
@@ -228,12 +230,17 @@ class Parcels(Repo):
     ) -> Parcel | None:
         return await self._update_owned(user_id, parcel_id, {"nickname": nickname}, now)
 
-    async def archive(self, user_id: int, parcel_id: int, *, now: int | None = None) -> bool:
+    async def archive(
+        self, user_id: int, parcel_id: int, *, keep_timer_reminders: bool = False,
+        now: int | None = None,
+    ) -> bool:  # fmt: skip
+        """Stop checking the parcel; ``keep_timer_reminders``: its protection-timer reminders go
+        on (``protection_due`` still finds it)."""
         now = self._now(now)
         result = await self.db.execute(
-            "UPDATE parcels SET archived_at = ?, updated_at = ?, claimed_until = NULL "
-            "WHERE id = ? AND user_id = ? AND archived_at IS NULL",
-            (now, now, parcel_id, user_id),
+            "UPDATE parcels SET archived_at = ?, updated_at = ?, claimed_until = NULL, "
+            "keep_timer_reminders = ? WHERE id = ? AND user_id = ? AND archived_at IS NULL",
+            (now, now, int(keep_timer_reminders), parcel_id, user_id),
         )
         return result.rowcount > 0
 
@@ -244,7 +251,8 @@ class Parcels(Repo):
         now = self._now(now)
         result = await self.db.execute(
             "UPDATE parcels SET archived_at = NULL, updated_at = ?, next_check_at = ?, "
-            "check_failures = 0 WHERE id = ? AND user_id = ? AND archived_at IS NOT NULL",
+            "check_failures = 0, keep_timer_reminders = 0 "
+            "WHERE id = ? AND user_id = ? AND archived_at IS NOT NULL",
             (now, now if next_check_at is None else next_check_at, parcel_id, user_id),
         )
         return result.rowcount > 0
@@ -408,13 +416,18 @@ class Parcels(Repo):
         )
         return [Parcel.from_row(row) for row in rows]
 
-    async def protection_due(self, until: date, limit: int = 500) -> list[Parcel]:
-        """Active, undelivered parcels whose buyer-protection deadline is on or before ``until``."""
+    async def protection_due(
+        self, until: date, limit: int = 500, *, since: date | None = None
+    ) -> list[Parcel]:
+        """Undelivered parcels whose buyer-protection deadline is on or before ``until`` (and on
+        or after ``since``): the active ones and those archived with ``keep_timer_reminders``."""
         rows = await self.db.fetchall(
-            "SELECT * FROM parcels WHERE archived_at IS NULL AND protection_deadline IS NOT NULL "
-            "AND protection_deadline <= ? AND status NOT IN ('delivered', 'returned') "
+            "SELECT * FROM parcels WHERE (archived_at IS NULL OR keep_timer_reminders = 1) "
+            "AND protection_deadline IS NOT NULL AND protection_deadline <= ? "
+            "AND protection_deadline >= ifnull(?, '') "
+            "AND status NOT IN ('delivered', 'returned') "
             "ORDER BY protection_deadline, id LIMIT ?",
-            (date_to_text(until), limit),
+            (date_to_text(until), date_to_text(since), limit),
         )
         return [Parcel.from_row(row) for row in rows]
 

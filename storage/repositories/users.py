@@ -76,6 +76,10 @@ class Users(Repo):
                 raise ValueError(f"minute of day out of range: {value}")
         return await self._set(user_id, now, quiet_start=start, quiet_end=end)
 
+    async def set_coach(self, user_id: int, enabled: bool, *, now: int | None = None) -> bool:
+        """Whether the coach pushes the next step for this user's parcels."""
+        return await self._set(user_id, now, coach_enabled=int(enabled))
+
     async def mark_blocked(self, user_id: int, *, now: int | None = None) -> bool:
         now = self._now(now)
         result = await self.db.execute(

@@ -276,8 +276,9 @@ async def test_crafted_callbacks_never_reach_another_users_parcel(bot: BotHarnes
     intruder = bot.user(2002)
     await intruder.send("/start")
     message = intruder.last_reply()
-    for action in ("view", "timeline", "tlpush", "delete", "delyes", "archive", "unarchive",
-                   "rename", "facts", "fship", "fprice", "fprot", "check"):  # fmt: skip
+    for action in ("view", "timeline", "tlpush", "delete", "delyes", "archive", "archkeep",
+                   "archdrop", "unarchive", "rename", "facts", "fship", "fprice", "fprot",
+                   "check"):  # fmt: skip
         mark = intruder.mark()
         await intruder.press_data(message, f"parcel:{action}:{victim.id}")
         assert intruder.replies_since(mark) == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -446,3 +446,41 @@ async def test_answers_go_with_their_parcel(storage: Storage) -> None:
     await storage.answers.update(ALICE, parcel.id, paid_with_paypal=True)
     assert await storage.parcels.delete(ALICE, parcel.id)
     assert await storage.db.fetchval("SELECT count(*) FROM parcel_answers") == 0
+
+
+async def test_coach_switch_is_stored_per_user(storage: Storage) -> None:
+    alice = await storage.users.get(ALICE)
+    assert alice is not None and alice.coach_enabled is True  # on unless turned off
+    assert await storage.users.set_coach(ALICE, False)
+    alice, bob = await storage.users.get(ALICE), await storage.users.get(BOB)
+    assert alice is not None and alice.coach_enabled is False
+    assert bob is not None and bob.coach_enabled is True
+    assert await storage.users.set_coach(ALICE, True)
+    alice = await storage.users.get(ALICE)
+    assert alice is not None and alice.coach_enabled is True
+    assert not await storage.users.set_coach(999, False)  # unknown user: nothing stored
+
+
+async def test_archived_parcel_keeps_its_timer_reminders_only_when_asked(storage: Storage) -> None:
+    deadline = date(2027, 1, 10)
+    ids = []
+    for number in ("RB123456785CN", "RB123456790CN", "RR662103942CN"):
+        parcel = await storage.parcels.add(ALICE, number)
+        await storage.parcels.update_facts(ALICE, parcel.id, protection_deadline=deadline)
+        ids.append(parcel.id)
+    kept, dropped, active = ids
+    assert await storage.parcels.archive(ALICE, kept, keep_timer_reminders=True)
+    assert await storage.parcels.archive(ALICE, dropped)
+    due = await storage.parcels.protection_due(deadline)
+    assert [p.id for p in due] == [kept, active]
+    assert [p.keep_timer_reminders for p in due] == [True, False]
+    # Past deadlines are left out when ``since`` is given (they would crowd out live ones).
+    assert await storage.parcels.protection_due(deadline, since=deadline + timedelta(days=1)) == []
+    assert len(await storage.parcels.protection_due(deadline, since=deadline)) == 2
+    # Watching it again clears the choice: the next archive asks afresh.
+    assert await storage.parcels.unarchive(ALICE, kept)
+    fresh = await storage.parcels.get(kept)
+    assert fresh is not None and fresh.is_active and fresh.keep_timer_reminders is False
+    # The scheduler's fast row reader gives a bool too, as from_row does.
+    claimed = await storage.parcels.claim_due(10, now=T0 + 10**6)
+    assert claimed and all(p.keep_timer_reminders is False for p in claimed)

@@ -38,7 +38,15 @@ from tests.support import telegram as telegram_support
 
 emulator = telegram_support.emulator
 
-SPEC_PATH = Path("/work/shared/testdata/telegram-bot-api-spec/api.min.json")
+# The public Bot API spec sits beside the project in ../shared (absent in a clone elsewhere).
+SPEC_PATH = (
+    Path(__file__).resolve().parents[2]
+    / ".."
+    / "shared"
+    / "testdata"
+    / "telegram-bot-api-spec"
+    / "api.min.json"
+)
 
 MENU = InlineKeyboardMarkup(
     [

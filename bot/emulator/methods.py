@@ -23,6 +23,12 @@ __all__ = ["PHOTO_MAX_BYTES", "PHOTO_MAX_RATIO", "PHOTO_MAX_SUM", "BotApiMethods
 
 Handler = Callable[[JsonDict], Awaitable[Any]]
 
+
+def utf16_length(text: str) -> int:
+    """Telegram counts message length in UTF-16 code units: an emoji outside the BMP is two."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 PHOTO_MAX_BYTES = 10 * 1024 * 1024  # sendPhoto: at most 10 MB, width + height at most 10000,
 PHOTO_MAX_SUM = 10_000  # and a side ratio of at most 20 (the Bot API's words)
 PHOTO_MAX_RATIO = 20
@@ -159,7 +165,7 @@ class BotApiMethods(UpdateDelivery):
     def _check_text(text: str) -> None:
         if not text.strip():
             raise bad_request("message text is empty")
-        if len(text) > 4096:
+        if utf16_length(text) > 4096:
             raise bad_request("message is too long")
 
     # ----------------------------------------------------------------- methods
@@ -385,7 +391,7 @@ class BotApiMethods(UpdateDelivery):
             params.get("parse_mode"),
             params.get("caption_entities"),
         )
-        if len(caption) > 1024:
+        if utf16_length(caption) > 1024:
             raise bad_request("message caption is too long")
         message = StoredMessage(
             chat=chat.info,

@@ -229,6 +229,12 @@ async def test_text_limits(emulator: BotApiEmulator) -> None:
         await app.bot.send_message(1, "<b>" + "x" * 4096 + "</b>", parse_mode="HTML")
         with pytest.raises(BadRequest, match="too long"):
             await app.bot.send_message(1, "x" * 4097)
+        # Telegram counts UTF-16 code units: 2,048 emoji fill the limit, one more is over it.
+        await app.bot.send_message(1, "😀" * 2048)
+        with pytest.raises(BadRequest, match="too long"):
+            await app.bot.send_message(1, "😀" * 2049)
+        with pytest.raises(BadRequest, match="caption is too long"):
+            await app.bot.send_document(1, b"x", filename="x.txt", caption="😀" * 513)
         with pytest.raises(BadRequest, match="text is empty"):
             await app.bot.send_message(1, "<b> </b>", parse_mode="HTML")
 

@@ -10,16 +10,19 @@ step); this module keeps the names the rest of the code imports, and the quiet h
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from bot.core.quantities import (
     MAX_INPUT,
     USD_RATES,
     Money,
     check_offer_usd,
+    is_doubtful,
     parse_date,
     parse_days_left,
     parse_duration,
     parse_money,
+    read_days_left,
     to_usd,
 )
 
@@ -34,6 +37,7 @@ __all__ = [
     "parse_money",
     "parse_number",
     "parse_quiet_hours",
+    "parse_timer_left",
     "to_usd",
 ]
 
@@ -119,3 +123,25 @@ def parse_amount(text: str) -> float | None:
     if match.group("sign"):
         return None
     return float(match.group("n").replace(",", "."))
+
+
+# Acceptance checks (is this a timer answer at all?) run before the user's day is known.
+_ANY_DAY = date(2026, 1, 1)
+
+
+def parse_timer_left(text: str, today: date | None = None) -> int | None:
+    """Days left on the protection timer, negative when it ended that many days ago: ``"17"``,
+    ``"-3"``, ``"осталось 3 дня"``, ``"57 дн 4 ч"``, ``"ends 20.12"``, ``"до 20 декабря"``.
+    A yearless end date nearer behind than ahead ("ends 20.11" on 2 December) ended then.
+    Without ``today`` a date is read against a fixed day (enough to tell it is an answer)."""
+    number = parse_number(text)
+    if number is not None:
+        return int(number)
+    day = today or _ANY_DAY
+    reading = read_days_left(text, day)
+    if reading is None:
+        return None
+    dated = reading.date_reading
+    if dated is not None and dated.other is not None and is_doubtful(dated, day):
+        return (dated.other - day).days
+    return reading.days

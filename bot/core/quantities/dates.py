@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from bot.core.quantities.durations import parse_duration
 from bot.core.quantities.text import MAX_INPUT, clean
-from bot.core.quantities.words import MONTHS, WORD_DAYS
+from bot.core.quantities.words import MONTHS, WEEKDAYS, WORD_DAYS
 
 _NUMERIC_DATE_RE = re.compile(r"^(\d{1,2})[./](\d{1,2})(?:[./](\d{2}|\d{4}))?\.?$")
 _ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -82,6 +82,7 @@ def read_date(text: str, today: date, *, past: bool = True) -> DateReading | Non
         return DateReading(today - timedelta(days=WORD_DAYS[s]), year_typed=True)
     if (span := parse_duration(s)) is not None and span.ago and not span.negative:
         return DateReading(today - timedelta(days=span.days), year_typed=True)
+    s = WEEKDAYS.sub("", s, count=1)
     if m := _ISO_DATE_RE.match(s):
         found = _make_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         return None if found is None else DateReading(found, year_typed=True)
@@ -89,7 +90,10 @@ def read_date(text: str, today: date, *, past: bool = True) -> DateReading | Non
         found = _make_date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
         return None if found is None else DateReading(found, year_typed=True)
     if m := _NUMERIC_DATE_RE.match(s):
-        return _resolve(int(m.group(1)), int(m.group(2)), _year(m.group(3)), today, past)
+        day, month = int(m.group(1)), int(m.group(2))
+        if month > 12 and day <= 12 and "/" in s:  # "12/20/26": only the US order fits
+            day, month = month, day
+        return _resolve(day, month, _year(m.group(3)), today, past)
     if (m := _DAY_MONTH_RE.match(s)) and m.group(2) in MONTHS:
         return _resolve(int(m.group(1)), MONTHS[m.group(2)], _year(m.group(3)), today, past)
     if (m := _MONTH_DAY_RE.match(s)) and m.group(1) in MONTHS:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from babel.dates import get_month_names
+
 MONTHS: dict[str, int] = {}
 for _number, _names in enumerate(
     (
@@ -25,6 +27,21 @@ for _number, _names in enumerate(
 ):
     for _name in _names:
         MONTHS[_name] = _number
+
+# Babel's own names too, so every date Babel writes (the card's "1 февр. 2026 г.") reads back.
+for _locale in ("ru", "en"):
+    for _width in ("abbreviated", "wide"):
+        for _context in ("format", "stand-alone"):
+            for _number, _name in get_month_names(_width, _context, _locale).items():
+                MONTHS.setdefault(_name.casefold().rstrip("."), _number)
+
+# A weekday before a date ("Sunday, December 20, 2026") adds nothing to it.
+WEEKDAYS = re.compile(
+    r"^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun)"
+    r"\.?,?\s+"
+    r"|^(?:понедельник|вторник|среда|четверг|пятница|суббота|воскресенье|пн|вт|ср|чт|пт|сб|вс)"
+    r"\.?,?\s+"
+)
 
 # Days back from today.
 WORD_DAYS = {
@@ -152,6 +169,7 @@ CURRENCIES: dict[str, str] = {
     "¥": "CNY",
     "cny": "CNY",
     "rmb": "CNY",
+    "cn¥": "CNY",
     "yuan": "CNY",
     "юань": "CNY",
     "юаней": "CNY",

@@ -261,6 +261,17 @@ def test_impossible_prices_are_asked_about(typed: str, problem: Problem) -> None
     assert isinstance(read_answer("price_usd", typed, TODAY), Doubt)
 
 
+@pytest.mark.parametrize("typed", ["истёк", "Закончился.", "it is over", "expired"])
+def test_the_timer_question_takes_over_in_words(typed: str) -> None:
+    assert read_answer("protection_days_left", typed, TODAY) == "over"
+
+
+@pytest.mark.parametrize("typed", ["нет", "No", "not yet"])
+def test_a_typed_no_answers_the_seller_and_dispute_questions(typed: str) -> None:
+    assert read_answer("seller_contacted", typed, TODAY) == "no"
+    assert read_answer("dispute_open", typed, TODAY) == "no"
+
+
 def test_a_zero_offer_is_real_but_a_negative_one_is_not() -> None:
     assert check_offer_usd("0") == 0.0  # "$0 refund" is a known trick, not a typo
     assert isinstance(check_offer_usd("-2$"), Doubt)

@@ -128,6 +128,9 @@ DAYS_AGO = frozenset(
     }
 )
 _NO_WORDS = frozenset({"no", "nope", "not yet", "нет", "неа", "еще нет"})
+_OVER_WORDS = frozenset(
+    {"over", "it is over", "ended", "expired", "истек", "истекла", "закончился", "закончилась"}
+)
 # Only whether typed text is a quantity at all matters for `claims`: any day will do.
 _ANY_DAY = date(2026, 1, 1)
 
@@ -165,6 +168,8 @@ def read_answer(name: str, text: str, today: date) -> str | Doubt | None:
         offer = check_offer_usd(text)
         return offer if offer is None or isinstance(offer, Doubt) else repr(offer)
     if name == "protection_days_left":
+        if _clean_word(text) in _OVER_WORDS:
+            return "over"
         deadline = check_deadline(text, today)
         if deadline is None or isinstance(deadline, Doubt):
             return deadline

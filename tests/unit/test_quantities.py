@@ -25,6 +25,7 @@ from bot.core.quantities import (
     check_offer_usd,
     check_past_date,
     check_price,
+    find_duration,
     find_money,
     parse_date,
     parse_days_left,
@@ -210,6 +211,26 @@ def test_money_inside_a_sentence() -> None:
     assert find_money("It's been 12 days") is None  # a count of days is no price
 
 
+@pytest.mark.parametrize(
+    ("text", "days", "ago"),
+    [
+        ("Посылка RR662103942CN уже 3 недели висит на таможне", 21, False),  # QA C2
+        ("Seller gave me LA482139755CN 12 days ago … Order was $15.", 12, True),  # QA C2
+        ("неделю назад отправили", 7, True),
+        ("полмесяца жду", 15, False),
+        ("It has been a month", 30, False),
+    ],
+)
+def test_a_duration_inside_a_sentence(text: str, days: int, ago: bool) -> None:
+    span = find_duration(text)
+    assert span is not None and (span.days, span.ago) == (days, ago)
+
+
+@pytest.mark.parametrize("text", ["на следующий день", "в месяц", "RB 1234 5678 5СN", "hello"])
+def test_no_duration_inside_a_sentence(text: str) -> None:
+    assert find_duration(text) is None
+
+
 # --- impossible values come back as questions -------------------------------------------------
 
 
@@ -348,6 +369,7 @@ def _read_everything(text: str) -> None:
     read_date(text, TODAY)
     read_days_left(text, TODAY)
     find_money(text)
+    find_duration(text)
     check_past_date(text, TODAY)
     check_days_ago(text, TODAY)
     check_deadline(text, TODAY)

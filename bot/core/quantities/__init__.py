@@ -15,7 +15,7 @@ from bot.core.quantities.checks import (
     check_price,
 )
 from bot.core.quantities.dates import DateReading, is_doubtful, parse_date, read_date
-from bot.core.quantities.durations import Duration, parse_duration
+from bot.core.quantities.durations import Duration, find_duration, parse_duration
 from bot.core.quantities.money import (
     Money,
     currency_of,
@@ -49,6 +49,7 @@ __all__ = [
     "check_past_date",
     "check_price",
     "currency_of",
+    "find_duration",
     "find_money",
     "is_doubtful",
     "parse_date",

@@ -37,7 +37,8 @@ _CLOCK = re.compile(r"(?P<h>\d{1,2}):\d{2}(?::\d{2})?")  # the timer's "04:10:22
 _SEPARATOR = re.compile(r"\s*(?:,|и|and|\+)?\s*")
 _LEFT_BEFORE = re.compile(
     r"^(?:(?:still|only|just|ещ[её]|только|всего|in|через|осталось|остается|left|remaining"
-    r"|timer(?: shows)?|таймер(?: показывает)?)\s*:?\s*)+"
+    r"|timer(?: shows)?|таймер(?: показывает)?|(?:buyer )?protection|защита(?: покупателя)?)"
+    r"\s*:?\s*)+"
 )
 _AGO_BEFORE = re.compile(r"^(?:(?:already|уже|about|около|примерно|почти|~|for|since)\s+)+")
 _LEFT_AFTER = re.compile(r"\s+(?:left|remaining|to go|осталось|остается)$")
@@ -116,3 +117,22 @@ def _count(m: re.Match[str]) -> float | None:
 
 def _days(total: float) -> int:
     return int(total + 0.5)  # "полтора месяца" = 45, "1.5 weeks" = 11
+
+
+_IN_TEXT = re.compile(
+    rf"(?<!\w)(?P<count>(?:\d{{1,5}}(?:[.,]\d{{1,2}})?|{_COUNT_WORDS})\s*|пол\s*)?"
+    rf"{UNIT_PATTERN}(?!\w)(?P<way>\s+(?:ago|back|назад|left|remaining|осталось))?"
+)
+
+
+def find_duration(text: str) -> Duration | None:
+    """The first duration inside a sentence ("Посылка уже 3 недели висит на таможне", "Seller
+    gave me the number 12 days ago"), read as :func:`parse_duration` reads it; or None.
+    A unit without a count counts only with "ago"/"назад" ("неделю назад", not "на день")."""
+    for m in _IN_TEXT.finditer(clean(text[: 10 * MAX_INPUT])):
+        if m.group("count") is None and m.group("way") is None:
+            continue
+        span = parse_duration(m.group(0))
+        if span is not None:
+            return span
+    return None

@@ -198,3 +198,32 @@ async def test_qa_c4_dispute_timer_reads_what_order_facts_read(
     await user.send(typed)
     parcel = await _parcel(bot, pid)
     assert parcel.protection_deadline == TODAY + timedelta(days=left), user.transcript
+
+
+@pytest.mark.parametrize(
+    ("typed", "language"),
+    [("seller offers 7.5 dollars", "en"), ("продавец предлагает 7,5 долларов", "ru")],
+)
+async def test_qa_c4_dispute_offer_typed_in_words_stays_in_the_step(
+    bot: BotHarness, typed: str, language: str
+) -> None:
+    """The offer amount is read like every other price (QA B6: "seller offers 7.5 dollars" at
+    "type the amount in USD" left the step for "Do you want advice about a parcel?")."""
+    _today(bot)
+    user = bot.user(language_code=language)
+    pid = await add_parcel(
+        bot,
+        user.id,
+        NUMBER,
+        language,
+        price_amount=20.0,
+        price_currency="USD",
+        dispute_status="open",
+        dispute_opened_on=TODAY - timedelta(days=6),
+    )
+    await user.send("/start")
+    await user.press_data(user.last_reply(), f"dispute:ci:{pid}:ci_offer")
+    replies = await user.send(typed)
+    assert "38%" in texts(replies), user.transcript  # $7.50 of the $20.00 order
+    parcel = await _parcel(bot, pid)
+    assert parcel.seller_response == "offer"

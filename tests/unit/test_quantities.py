@@ -36,6 +36,7 @@ from bot.core.quantities import (
 )
 from bot.i18n import use_language
 from bot.ui.present import days
+from bot.ui.quantities import doubt_text
 
 TODAY = date(2026, 12, 2)  # the QA session's day
 
@@ -303,6 +304,36 @@ def test_a_zero_offer_is_real_but_a_negative_one_is_not() -> None:
 )
 def test_not_durations(typed: str) -> None:
     assert parse_duration(typed) is None
+
+
+@pytest.mark.parametrize(
+    ("doubt", "english", "russian"),
+    [
+        (
+            Doubt(Problem.FUTURE, "15.12", date(2025, 12, 15)),
+            "“15.12” is still ahead this year. Did you mean Dec 15, 2025?",
+            "«15.12» в этом году ещё впереди. Вы имели в виду 15 дек. 2025",
+        ),
+        (Doubt(Problem.FUTURE, "2026-12-20"), "is in the future", "дата в будущем"),
+        (
+            Doubt(Problem.PASSED, "ends 20.11", date(2026, 11, 20)),
+            "Nov 20, 2026 has already passed",
+            "Дата 20 нояб. 2026",
+        ),
+        (
+            Doubt(Problem.NEGATIVE, "<b>-3</b>"),
+            "“&lt;b&gt;-3&lt;/b&gt;” is below zero",
+            "меньше нуля",
+        ),
+        (Doubt(Problem.ZERO, "0"), "does not cost 0", "не может стоить 0"),
+        (Doubt(Problem.TOO_BIG, "1 000 000 $"), "too big for one order", "слишком много"),
+    ],
+)
+def test_the_question_back_in_both_languages(doubt: Doubt, english: str, russian: str) -> None:
+    with use_language("en"):
+        assert english in doubt_text(doubt)
+    with use_language("ru"):
+        assert russian in doubt_text(doubt)
 
 
 # --- property tests ------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from bot.core.advice import Facts
 from bot.core.advice.parcel_facts import facts_from_number, facts_from_parcel
 from bot.core.dispute import DisputeState, Effects, InvalidChoice, Step, StepView
 from bot.core.intents import Intent
-from bot.core.parsing import parse_amount, parse_number
+from bot.core.parsing import parse_amount, parse_timer_left
 from bot.i18n import N_, _, use_language
 from bot.ui.buttons import (
     Button,
@@ -76,7 +76,7 @@ OTHER_ORDER = N_("Another order, not in the list")
 def _accepts(text: str, question: Pending) -> bool:
     what = question.kind.removeprefix(_KIND)
     if what == "days":
-        return parse_number(text) is not None
+        return parse_timer_left(text) is not None
     if what == "amount":
         return parse_amount(text) is not None
     return True  # a track number: whatever is pasted is looked up
@@ -392,9 +392,9 @@ async def on_typed(update: Update, context: BotContext) -> None:
         return
     try:
         if state.current is Step.TIMER_ASK:
-            number = parse_number(text)
+            number = parse_timer_left(text, await today_for(context, _user(update)))
             assert number is not None  # `_accepts` let only numbers through
-            new = script.set_timer_days(state, int(number))
+            new = script.set_timer_days(state, number)
         else:
             amount = parse_amount(text)
             assert amount is not None

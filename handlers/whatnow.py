@@ -25,6 +25,7 @@ from bot.core.advice import interview as questions
 from bot.core.advice.interview import SELLER_ACTIONS, Interview
 from bot.core.advice.parcel_facts import NO_ANSWERS, facts_from_number, facts_from_parcel
 from bot.core.intents import Intent, detect_intent
+from bot.core.quantities import Doubt
 from bot.core.tracknumbers import find_numbers
 from bot.i18n import N_, _
 from bot.ui.buttons import (
@@ -40,6 +41,7 @@ from bot.ui.buttons import (
     WhatNowStart,
     YesNo,
 )
+from bot.ui.quantities import doubt_text
 from bot.ui.userdata import Pending, legacy_answers
 from bot.watch import reminders
 from handlers.advice_chat import (
@@ -298,15 +300,21 @@ async def on_typed_answer(update: Update, context: BotContext) -> None:
         done(context)
         return
     name = interview.asking
-    raw = questions.typed_answer(name, message.text)
-    if raw is not None:
+    user = update.effective_user
+    assert user is not None
+    raw = questions.read_answer(name, message.text, await today_for(context, user.id))
+    if isinstance(raw, str):
         await _take(update, context, interview, raw)
+        return
+    text = _question_text(name, len(interview.asked) + 1)
+    if isinstance(raw, Doubt):  # understood, but cannot be right: ask, save nothing (QA C4)
+        markup = keyboard(_question_markup(name))
+        await send_html(update, context, doubt_text(raw) + "\n\n" + text, markup)
         return
     if name in questions.NUMERIC:
         hint = _("Please press a button or type a number.")
     else:
         hint = _("Please press one of the buttons.")
-    text = _question_text(name, len(interview.asked) + 1)
     await send_html(update, context, "🤔 " + hint + "\n\n" + text, keyboard(_question_markup(name)))
 
 

@@ -8,10 +8,11 @@ from collections.abc import Callable
 from telegram import Update
 
 from bot.app import BotContext
-from bot.core.parsing import parse_date, parse_days_left, parse_money
+from bot.core.quantities import Doubt, check_deadline, check_past_date, check_price
 from bot.i18n import _, current_language
 from bot.ui import parcel_views as views
 from bot.ui.parcel_views import Screen
+from bot.ui.quantities import doubt_text
 from handlers.awaiting import ask, done
 from handlers.common import keyboard, send_html
 from handlers.parcels.card import show, show_card, user_clock
@@ -78,24 +79,33 @@ async def typed_fact(
     _tz, today = await user_clock(context, parcel.user_id)
     updated: Parcel | None
     note = ""
+    # One reader for every step (bot.core.quantities); an impossible value is asked about and
+    # the question stays open, so nothing wrong is saved (QA C4).
     if kind == "ship":
-        shipped = parse_date(text, today)
-        if shipped is None:
-            await _not_understood(update, context, views.ship_prompt())
-            return
-        if shipped > today:
+        shipped = check_past_date(text, today)
+        if isinstance(shipped, Doubt) and shipped.suggestion is None:
             future = _("That date is in the future; when was it shipped?")
             await _not_understood(update, context, future)
             return
+        if isinstance(shipped, Doubt):  # "15.12" on 2 December: last year's, or a typo?
+            await _ask_again(update, context, doubt_text(shipped))
+            return
+        if shipped is None:
+            await _not_understood(update, context, views.ship_prompt())
+            return
         updated = await parcels.update_facts(parcel.user_id, parcel.id, shipped_on=shipped)
     elif kind == "price":
-        money = parse_money(text)
+        default = "RUB" if current_language() == "ru" else "USD"
+        money = check_price(text, default)
+        if isinstance(money, Doubt):
+            await _ask_again(update, context, doubt_text(money))
+            return
         if money is None:
             await _not_understood(update, context, views.price_prompt())
             return
         currency = money.currency
         if currency is None:
-            currency = "RUB" if current_language() == "ru" else "USD"
+            currency = default
             note = _(
                 "I took it as {currency}; type the currency after the amount to change it."
             ).format(currency=currency)
@@ -103,7 +113,10 @@ async def typed_fact(
             parcel.user_id, parcel.id, price_amount=money.amount, price_currency=currency
         )
     else:
-        deadline = parse_days_left(text, today)
+        deadline = check_deadline(text, today)
+        if isinstance(deadline, Doubt):
+            await _ask_again(update, context, doubt_text(deadline))
+            return
         if deadline is None:
             await _not_understood(update, context, views.protection_prompt())
             return
@@ -117,5 +130,8 @@ async def typed_fact(
 
 
 async def _not_understood(update: Update, context: BotContext, hint: str) -> None:
-    text = _("🤔 I could not read that.") + " " + hint
+    await _ask_again(update, context, _("🤔 I could not read that.") + " " + hint)
+
+
+async def _ask_again(update: Update, context: BotContext, text: str) -> None:
     await send_html(update, context, text, keyboard([views.cancel_row()]))

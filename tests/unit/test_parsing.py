@@ -245,7 +245,7 @@ def test_quiet_hours_typed_naturally(typed: str, expected: tuple[int, int] | Non
     ("text", "expected"),
     [
         ("17", 17.0),
-        (" 17 дн. ", None),  # the unit is "дн" plus letters: a dot after it is not one
+        (" 17 дн. ", 17.0),  # one reader of durations everywhere (QA C4): "дн." is days
         ("17 дней", 17.0),
         ("17 days", 17.0),
         ("-3", -3.0),
@@ -253,7 +253,9 @@ def test_quiet_hours_typed_naturally(typed: str, expected: tuple[int, int] | Non
         ("$5", 5.0),
         ("7,5 USD", 7.5),
         ("123456", None),  # six digits are no day count
-        ("17 weeks", None),
+        ("17 weeks", 119.0),
+        ("осталось 3 дня", 3.0),
+        ("57 дн 4 ч", 57.0),
         ("seventeen", None),
         ("", None),
     ],
@@ -272,6 +274,8 @@ def test_parse_number(text: str, expected: float | None) -> None:
         ("123456", 123456.0),
         ("-5", None),
         ("5 days", None),
+        ("seller offers 7.5 dollars", 7.5),
+        ("7,5 долларов", 7.5),
         ("1234567", None),
     ],
 )

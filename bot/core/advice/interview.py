@@ -16,7 +16,14 @@ from bot.core.advice.facts import Facts, NumberFormat, SellerResponse, Tracking
 from bot.core.advice.outcome import WAITS_FOR_SELLER, Advice
 from bot.core.advice.parcel_facts import NO_ANSWERS, AnswersRecord, local_digits
 from bot.core.intents import Intent, detect_intent, has_track_number
-from bot.core.parsing import parse_money, parse_number, to_usd
+from bot.core.quantities import (
+    Doubt,
+    check_days_ago,
+    check_deadline,
+    check_offer_usd,
+    check_price,
+    to_usd,
+)
 from bot.core.tracknumbers import analyze
 from bot.i18n import N_
 
@@ -110,6 +117,24 @@ def is_skip(text: str) -> bool:
     return text.strip().casefold().rstrip(".!").replace("ё", "е") in _SKIP_WORDS
 
 
+# Questions answered with how long ago something happened ("12", "3 недели", "вчера", "15.12").
+DAYS_AGO = frozenset(
+    {
+        "days_since_shipped",
+        "stalled_days",
+        "order_finished_days_ago",
+        "seller_contacted",
+        "dispute_open",
+    }
+)
+_NO_WORDS = frozenset({"no", "nope", "not yet", "нет", "неа", "еще нет"})
+_OVER_WORDS = frozenset(
+    {"over", "it is over", "ended", "expired", "истек", "истекла", "закончился", "закончилась"}
+)
+# Only whether typed text is a quantity at all matters for `claims`: any day will do.
+_ANY_DAY = date(2026, 1, 1)
+
+
 def claims(name: str, text: str) -> bool:
     """Whether typed ``text`` belongs to the open question ``name``: an answer, "skip", or
     something to ask again about. Track numbers and questions of their own go to their features."""
@@ -117,25 +142,54 @@ def claims(name: str, text: str) -> bool:
         return False
     if name == "number_format" or is_skip(text):
         return True
-    if name in NUMERIC and parse_number(text) is not None:
-        return True
-    if name == "price_usd" and parse_money(text) is not None:
+    if name in NUMERIC and read_answer(name, text, _ANY_DAY) is not None:
         return True
     return not has_track_number(text) and detect_intent(text) in (Intent.NONE, Intent.UNSURE)
 
 
-def typed_answer(name: str, text: str) -> str | None:
-    """The answer in typed ``text`` as `Interview.take` reads it; None: not an answer."""
+def read_answer(name: str, text: str, today: date) -> str | Doubt | None:
+    """The answer in typed ``text`` as `Interview.take` reads it; a :class:`Doubt` when it is
+    understood but cannot be right (a ship date ahead, a negative price); None: not an answer.
+    Quantities are read by ``bot.core.quantities``, the same reader the order facts use."""
     if name == "number_format":
         return text
     if is_skip(text):
         return SKIP
-    if name == "price_usd" and (money := parse_money(text)) is not None:
+    if name in ("seller_contacted", "dispute_open") and _clean_word(text) in _NO_WORDS:
+        return "no"
+    if name == "price_usd":
+        money = check_price(text, "USD")
+        if money is None or isinstance(money, Doubt):
+            return money
         if money.currency not in (None, "USD"):
             return f"{money.amount!r} {money.currency}"  # kept as typed, converted for the tiers
         return repr(money.amount)
-    number = parse_number(text) if name in NUMERIC else None
-    return None if number is None else repr(number)
+    if name == "offer_amount":
+        offer = check_offer_usd(text)
+        return offer if offer is None or isinstance(offer, Doubt) else repr(offer)
+    if name == "protection_days_left":
+        if _clean_word(text) in _OVER_WORDS:
+            return "over"
+        deadline = check_deadline(text, today)
+        if deadline is None or isinstance(deadline, Doubt):
+            return deadline
+        left = (deadline - today).days
+        return "over" if left < 0 else repr(float(left))  # a full date that passed: it is over
+    if name in DAYS_AGO:
+        ago = check_days_ago(text, today)
+        return ago if ago is None or isinstance(ago, Doubt) else repr(float(ago))
+    return None
+
+
+def typed_answer(name: str, text: str, today: date | None = None) -> str | None:
+    """:func:`read_answer` without the doubts (None for those too). Without ``today`` a date is
+    read against a fixed day: callers that take dates pass the user's today."""
+    answer = read_answer(name, text, today or _ANY_DAY)
+    return answer if isinstance(answer, str) else None
+
+
+def _clean_word(text: str) -> str:
+    return " ".join(text.casefold().replace("ё", "е").strip(" .!").split())
 
 
 @dataclass(frozen=True, slots=True)

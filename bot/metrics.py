@@ -25,6 +25,12 @@ PUSHES = Counter(
     ["outcome", "reason"],
     registry=REGISTRY,
 )
+PUSH_UNPARSABLE = Counter(
+    "parcel_scout_push_unparsable_total",
+    "Pushes Telegram refused as malformed HTML (a renderer bug; dropped), by push kind",
+    ["kind"],
+    registry=REGISTRY,
+)
 CHECKS = Counter(
     "parcel_scout_checks_total",
     "Tracking lookups by source and outcome (found, not_found, failed, skipped)",

@@ -31,6 +31,13 @@ PUSH_UNPARSABLE = Counter(
     ["kind"],
     registry=REGISTRY,
 )
+TELEGRAM_RETRIES = Counter(
+    "parcel_scout_telegram_retries_total",
+    "Requests to Telegram retried after a network failure, by method and cause (timed_out: "
+    "Telegram may have done it already, so a retried send may arrive twice; not_sent; network)",
+    ["method", "cause"],
+    registry=REGISTRY,
+)
 CHECKS = Counter(
     "parcel_scout_checks_total",
     "Tracking lookups by source and outcome (found, not_found, failed, skipped)",

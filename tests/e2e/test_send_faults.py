@@ -1,5 +1,7 @@
 """Issue 14: what Telegram's faults do to the bot's sends, through the real sender and /metrics.
 
+- A send whose answer is slower than ptb's 5 s default read timeout arrives once (it was retried
+  and delivered twice); a read that times out all the same is retried and counted in /metrics.
 - A push Telegram refuses as unparsable HTML can never succeed: it is dropped, but as our bug:
   an ERROR naming the push's kind and parcel (never its text or number), counted in /metrics.
 """
@@ -15,6 +17,7 @@ import pytest
 import pytest_asyncio
 from prometheus_client.parser import text_string_to_metric_families
 
+from bot.app import SEND_READ_TIMEOUT
 from bot.emulator import BotApiEmulator
 from bot.watch import texts
 from handlers.notifications import drain_outbox
@@ -107,3 +110,40 @@ async def test_another_bad_request_is_dropped_without_an_error(
     assert stats.failed == 1
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert await metric(served, "parcel_scout_push_unparsable_total") == before
+
+
+async def test_a_push_slower_than_five_seconds_is_delivered_once(served: BotHarness) -> None:
+    user = served.user()
+    await _queue_push(served, user.id)
+    retries = await metric(served, "parcel_scout_telegram_retries_total")
+    assert SEND_READ_TIMEOUT > 6
+    served.emulator.delay_next("sendMessage", 6.0)  # Telegram in a slow minute
+    services = served.services
+    stats = await drain_outbox(served.app.bot, services.storage, services.clock)
+    assert stats.sent == 1
+    assert len(served.emulator.calls("sendMessage")) == 1
+    assert [m.text for m in user.messages if m.from_bot and NAME in (m.text or "")] != []
+    assert len([m for m in user.messages if m.from_bot]) == 1
+    assert await metric(served, "parcel_scout_telegram_retries_total") == retries
+
+
+async def test_a_read_that_times_out_is_retried_and_counted(
+    emulator: BotApiEmulator, tmp_path: Path
+) -> None:
+    harness = BotHarness(emulator, tmp_path / "bot.db")
+    harness.http_server = True
+    harness.app_options = {"read_timeout": 0.4}
+    await harness.start()
+    try:
+        user = harness.user()
+        labels = {"method": "sendMessage", "cause": "timed_out"}
+        before = await metric(harness, "parcel_scout_telegram_retries_total", **labels)
+        emulator.delay_next("sendMessage", 1.0)
+        replies = await user.send("/help")
+        assert replies and "What I can do" in replies[-1].text
+        after = await metric(harness, "parcel_scout_telegram_retries_total", **labels)
+        assert after - before == 1
+        # Telegram finished the timed-out send too: the physical cost the metric counts.
+        assert len(emulator.calls("sendMessage")) == 2
+    finally:
+        await harness.stop()

@@ -42,7 +42,7 @@ async def test_crafted_reminder_presses_are_stale_or_replace_each_other(bot: Bot
 
     for crafted in (f"whatnow:rem:{pid}:00:{action}", f"whatnow:rem:00:5:{action}",
                     f"whatnow:rem:{pid}:0:{action}", f"whatnow:rem:{pid}:05:{action}",
-                    f"whatnow:rem:{pid}:1000:{action}", f"whatnow:rem:0:5:any text"):  # fmt: skip
+                    f"whatnow:rem:{pid}:1000:{action}", "whatnow:rem:0:5:any text"):  # fmt: skip
         await user.press_data(message, crafted)
         assert "out of date" in (bot.emulator.callback_answers[-1].text or ""), crafted
     # Every day count a button could name, for the parcel and without one: one row each.

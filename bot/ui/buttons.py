@@ -14,7 +14,7 @@ Fields are packed in order after the prefix, separated by ``:``. Supported field
 ``str`` (letters, digits and ``._+/-``; no ``:``), a ``StrEnum`` (one of its values), and any of
 these ``| None`` (packed as an empty field; trailing ones are left out). An ``int`` is written as
 ``str()`` writes it (no leading zeros: ``00`` is no number we packed) and may be narrowed with
-``bounded(low, high)``. ``pack()`` asserts Telegram's 64-byte limit.
+``Annotated[int, Bounded(low, high)]``. ``pack()`` asserts Telegram's 64-byte limit.
 
 Routing goes through :func:`route`: it derives the ``CallbackQueryHandler`` pattern from the
 family's prefix, unpacks the data and hands the handler a typed value. Data that does not unpack
@@ -34,7 +34,7 @@ import re
 import types
 import typing
 from dataclasses import dataclass
-from typing import Any, ClassVar, Self
+from typing import Annotated, Any, ClassVar, Self
 
 from bot.core.advice import Action
 from bot.core.dispute import Step
@@ -51,12 +51,16 @@ _STR_FIELD = re.compile(r"^[A-Za-z0-9._+/\-]{1,60}$")  # "/" for time-zone names
 _INT_FIELD = re.compile(r"^[0-9]{1,19}$")  # ASCII only: str.isdigit() also accepts "²"
 
 
-def bounded(low: int, high: int) -> Any:
-    """An ``int`` field that unpacks only within ``low``..``high`` (a crafted value is stale)."""
-    return dataclasses.field(metadata={"bounds": (low, high)})
+@dataclass(frozen=True, slots=True)
+class Bounded:
+    """``Annotated[int, Bounded(low, high)]``: the field unpacks only within ``low``..``high``
+    (a crafted value is stale)."""
+
+    low: int
+    high: int
 
 
-_Spec = tuple[str, Any, bool, tuple[int, int] | None]  # (name, type, optional, int bounds)
+_Spec = tuple[str, Any, bool, Bounded | None]  # (name, type, optional, int bounds)
 
 
 class Callback:
@@ -73,11 +77,15 @@ class Callback:
     @classmethod
     def _field_types(cls) -> tuple[_Spec, ...]:
         if not cls._fields and dataclasses.fields(cls):  # type: ignore[arg-type]
-            hints = typing.get_type_hints(cls)
+            hints = typing.get_type_hints(cls, include_extras=True)
             specs = []
             for field in dataclasses.fields(cls):  # type: ignore[arg-type]
-                kind, optional = _unwrap_optional(hints[field.name])
-                specs.append((field.name, kind, optional, field.metadata.get("bounds")))
+                hint, bounds = hints[field.name], None
+                if typing.get_origin(hint) is typing.Annotated:
+                    hint, *extras = typing.get_args(hint)
+                    bounds = next((x for x in extras if isinstance(x, Bounded)), None)
+                kind, optional = _unwrap_optional(hint)
+                specs.append((field.name, kind, optional, bounds))
             cls._fields = tuple(specs)
         return cls._fields
 
@@ -114,7 +122,7 @@ class Callback:
             value = _decode(kind, text)
             if value is None:
                 return None
-            if bounds is not None and not bounds[0] <= value <= bounds[1]:
+            if bounds is not None and not bounds.low <= value <= bounds.high:
                 return None
             values[name] = value
         return cls(**values)
@@ -313,7 +321,7 @@ class WhatNowRemind(Callback, prefix="whatnow:rem"):
     """Remind me in ``days`` about the advice ``action``; parcel ``0``: advice without a parcel."""
 
     parcel_id: int
-    days: int = bounded(1, MAX_REMIND_DAYS)
+    days: Annotated[int, Bounded(1, MAX_REMIND_DAYS)]
     action: Action  # a crafted action is stale, never stored
 
 

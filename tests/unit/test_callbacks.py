@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Annotated
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.ui.buttons import MAX_ID, Callback, WhatNowRemind, bounded
+from bot.ui.buttons import MAX_ID, Bounded, Callback, WhatNowRemind
 
 
 class Verb(enum.StrEnum):
@@ -110,7 +111,7 @@ def test_every_family_has_its_own_prefix_and_old_data_still_unpacks() -> None:
 
 @dataclass(frozen=True)
 class Ranged(Callback, prefix="test:ranged"):
-    days: int = bounded(1, 60)
+    days: Annotated[int, Bounded(1, 60)]
 
 
 def test_a_bounded_field_unpacks_only_in_range() -> None:

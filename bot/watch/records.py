@@ -14,12 +14,20 @@ from bot.tracking.model import (
     TrackEvent,
     TrackResult,
 )
+from bot.watch.diff import plausible
 from storage import NewEvent, Parcel, ts
 
 
-def event_payload(event: TrackEvent, source: str) -> dict[str, Any]:
+def event_payload(event: TrackEvent, source: str, now: int | None = None) -> dict[str, Any]:
+    """What a push says about ``event``; an impossible time (``diff.plausible``) as ``now``,
+    with the carrier's own under "t_said" so the push can say it cannot be right."""
+    t = None if event.time is None else int(event.time.timestamp())
+    said = {}
+    if now is not None and not plausible(t, now):
+        t, said = now, {"t_said": t}
     return {
-        "t": None if event.time is None else int(event.time.timestamp()),
+        **said,
+        "t": t,
         "loc": event.location,
         "desc": event.description,
         "status": None if event.status is None else str(event.status),

@@ -457,7 +457,7 @@ class Watcher:
             # but a push older than what a parcel already has (a replay, or pushes arriving out
             # of order) never moves its status back: event times decide, not arrival order.
             for p in parcels:
-                outcomes = {p.number: not_older_than(result, p)}
+                outcomes = {p.number: not_older_than(result, p, now)}
                 await self._apply([p], outcomes, now, _Plan(), stats, notify=True)
         return stats.new_events
 

@@ -34,6 +34,16 @@ from storage.persistence import SqlitePersistence
 
 log = logging.getLogger(__name__)
 
+# Telegram answers a send in well under a second, in its bad minutes in several. ptb's default 5 s
+# read timeout took such an answer for a lost request, and the retry delivered it twice (the
+# probe: 3 of 3 answers that took 8 s). Wait as long as a slow Telegram takes; a read that times
+# out anyway is retried and counted (``parcel_scout_telegram_retries_total``). Connecting and
+# waiting for a free pooled connection send nothing, so their timeouts may stay short.
+SEND_READ_TIMEOUT = 30.0
+SEND_WRITE_TIMEOUT = 20.0
+SEND_CONNECT_TIMEOUT = 10.0
+SEND_POOL_TIMEOUT = 10.0
+
 ChatData = dict[Any, Any]
 BotData = dict[Any, Any]
 
@@ -106,11 +116,13 @@ def build_application(
     persistence_interval: float = 30,
     updater: bool = True,
     max_updates_in_flight: int = DEFAULT_LIMIT,
+    read_timeout: float = SEND_READ_TIMEOUT,
 ) -> ParcelScoutApplication:
     """Wire one Application around ``services``. Starting it is the caller's job.
 
     Updates of different chats are handled concurrently, those of one chat (and one user) in
     arrival order, at most ``max_updates_in_flight`` at a time (see :mod:`bot.updates`).
+    ``read_timeout``: how long a request to Telegram waits for its answer (tests shorten it).
     """
     from handlers import register
 
@@ -140,6 +152,10 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
+        .read_timeout(read_timeout)
+        .write_timeout(SEND_WRITE_TIMEOUT)
+        .connect_timeout(SEND_CONNECT_TIMEOUT)
+        .pool_timeout(SEND_POOL_TIMEOUT)
         .get_updates_read_timeout(35)
     )
     base_url = base_url or settings.telegram_api_url

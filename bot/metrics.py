@@ -25,6 +25,19 @@ PUSHES = Counter(
     ["outcome", "reason"],
     registry=REGISTRY,
 )
+PUSH_UNPARSABLE = Counter(
+    "parcel_scout_push_unparsable_total",
+    "Pushes Telegram refused as malformed HTML (a renderer bug; dropped), by push kind",
+    ["kind"],
+    registry=REGISTRY,
+)
+TELEGRAM_RETRIES = Counter(
+    "parcel_scout_telegram_retries_total",
+    "Requests to Telegram retried after a network failure, by method and cause (timed_out: "
+    "Telegram may have done it already, so a retried send may arrive twice; not_sent; network)",
+    ["method", "cause"],
+    registry=REGISTRY,
+)
 CHECKS = Counter(
     "parcel_scout_checks_total",
     "Tracking lookups by source and outcome (found, not_found, failed, skipped)",

@@ -14,12 +14,27 @@ import random
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram.error import BadRequest, NetworkError, RetryAfter
+import httpx
+from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import AIORateLimiter
+
+from bot import metrics
 
 log = logging.getLogger(__name__)
 
 JSONish = bool | dict[str, Any] | list[dict[str, Any]]
+
+
+def retry_cause(exc: NetworkError) -> str:
+    """Why a request is retried, as the retries metric's label: ``timed_out`` when Telegram may
+    have done it already (no answer in time after sending: a send retried may arrive twice),
+    ``not_sent`` when the request never left (no connection, no free pooled connection),
+    ``network`` for the rest (5xx, a dropped connection)."""
+    if isinstance(exc, TimedOut):
+        if isinstance(exc.__cause__, httpx.ConnectTimeout | httpx.PoolTimeout):
+            return "not_sent"
+        return "timed_out"
+    return "network"
 
 
 class ResilientRateLimiter(AIORateLimiter):
@@ -65,7 +80,10 @@ class ResilientRateLimiter(AIORateLimiter):
                     raise
                 delay = self._base_delay * (2**attempt) * (0.5 + random.random())
                 attempt += 1
+                cause = retry_cause(exc)
+                metrics.TELEGRAM_RETRIES.labels(endpoint, cause).inc()
                 log.warning(
-                    "telegram %s failed (%s); retry %d in %.1fs", endpoint, exc, attempt, delay
-                )
+                    "telegram %s failed (%s: %s); retry %d in %.1fs",
+                    endpoint, cause, exc, attempt, delay,
+                )  # fmt: skip
                 await asyncio.sleep(delay)

@@ -32,6 +32,10 @@ DB_TIMEOUT = 3.0
 MAX_BODY = 1024 * 1024
 # A body that has not fully arrived by then is from a slow (or hostile) client: cut it off.
 BODY_TIMEOUT = 5.0
+# The same for the request line and headers, and for an idle kept-alive connection. aiohttp's
+# server has no header-read timeout of its own; its keep-alive timer runs from the moment a
+# connection opens until a whole request has arrived, so it is that timer (Node's default, 5 s).
+HEADER_TIMEOUT = 5.0
 
 OnUpdate = Callable[[Mapping[str, Any]], Awaitable[None]]
 """Hands a webhook body to the bot; raises ``ValueError`` for JSON that is not an Update."""
@@ -70,6 +74,7 @@ class WebServer:
         self.started_at = services.clock.now()
         self.rejected_webhooks = 0
         self.body_timeout = BODY_TIMEOUT
+        self.header_timeout = HEADER_TIMEOUT  # read at start()
         self._runner: web.AppRunner | None = None
         self._accepting = True
 
@@ -86,7 +91,12 @@ class WebServer:
         return app
 
     async def start(self) -> None:
-        self._runner = web.AppRunner(self.make_app(), access_log=None, shutdown_timeout=2.0)
+        self._runner = web.AppRunner(
+            self.make_app(),
+            access_log=None,
+            shutdown_timeout=2.0,
+            keepalive_timeout=self.header_timeout,
+        )
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()

@@ -354,12 +354,15 @@ async def on_remind(update: Update, context: BotContext, data: WhatNowRemind) ->
         await storage.parcels.update_facts(
             user.id, parcel.id, seller_contacted_on=await today_for(context, user.id)
         )
-    await storage.reminders.schedule(
+    # One pending reminder per parcel and advice: asked for again, it moves (crafted presses
+    # naming every day count stored a row each).
+    await storage.reminders.schedule_replacing(
         user.id,
         REMINDER_KIND,
         ts(now + timedelta(days=in_days)),
         {"action": data.action.value, "days": in_days},
         parcel_id=data.parcel_id or None,
+        action=data.action.value,
         now=ts(now),
     )
     await query.answer(_("OK, I will remind you in {days}.").format(days=days(in_days)))

@@ -164,8 +164,19 @@ class EventWords:
     known: bool = False  # ``text`` is ours (localized), not the carrier's
 
 
+# Control characters and bidi overrides in a carrier's text: never shown (a right-to-left
+# override turns the rest of the message around). Joiners stay: emoji are built with them.
+# Line breaks and tabs are spaces (``str.split``).
+_INVISIBLE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u061c\u200e\u200f]")
+
+
+def clean_carrier_text(value: str | None) -> str:
+    """A carrier's words on one line: no control or bidi characters, single spaces."""
+    return " ".join(_INVISIBLE.sub("", value or "").split())
+
+
 def _clean(value: str | None) -> str:
-    return " ".join((value or "").split())
+    return clean_carrier_text(value)
 
 
 def _cut(value: str) -> str:

@@ -527,7 +527,9 @@ class Track17Client:
                 if n is None or code in _QUOTA_CODES:
                     continue  # quota: ask again another time
                 if code != ERR_NOT_REGISTERED:
-                    log.info("17TRACK stoptrack rejected %s: %s", n, _err_message(entry) or code)
+                    # Track numbers are the user's data: DEBUG only.
+                    log.info("17TRACK stoptrack rejected a number: %s", _err_message(entry) or code)
+                    log.debug("17TRACK stoptrack rejected %s", n)
                 done.append(n)
             got = [n for n in done if n is not None]
             self._stopped.update(got)

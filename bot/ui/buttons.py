@@ -12,8 +12,9 @@ A button family is a frozen dataclass that subclasses :class:`Callback` with its
 Fields are packed in order after the prefix, separated by ``:``. Supported field types: ``int``
 (ASCII digits only, within SQLite's INTEGER range, so a crafted id can never overflow a query),
 ``str`` (letters, digits and ``._+/-``; no ``:``), a ``StrEnum`` (one of its values), and any of
-these ``| None`` (packed as an empty field; trailing ones are left out). ``pack()`` asserts
-Telegram's 64-byte limit.
+these ``| None`` (packed as an empty field; trailing ones are left out). An ``int`` is written as
+``str()`` writes it (no leading zeros: ``00`` is no number we packed) and may be narrowed with
+``Annotated[int, Bounded(low, high)]``. ``pack()`` asserts Telegram's 64-byte limit.
 
 Routing goes through :func:`route`: it derives the ``CallbackQueryHandler`` pattern from the
 family's prefix, unpacks the data and hands the handler a typed value. Data that does not unpack
@@ -33,7 +34,7 @@ import re
 import types
 import typing
 from dataclasses import dataclass
-from typing import Any, ClassVar, Self
+from typing import Annotated, Any, ClassVar, Self
 
 from bot.core.advice import Action
 from bot.core.dispute import Step
@@ -44,16 +45,29 @@ if typing.TYPE_CHECKING:
 MAX_BYTES = 64  # Telegram's limit for callback_data
 Button = tuple[str, str]  # (label, callback data): one inline button, as the views build them
 MAX_ID = 2**63 - 1  # SQLite INTEGER
+MAX_REMIND_DAYS = 999  # any look the advice offers (the handler schedules at most 60 days ahead)
 _SEP = ":"
 _STR_FIELD = re.compile(r"^[A-Za-z0-9._+/\-]{1,60}$")  # "/" for time-zone names
 _INT_FIELD = re.compile(r"^[0-9]{1,19}$")  # ASCII only: str.isdigit() also accepts "²"
+
+
+@dataclass(frozen=True, slots=True)
+class Bounded:
+    """``Annotated[int, Bounded(low, high)]``: the field unpacks only within ``low``..``high``
+    (a crafted value is stale)."""
+
+    low: int
+    high: int
+
+
+_Spec = tuple[str, Any, bool, Bounded | None]  # (name, type, optional, int bounds)
 
 
 class Callback:
     """Base of every button family (see the module docstring)."""
 
     prefix: ClassVar[str]
-    _fields: ClassVar[tuple[tuple[str, Any, bool], ...]]  # (name, type, optional)
+    _fields: ClassVar[tuple[_Spec, ...]]
 
     def __init_subclass__(cls, *, prefix: str, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -61,19 +75,23 @@ class Callback:
         cls._fields = ()  # filled lazily: the dataclass decorator runs after this hook
 
     @classmethod
-    def _field_types(cls) -> tuple[tuple[str, Any, bool], ...]:
+    def _field_types(cls) -> tuple[_Spec, ...]:
         if not cls._fields and dataclasses.fields(cls):  # type: ignore[arg-type]
-            hints = typing.get_type_hints(cls)
+            hints = typing.get_type_hints(cls, include_extras=True)
             specs = []
             for field in dataclasses.fields(cls):  # type: ignore[arg-type]
-                kind, optional = _unwrap_optional(hints[field.name])
-                specs.append((field.name, kind, optional))
+                hint, bounds = hints[field.name], None
+                if typing.get_origin(hint) is typing.Annotated:
+                    hint, *extras = typing.get_args(hint)
+                    bounds = next((x for x in extras if isinstance(x, Bounded)), None)
+                kind, optional = _unwrap_optional(hint)
+                specs.append((field.name, kind, optional, bounds))
             cls._fields = tuple(specs)
         return cls._fields
 
     def pack(self) -> str:
         parts = [self.prefix]
-        for name, _kind, _optional in self._field_types():
+        for name, _kind, _optional, _bounds in self._field_types():
             value = getattr(self, name)
             if isinstance(value, enum.Enum):
                 value = value.value
@@ -93,16 +111,18 @@ class Callback:
             return None
         specs = cls._field_types()
         raw = data[len(cls.prefix) + 1 :].split(_SEP) if data != cls.prefix else []
-        if len(raw) > len(specs) or not all(optional for _n, _k, optional in specs[len(raw) :]):
+        if len(raw) > len(specs) or not all(spec[2] for spec in specs[len(raw) :]):
             return None
         raw += [""] * (len(specs) - len(raw))
         values: dict[str, Any] = {}
-        for (name, kind, optional), text in zip(specs, raw, strict=True):
+        for (name, kind, optional, bounds), text in zip(specs, raw, strict=True):
             if text == "" and optional:
                 values[name] = None
                 continue
             value = _decode(kind, text)
             if value is None:
+                return None
+            if bounds is not None and not bounds.low <= value <= bounds.high:
                 return None
             values[name] = value
         return cls(**values)
@@ -133,7 +153,7 @@ def _unwrap_optional(hint: Any) -> tuple[Any, bool]:
 
 def _decode(kind: Any, text: str) -> Any:
     if kind is int:
-        if not _INT_FIELD.match(text):
+        if not _INT_FIELD.match(text) or (text[0] == "0" and text != "0"):
             return None
         number = int(text)
         return number if number <= MAX_ID else None
@@ -301,7 +321,7 @@ class WhatNowRemind(Callback, prefix="whatnow:rem"):
     """Remind me in ``days`` about the advice ``action``; parcel ``0``: advice without a parcel."""
 
     parcel_id: int
-    days: int
+    days: Annotated[int, Bounded(1, MAX_REMIND_DAYS)]
     action: Action  # a crafted action is stale, never stored
 
 

@@ -15,6 +15,17 @@ PUSH_FIRST = "first"  # first answer with events: one "now tracking" message, no
 PUSH_EVENTS = "events"  # one message for all new events of this check
 PUSH_STATUS = "status"  # the status moved without an event to show
 
+# A carrier's time further ahead than this is wrong (carriers' local times read as UTC are at
+# most 14 h ahead), and so is one before AliExpress existed (1971 from a zero timestamp).
+FUTURE_SLACK = 86_400
+EARLIEST = 1_262_304_000  # 2010-01-01 UTC
+
+
+def plausible(t: int | None, now: int) -> bool:
+    """Whether a carrier's event time can be true; an impossible one counts as ``now`` (when
+    it was first seen), or a single such event would stop every later push (newer than it)."""
+    return t is None or EARLIEST <= t <= now + FUTURE_SLACK
+
 
 @dataclass(frozen=True, slots=True)
 class Change:
@@ -41,8 +52,11 @@ def detect_change(
     status: str,
     last_event_at: int | None,
     last_pushed_event_at: int | None,
+    now: int | None = None,
 ) -> Change:
-    """Compare ``result`` with what the parcel already has (stored keys and state)."""
+    """Compare ``result`` with what the parcel already has (stored keys and state). With
+    ``now``, an impossible event time counts as ``now`` for a new event and not at all for a
+    known one (it counted when it was new)."""
     seen: set[str] = set()
     new: list[TrackEvent] = []
     new_keys: list[str] = []
@@ -50,10 +64,13 @@ def detect_change(
     newest: int | None = None
     for ev in result.events:  # newest first
         t = _ts(ev)
+        key = ev.key
+        fresh_key = key not in known_keys and key not in seen
+        if now is not None and not plausible(t, now):
+            t = now if fresh_key else None
         if t is not None and (newest is None or t > newest):
             newest = t
-        key = ev.key
-        if key not in known_keys and key not in seen:
+        if fresh_key:
             seen.add(key)
             new.append(ev)
             new_keys.append(key)

@@ -14,12 +14,20 @@ from bot.tracking.model import (
     TrackEvent,
     TrackResult,
 )
+from bot.watch.diff import plausible
 from storage import NewEvent, Parcel, ts
 
 
-def event_payload(event: TrackEvent, source: str) -> dict[str, Any]:
+def event_payload(event: TrackEvent, source: str, now: int | None = None) -> dict[str, Any]:
+    """What a push says about ``event``; an impossible time (``diff.plausible``) as ``now``,
+    with the carrier's own under "t_said" so the push can say it cannot be right."""
+    t = None if event.time is None else int(event.time.timestamp())
+    said = {}
+    if now is not None and not plausible(t, now):
+        t, said = now, {"t_said": t}
     return {
-        "t": None if event.time is None else int(event.time.timestamp()),
+        **said,
+        "t": t,
         "loc": event.location,
         "desc": event.description,
         "status": None if event.status is None else str(event.status),
@@ -65,11 +73,14 @@ def tally(p: Parcel, source: str, result: str, now: int) -> dict[str, Any]:
     }
 
 
-def not_older_than(result: TrackResult, parcel: Parcel) -> TrackResult:
+def not_older_than(result: TrackResult, parcel: Parcel, now: int | None = None) -> TrackResult:
     """``result`` with the parcel's own status when its newest event is older than the newest
     the parcel has: its events are still stored (older ones are never pushed), its status is
-    out of date."""
+    out of date. With ``now``, impossible times (``diff.plausible``) do not count: the parcel
+    holds them as when they were first seen."""
     times = [int(e.time.timestamp()) for e in result.events if e.time is not None]
+    if now is not None:
+        times = [t for t in times if plausible(t, now)]
     newest = max(times, default=None)
     if parcel.last_event_at is None or (newest is not None and newest >= parcel.last_event_at):
         return result

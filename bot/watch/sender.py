@@ -86,10 +86,19 @@ def verdict(delivery: Delivery, attempts: int, now: int) -> Verdict:
         return Verdict(Step.FAILED, error=f"forbidden: {delivery.detail}", block_user=True,
                        reason=outcome)  # fmt: skip
     if outcome in (Outcome.CHAT_NOT_FOUND, Outcome.BAD_REQUEST):
-        return Verdict(Step.FAILED, error=f"{outcome}: {delivery.detail}", reason=outcome)
+        reason = "unparsable" if unparsable(delivery) else str(outcome)
+        return Verdict(Step.FAILED, error=f"{outcome}: {delivery.detail}", reason=reason)
     if attempts >= MAX_ATTEMPTS:
         return Verdict(Step.FAILED, error=f"gave up: {delivery.detail}", reason="gave_up")
     return Verdict(Step.RETRY, now + retry_delay(attempts), delivery.detail, reason="retry")
+
+
+def unparsable(delivery: Delivery) -> bool:
+    """Telegram could not parse the push's HTML: our renderer's bug, never the user's."""
+    return (
+        delivery.outcome is Outcome.BAD_REQUEST
+        and "can't parse entities" in delivery.detail.lower()
+    )
 
 
 def retry_delay(attempts: int) -> int:
@@ -172,6 +181,8 @@ async def _send_one(
     message = render(item, user, now)
     await pacer.wait()
     delivery = await deliver(user.chat_id, message)
+    # Telegram has the message now: nothing but the commit until the row says so (a kill in
+    # between sends it again once its lease runs out; Telegram has no idempotency key).
     ruling = verdict(delivery, item.attempts, now)
     if ruling.step is Step.SENT:
         await storage.outbox.mark_sent(item.id, now=now)
@@ -189,7 +200,16 @@ async def _send_one(
         stats.blocked += 1
     else:
         stats.failed += 1
-    if delivery.outcome in (Outcome.CHAT_NOT_FOUND, Outcome.BAD_REQUEST):
+    if unparsable(delivery):
+        # It can never succeed, so it is dropped; but a renderer made HTML Telegram refuses.
+        # Kind and ids only: the text holds a parcel's name and number.
+        metrics.PUSH_UNPARSABLE.labels(item.kind).inc()
+        log.error(
+            "outbox %d dropped: Telegram cannot parse the HTML of a %s push for parcel %s "
+            "(a bug in its renderer)",
+            item.id, item.kind, item.parcel_id,
+        )  # fmt: skip
+    elif delivery.outcome in (Outcome.CHAT_NOT_FOUND, Outcome.BAD_REQUEST):
         log.warning("outbox %d dropped: %s", item.id, delivery.detail)
     await storage.outbox.mark_failed(item.id, ruling.error or "", now=now)
 

@@ -305,6 +305,7 @@ class Watcher:
             status=p.status,
             last_event_at=p.last_event_at,
             last_pushed_event_at=p.last_pushed_event_at,
+            now=now,
         )
         stats.new_events += len(change.new_events)
         outcome = "new" if change.new_events else "same" if result.events else "empty"
@@ -335,7 +336,7 @@ class Watcher:
                     kind=texts.KIND_FIRST,
                     dedupe_key=f"first:{p.id}",
                     payload={"name": name, "status": change.status,
-                             "event": event_payload(change.pushed[0], result.source),
+                             "event": event_payload(change.pushed[0], result.source, now),
                              "count": len(result.events)},
                 )  # fmt: skip
             elif change.push == PUSH_EVENTS:
@@ -345,7 +346,7 @@ class Watcher:
                     dedupe_key=f"ev:{p.id}:{change.pushed[0].key}",
                     payload={"name": name, "status": change.status,
                              "changed": change.status_changed,
-                             "events": [event_payload(e, result.source) for e in shown],
+                             "events": [event_payload(e, result.source, now) for e in shown],
                              "more": len(change.pushed) - len(shown)},
                 )  # fmt: skip
             elif change.push == PUSH_STATUS:
@@ -456,7 +457,7 @@ class Watcher:
             # but a push older than what a parcel already has (a replay, or pushes arriving out
             # of order) never moves its status back: event times decide, not arrival order.
             for p in parcels:
-                outcomes = {p.number: not_older_than(result, p)}
+                outcomes = {p.number: not_older_than(result, p, now)}
                 await self._apply([p], outcomes, now, _Plan(), stats, notify=True)
         return stats.new_events
 

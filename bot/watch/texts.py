@@ -14,7 +14,7 @@ from babel.dates import format_date
 
 from bot.core.advice.deadline import push_step_text, timer_step
 from bot.i18n import _, current_language, ngettext
-from bot.tracking.event_texts import event_words
+from bot.tracking.event_texts import clean_carrier_text, event_words
 
 # The shared vocabulary (labels, meanings, formats, escaping) lives in bot.ui.present; user_zone is
 # re-exported for the watch modules that take it from here.
@@ -42,6 +42,9 @@ _NOT_ARRIVING_STATUSES = frozenset(
 
 TEXT_LIMIT = 4096
 MAX_EVENTS_SHOWN = 5
+# A carrier's place and description are cut here, so a huge one leaves room for the others.
+LOCATION_MAX = 200
+DESCRIPTION_MAX = 500
 
 
 def buttons(parcel_id: int | None) -> Rows:
@@ -55,17 +58,40 @@ def buttons(parcel_id: int | None) -> Rows:
     ]
 
 
+def _cut(value: str, limit: int) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def _time(value: Any, zone: tzinfo) -> str:
+    try:
+        return fmt_time(value, zone)
+    except (OverflowError, OSError, ValueError, TypeError):  # a row queued with a wild time
+        return "?"
+
+
+def _when(event: Mapping[str, Any], zone: tzinfo) -> str:
+    when = _time(event.get("t"), zone)
+    said = event.get("t_said")
+    if isinstance(said, int) and not isinstance(said, bool):
+        # The pass put an impossible carrier time at the moment it saw the event.
+        when += " " + _("(when I saw it; the carrier's date, {date}, cannot be right)").format(
+            date=_time(said, zone)
+        )
+    return when
+
+
 def _event_line(event: Mapping[str, Any], zone: tzinfo) -> str:
-    parts = [fmt_time(event.get("t"), zone)]
-    if event.get("loc"):
-        parts.append(esc(event["loc"]))
+    parts = [_when(event, zone)]
+    place = _cut(clean_carrier_text(str(event.get("loc") or "")), LOCATION_MAX)
+    if place:
+        parts.append(esc(place))
     line = " · ".join(parts)
     # Rows queued before "src"/"code" were stored have no code: their text shows as it came.
     words = event_words(
         str(event.get("src") or ""),
         str(event.get("code") or ""),
-        str(event.get("desc") or "")[:500],
-        str(event.get("detail") or ""),
+        str(event.get("desc") or "")[:DESCRIPTION_MAX],
+        str(event.get("detail") or "")[:DESCRIPTION_MAX],
     )
     if words.text:
         line += f"\n  {esc(words.text)}"

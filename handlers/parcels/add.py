@@ -57,6 +57,10 @@ async def add_from_text(update: Update, context: BotContext, text: str) -> bool:
         await send_html(update, context, too_long + example)
         return False
     found = find_numbers(text, limit=MULTI_BUTTONS)
+    if found.too_long:
+        too_long = _("😅 That is far too long for a track number. Send just the number, please.")
+        await send_html(update, context, too_long + example)
+        return False
     if found.total_found == 0:
         await send_html(update, context, _("🤔 I could not find a track number in that.") + example)
         return False

@@ -214,6 +214,46 @@ class Reminders(Repo):
         )
         return result.rowcount > 0
 
+    async def schedule_replacing(
+        self,
+        user_id: int,
+        kind: str,
+        due_at: int,
+        payload: Mapping[str, Any],
+        *,
+        parcel_id: int | None,
+        action: str,
+        now: int | None = None,
+    ) -> int:
+        """Schedule like ``schedule``, cancelling the user's pending ``kind`` reminders about the
+        same ``action`` (and parcel, or none): asked for again, a reminder moves; it never
+        multiplies. Returns the pending reminder's id."""
+        at = self._now(now)
+        key = (user_id, parcel_id or 0, kind)
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "UPDATE reminders SET cancelled_at = ? WHERE user_id = ? "
+                "AND ifnull(parcel_id, 0) = ? AND kind = ? "
+                "AND json_extract(payload, '$.action') = ? "
+                "AND fired_at IS NULL AND cancelled_at IS NULL",
+                (at, *key, action),
+            )
+            row = await tx.fetchone(
+                "INSERT INTO reminders (user_id, parcel_id, kind, due_at, payload, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
+                (user_id, parcel_id, kind, due_at, dump_json(payload), at),
+            )
+            if row is not None:
+                return int(row[0])
+            # The same moment was asked for before: that row is the pending one again.
+            row = await tx.fetchone(
+                "UPDATE reminders SET cancelled_at = NULL, payload = ? WHERE user_id = ? "
+                "AND ifnull(parcel_id, 0) = ? AND kind = ? AND due_at = ? RETURNING id",
+                (dump_json(payload), *key, due_at),
+            )
+            assert row is not None
+            return int(row[0])
+
     async def cancel_for_parcel(
         self, parcel_id: int, kinds: Sequence[str] | None = None, *, now: int | None = None
     ) -> int:

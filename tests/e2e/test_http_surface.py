@@ -104,6 +104,8 @@ async def test_an_older_17track_push_after_a_newer_one_never_moves_the_state_bac
     parcel = await storage.parcels.add(user.id, NUMBER)
     fake = Fake17Track(KEY)
     t0 = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+    # The bot's clock after both events: a carrier time over a day ahead counts as impossible.
+    served.clock.advance(days=30)
     departed = FakeEvent(t0, "Departed from sorting center", "InTransit")
     delivered = FakeEvent(t0 + timedelta(days=9), "Delivered", "Delivered")
     fake.set_events(NUMBER, [departed])

@@ -42,6 +42,8 @@ class BotHarness:
         self.http_server = False
         """Start the production HTTP server (healthz, metrics) too, on a free loopback port."""
         self._running: Running | None = None
+        self.app_options: dict[str, Any] = {}
+        """Extra ``build_application`` arguments for the next start (``read_timeout=``)."""
 
     @property
     def app(self) -> ParcelScoutApplication:
@@ -82,6 +84,7 @@ class BotHarness:
             token=self.emulator.token,
             base_url=self.emulator.base_url,
             base_file_url=self.emulator.base_file_url,
+            **self.app_options,
         )
         await prepare(app)
         assert app.updater is not None
@@ -100,6 +103,7 @@ class BotHarness:
             base_url=self.emulator.base_url,
             base_file_url=self.emulator.base_file_url,
             updater=not webhook,
+            **self.app_options,
         )
         port = self.settings.http_port if webhook else 0
         self._running = await start_bot(

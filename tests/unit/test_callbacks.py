@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Annotated
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.ui.buttons import MAX_ID, Callback
+from bot.ui.buttons import MAX_ID, Bounded, Callback, WhatNowRemind
 
 
 class Verb(enum.StrEnum):
@@ -49,6 +50,8 @@ def test_round_trip() -> None:
         f"test:sample:view:{MAX_ID + 1}:",  # past SQLite's INTEGER
         "test:sample:view:²:",  # str.isdigit() says yes, int() says no
         "test:sample:view:١٢:",  # non-ASCII digits
+        "test:sample:view:012:",  # a leading zero: never packed so
+        "test:sample:view:00:",
         "test:sample:view:12:a b",
         "test:samplex:view:12:",
         "test:bare:1",
@@ -104,3 +107,20 @@ def test_every_family_has_its_own_prefix_and_old_data_still_unpacks() -> None:
     assert cb.DisputeCheckin.unpack("dispute:ci:7") == cb.DisputeCheckin(7)
     assert cb.SettingsTimezoneSet.unpack("settings:tzset:America/Argentina/Buenos_Aires")
     assert cb.WhatNowAnswer.unpack("whatnow:a:pr:7.5") == cb.WhatNowAnswer("pr", "7.5")
+
+
+@dataclass(frozen=True)
+class Ranged(Callback, prefix="test:ranged"):
+    days: Annotated[int, Bounded(1, 60)]
+
+
+def test_a_bounded_field_unpacks_only_in_range() -> None:
+    assert Ranged.unpack("test:ranged:1") == Ranged(1)
+    assert Ranged.unpack("test:ranged:60") == Ranged(60)
+    assert Ranged.unpack("test:ranged:0") is None
+    assert Ranged.unpack("test:ranged:61") is None
+    # The reminder button's day count: what the advice offers, never 0 or more than 3 digits.
+    assert WhatNowRemind.unpack("whatnow:rem:0:5:write_seller") is not None
+    assert WhatNowRemind.unpack("whatnow:rem:0:0:write_seller") is None
+    assert WhatNowRemind.unpack("whatnow:rem:00:00:write_seller") is None
+    assert WhatNowRemind.unpack("whatnow:rem:0:1000:write_seller") is None

@@ -418,3 +418,15 @@ def test_a_weak_shape_does_not_join_neighbouring_numbers() -> None:
     assert [a.number for a in find_numbers("GM 2 9 5 117 32 25 1 7 44 9 4").items] == [
         "GM2951173225174494"
     ]
+
+
+def test_a_digit_run_longer_than_any_number_is_refused_not_found() -> None:
+    """Issue 14: a 4,096-digit "number" was found, stored and pushed (cut, dropped)."""
+    assert find_numbers("1" * 40).total_found == 1 and not find_numbers("1" * 40).too_long
+    for text in ("1" * 41, "1" * 4096, "lamp " + "9" * 500, "1" * 3000 + " 2 2 2"):
+        found = find_numbers(text)
+        assert found.total_found == 0 and found.items == [] and found.too_long, text
+    assert not find_numbers("hello there").too_long
+    # A real number beside a long run is still found.
+    found = find_numbers("RB123456785CN " + "1" * 100)
+    assert [a.number for a in found.items] == ["RB123456785CN"]

@@ -111,3 +111,33 @@ def test_not_found_first_check_is_silent() -> None:
     change = detect_change(r, known_keys=set(), status="not_found",
                            last_event_at=None, last_pushed_event_at=None)  # fmt: skip
     assert change.push is None
+
+
+def test_an_impossible_time_counts_as_when_it_was_first_seen() -> None:
+    """Issue 14: a carrier time 400 days ahead became the last pushed time, and no later event
+    was ever pushed (none was newer); one in 1971 made the parcel look stalled for decades."""
+    now = ts(C) + 3600
+    future = ev(400 * 24, "Departed", "LH_DEPART", Status.IN_TRANSIT)
+    past = TrackEvent(datetime(1971, 1, 1, tzinfo=UTC), "Accepted", "Shenzhen", "GWMS_ACCEPT")
+    first = detect_change(result(A, future, past), known_keys=set(), status="not_found",
+                          last_event_at=None, last_pushed_event_at=None, now=now)  # fmt: skip
+    assert first.push == PUSH_FIRST and first.pushed == (future,)
+    assert first.last_pushed_event_at == now and first.last_event_at == now
+    assert sorted(t for t in first.new_times if t is not None) == [ts(A), now, now]
+    # Seen again later with a new real event: the known impossible ones count no more.
+    later = now + 86_400
+    newer = ev(8, "Arrived", "LH_ARRIVE", Status.IN_TRANSIT)  # before they were first seen
+    known = {e.key for e in (A, future, past)}
+    change = detect_change(result(A, future, past, newer), known_keys=known, status="in_transit",
+                           last_event_at=now, last_pushed_event_at=now, now=later)  # fmt: skip
+    assert change.push is None  # older than what was announced: stored, not pushed
+    assert change.last_event_at == now  # the known impossible ones do not move it on
+    newest = TrackEvent(datetime.fromtimestamp(later - 60, UTC), "Delivered", "x", "GTMS_SIGNED")
+    change = detect_change(result(A, future, past, newest), known_keys=known,
+                           status="in_transit", last_event_at=now, last_pushed_event_at=now,
+                           now=later)  # fmt: skip
+    assert change.push == PUSH_EVENTS and change.pushed == (newest,)
+    # Without ``now`` (older callers) nothing changes.
+    raw = detect_change(result(A, future), known_keys=set(), status="not_found",
+                        last_event_at=None, last_pushed_event_at=None)  # fmt: skip
+    assert raw.last_pushed_event_at == ts(future)

@@ -260,12 +260,15 @@ class Interview:
             try:
                 self.approx[name] = float(raw.removeprefix(APPROX))
             except ValueError:
-                log.info("ignored an odd range answer %r for %s", raw, name)
+                # The answer may be the user's text: at DEBUG only.
+                log.info("ignored an odd range answer for %s", name)
+                log.debug("the odd range answer for %s: %r", name, raw)
             return Change(answers=asked)
         try:
             fact, value, columns, more = _interpret(name, raw, today, on_parcel)
         except ValueError:
-            log.info("ignored an odd answer %r for %s", raw, name)
+            log.info("ignored an odd answer for %s", name)
+            log.debug("the odd answer for %s: %r", name, raw)
             return Change(answers=asked)
         if on_parcel:  # stored on the parcel: the session keeps no copy
             return Change(columns=columns, answers={**asked, **more})

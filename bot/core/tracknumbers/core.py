@@ -63,7 +63,7 @@ def find_numbers(text: str, limit: int = DEFAULT_LIMIT) -> FoundNumbers:
             return FoundNumbers()
         found = readings.readings_of(norm)
         if not found and not segment.looks_like_number(norm):
-            return FoundNumbers()
+            return FoundNumbers(too_long=segment.too_long(norm))
         items = [_explain(text, norm, found)] if limit > 0 else []
         return FoundNumbers(items, 1, not items)
     items = []
@@ -77,6 +77,9 @@ def find_numbers(text: str, limit: int = DEFAULT_LIMIT) -> FoundNumbers:
             total += 1
             if len(items) < limit:
                 items.append(_explain(text[start:end], number, found))
+    if not total:
+        too_long = any(segment.too_long(m.group()) for m in segment.TOKEN_RE.finditer(norm))
+        return FoundNumbers(too_long=too_long)
     return FoundNumbers(items, total, total > len(items))
 
 

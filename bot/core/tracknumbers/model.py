@@ -235,3 +235,4 @@ class FoundNumbers:
     items: list[Analysis] = field(default_factory=list)
     total_found: int = 0
     truncated: bool = False
+    too_long: bool = False  # nothing found, but a digit run longer than any number was there

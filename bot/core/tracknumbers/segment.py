@@ -37,6 +37,9 @@ TOKEN_RE = re.compile(r"[A-Z0-9]+")
 
 _UNKNOWN_MIN_LEN = 8
 _UNKNOWN_MIN_DIGITS = 6
+# No carrier's number is longer (the longest known format is far shorter); a longer digit run is
+# no number: refused, never stored or explained (issue 14: a 4,096-digit "number" was stored).
+UNKNOWN_MAX_LEN = 40
 # A token of an unknown shape that looks like a number scores as much as a failed known shape.
 UNKNOWN_SCORE = 3.5
 _SEGMENT_COST = 3.0
@@ -70,10 +73,16 @@ def runs(norm: str) -> list[tuple[int, int]]:
 
 
 def looks_like_number(token: str) -> bool:
-    """Long enough, with enough digits, to be a number of a shape we do not know."""
-    if len(token) < _UNKNOWN_MIN_LEN:
+    """Long enough, with enough digits, to be a number of a shape we do not know (and not
+    longer than any number is)."""
+    if not _UNKNOWN_MIN_LEN <= len(token) <= UNKNOWN_MAX_LEN:
         return False
     return sum(map(str.isdigit, token)) >= _UNKNOWN_MIN_DIGITS
+
+
+def too_long(token: str) -> bool:
+    """A token that would look like a number but is longer than any number is."""
+    return len(token) > UNKNOWN_MAX_LEN and sum(map(str.isdigit, token)) >= _UNKNOWN_MIN_DIGITS
 
 
 def segment(norm: str, start: int, end: int) -> list[Segment]:

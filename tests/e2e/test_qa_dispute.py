@@ -212,7 +212,7 @@ async def test_qa_b3_outcome_is_one_tap_from_the_card(
     ("lang", "line", "gone"),
     [
         ("en", "⚖️ Dispute open, day 4 — the seller has until", "⚖️ Open a dispute"),
-        ("ru", "⚖️ Открыт спор, день 4 — продавец должен ответить до", "⚖️ Открыть спор"),
+        ("ru", "⚖️ Открыт спор, день 4 — у продавца есть время до", "⚖️ Открыть спор"),
     ],
 )
 async def test_qa_c5_card_shows_the_open_dispute_and_its_day(

@@ -8,7 +8,9 @@ resumes after a restart and closes after `TIMEOUT_SECONDS` (a job says so when t
 otherwise the next press does). Text a step takes (a track number, the days left, an amount) is
 waited for through `handlers.awaiting`. Step buttons carry their step
 (``dispute:<step>:<choice>``), so a button from an earlier step is recognised as stale; the
-check-in buttons (``dispute:ci:<parcel id>[:<answer>]``) work outside a walk-through.
+check-in buttons (``dispute:ci:<parcel id>[:<answer>]``) work outside a walk-through, and so do
+the entries for what the user already told: `show_outcome` (the card's one-tap outcomes, or a
+typed "my dispute was refused") and `start_told` ("it arrived empty").
 """
 
 from __future__ import annotations

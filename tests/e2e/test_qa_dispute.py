@@ -311,3 +311,37 @@ async def test_qa_b8_delivered_but_wrong_is_no_dead_end(
     assert button in labels(user), user.transcript
     await user.press(button)
     assert reason in user.last_reply().text, user.last_reply().text
+
+
+@pytest.mark.parametrize(
+    ("lang", "message", "presses", "reason"),
+    [
+        (
+            "ru",
+            "Посылка пришла, но внутри пусто. Что делать?",
+            ("📭 Пришла пустая", "Доставлена", "Пропустить", "Не знаю"),
+            "(англ. «Empty package»)",
+        ),
+        (
+            "en",
+            "The parcel arrived but the box was empty. What should I do?",
+            ("📭 It arrived empty", "Delivered", "Skip", "I don't know"),
+            "“Empty package”",
+        ),
+    ],
+)
+async def test_qa_b8_typed_delivered_but_empty_reaches_the_dispute(
+    bot: BotHarness, lang: str, message: str, presses: tuple[str, ...], reason: str
+) -> None:
+    """The QA's own words: whatever the questions on the way, "delivered" ends in the dispute
+    for an empty parcel, not in a dead end with only "Main menu"."""
+    user = bot.user(language_code=lang)
+    await user.send(message)
+    for _ in range(8):
+        if reason in user.last_reply().text:
+            break
+        offered = labels(user)
+        next_press = next((b for b in presses if b in offered), None)
+        assert next_press is not None, user.transcript
+        await user.press(next_press)
+    assert reason in user.last_reply().text, user.transcript

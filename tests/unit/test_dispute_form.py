@@ -131,7 +131,8 @@ def test_told_before_the_timer_question_is_kept_to_preselect() -> None:
     state = script.told(script.start(Facts(), None), "p_empty")
     assert state.current is Step.TIMER_ASK
     state = script.next_step(state, "t_unknown")
-    assert script.suggested_choice(state) == "recv_yes"
+    assert state.current is Step.EVIDENCE and state.problem == "empty"
+    assert script.suggested_choice(script.back(script.back(state))) == "recv_yes"
     with pytest.raises(script.InvalidChoice):
         script.told(state, "submitted")
 

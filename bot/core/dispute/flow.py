@@ -365,7 +365,14 @@ def next_step(state: DisputeState, choice: str, today: date | None = None) -> Di
         new.facts = facts.replace(timer_over=True).to_dict()
     elif choice == "t_soon" and facts.tracking is not None and not moving(facts):
         target = Step.RECEIVED  # not moving: no time to wait for an extension, dispute now
-    return _goto(new, target)
+    return _told_on(_goto(new, target))
+
+
+def _told_on(state: DisputeState) -> DisputeState:
+    """At D2 with something the user told earlier: answer D2 and the reason for them."""
+    if state.current is Step.RECEIVED and state.preset is not None:
+        return told(state, state.preset)
+    return state
 
 
 # What a user may have told before the walk-through starts ("it arrived empty"): a reason or a
@@ -394,7 +401,7 @@ def set_timer_days(state: DisputeState, days_left: int) -> DisputeState:
     new = _copy(state)
     facts = new.known.replace(protection_days_left=days_left, timer_over=None)
     new.facts = facts.to_dict()
-    return _goto(new, first_step(facts))
+    return _told_on(_goto(new, first_step(facts)))
 
 
 def moving(facts: Facts) -> bool:

@@ -13,6 +13,7 @@ from tests.support.scenarios import (
     ago,
     labels,
     letter_of,
+    moving_parcel,
     open_dispute_for,
     run_reminders,
 )
@@ -345,3 +346,34 @@ async def test_qa_b8_typed_delivered_but_empty_reaches_the_dispute(
         assert next_press is not None, user.transcript
         await user.press(next_press)
     assert reason in user.last_reply().text, user.transcript
+
+
+# --- A6 / A8 kept right with the new steps (regression guards; main already had them) ----------
+
+
+async def test_qa_a8_dispute_at_day_3_says_it_is_early_and_still_names_the_form(
+    bot: BotHarness,
+) -> None:
+    user = bot.user()
+    await open_dispute_for(bot, user, shipped_on=ago(bot, 3))
+    text = user.last_reply().text
+    assert "It is early" in text and "3 days" in text
+    assert "“Did you receive your goods?”" in text
+
+
+async def test_qa_a6_moving_parcel_summary_never_says_cancel_once_it_moves(
+    bot: BotHarness,
+) -> None:
+    user = bot.user()
+    await moving_parcel(
+        bot, user.id, NUMBER, shipped_on=ago(bot, 40), protection_deadline=ago(bot, -30)
+    )
+    await user.send("/dispute")
+    await user.press(NUMBER)
+    await user.press("No, I did not receive it")
+    assert ["✅ Still in transit past the promised time"] in user.last_reply().buttons
+    await user.press("Still in transit")
+    await user.press("Full refund, no return")
+    await user.press("I have none of these: next")
+    summary = user.messages[-2].text
+    assert "Before you submit" in summary and "really moves" not in summary

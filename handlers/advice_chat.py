@@ -24,6 +24,7 @@ from bot.ui.buttons import (
     ParcelVerb,
     WhatNowRemind,
 )
+from bot.ui.dispute_views import told_rows
 from bot.ui.present import today_in
 from handlers.common import edit_or_send, esc, keyboard, send_html
 from storage import Parcel, ParcelAnswers
@@ -122,6 +123,8 @@ def advice_rows(advice: Advice, parcel: Parcel | None) -> list[list[Button]]:
     if advice.action in (Action.OPEN_DISPUTE, Action.TIMER_EXPIRED, Action.CHECK_TIMER):
         dispute = DisputeParcel(parcel.id) if parcel is not None else DisputeStart()
         rows.append([(_("⚖️ Dispute help"), dispute.pack())])
+    if advice.action is Action.CONFIRM_RECEIPT:  # "check it first": a way on if it is wrong (B8)
+        rows += told_rows(parcel.id if parcel is not None else 0)
     # Never a dead end: a way back to where the user came from.
     if parcel is not None:
         back = ParcelAction(ParcelVerb.VIEW, parcel.id).pack()

@@ -8,7 +8,9 @@ resumes after a restart and closes after `TIMEOUT_SECONDS` (a job says so when t
 otherwise the next press does). Text a step takes (a track number, the days left, an amount) is
 waited for through `handlers.awaiting`. Step buttons carry their step
 (``dispute:<step>:<choice>``), so a button from an earlier step is recognised as stale; the
-check-in buttons (``dispute:ci:<parcel id>[:<answer>]``) work outside a walk-through.
+check-in buttons (``dispute:ci:<parcel id>[:<answer>]``) work outside a walk-through, and so do
+the entries for what the user already told: `show_outcome` (the card's one-tap outcomes, or a
+typed "my dispute was refused") and `start_told` ("it arrived empty").
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import logging
 from datetime import timedelta
 from typing import cast
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.error import BadRequest
 from telegram.ext import CommandHandler, MessageHandler, filters
 
@@ -28,14 +30,16 @@ from bot.core.advice import Facts
 from bot.core.advice.parcel_facts import facts_from_number, facts_from_parcel
 from bot.core.dispute import DisputeState, Effects, InvalidChoice, Step, StepView
 from bot.core.intents import Intent
-from bot.core.parsing import parse_amount, parse_timer_left
+from bot.core.parsing import parse_timer_left
 from bot.i18n import N_, _, use_language
 from bot.ui.buttons import (
     Button,
     DisputeCheckin,
     DisputeChoice,
+    DisputeOutcome,
     DisputeParcel,
     DisputeStart,
+    DisputeTold,
     EvidencePicture,
     MainMenu,
     ParcelAction,
@@ -78,7 +82,7 @@ def _accepts(text: str, question: Pending) -> bool:
     if what == "days":
         return parse_timer_left(text) is not None
     if what == "amount":
-        return parse_amount(text) is not None
+        return script.typed_amount(text) is not None  # "seller offers 7.5 dollars" too (QA B6)
     return True  # a track number: whatever is pasted is looked up
 
 
@@ -174,12 +178,39 @@ def step_rows(view: StepView) -> list[list[Button]]:
 def step_text(view: StepView) -> str:
     lines = [esc(view.text), *(f"• {esc(item)}" for item in view.items)]
     if view.step in (Step.TEXT, Step.EXTEND):
-        lines.append(_("The English text is in the message above: tap it to copy."))
+        lines.append(_("The English text is in the next message: tap it to copy."))
     return "\n".join(lines)
 
 
+def _holds_code(update: Update) -> bool:
+    """The pressed message is an English text (a code block) the user may still copy."""
+    query = update.callback_query
+    message = query.message if query is not None else None
+    return isinstance(message, Message) and any(e.type == "pre" for e in message.entities)
+
+
+async def _drop_buttons(update: Update) -> None:
+    query = update.callback_query
+    if query is not None and query.message is not None:
+        with contextlib.suppress(BadRequest):  # the old buttons must not stay pressable
+            await query.edit_message_reply_markup(None)
+
+
+async def _reply(
+    update: Update, context: BotContext, text: str, rows: list[list[Button]] | None
+) -> None:
+    """Answer by editing the pressed message, except an English text or a summary: those stay in
+    the chat (QA B4), only their buttons go, and the answer is a new message."""
+    if _holds_code(update):
+        await _drop_buttons(update)
+        await send_html(update, context, text, keyboard(rows) if rows else None)
+        return
+    await say(update, context, text, rows)
+
+
 async def _show(update: Update, context: BotContext, state: DisputeState) -> None:
-    """The step's code block (own message) first, then its text and buttons."""
+    """The step's text first, then its English text as its own message with the buttons under
+    it, so "the text below" is below on every route (QA B7)."""
     user_id = _user(update)
     rows = await _pick_rows(context, user_id) if state.current is Step.PICK else []
     # Without parcels D0 asks for a number or to go on without one.
@@ -190,14 +221,11 @@ async def _show(update: Update, context: BotContext, state: DisputeState) -> Non
         rows.append([(_("📸 Evidence picture"), EvidencePicture(state.parcel_id).pack())])
     rows += step_rows(view)
     if view.code is None:
-        await say(update, context, step_text(view), rows)
+        await _reply(update, context, step_text(view), rows)
         return
-    query = update.callback_query
-    if query is not None and query.message is not None:
-        with contextlib.suppress(BadRequest):  # the old buttons must not stay pressable
-            await query.edit_message_reply_markup(None)
-    await send_html(update, context, letter_html(view.code))
-    await send_html(update, context, step_text(view), keyboard(rows) if rows else None)
+    await _drop_buttons(update)
+    await send_html(update, context, step_text(view))
+    await send_html(update, context, letter_html(view.code), keyboard(rows) if rows else None)
 
 
 async def _pick_rows(context: BotContext, user_id: int) -> list[list[Button]]:
@@ -343,7 +371,7 @@ async def _go(
             back = ParcelAction(ParcelVerb.VIEW, after.parcel_id).pack()
             rows.append([(_("⬅️ Back to the parcel"), back)])
         rows.append([(_("⬅️ Main menu"), MainMenu().pack())])
-    await edit_or_send(update, context, esc(script.prompt(after)), keyboard(rows))
+    await _reply(update, context, esc(script.prompt(after)), rows)
 
 
 async def _apply(context: BotContext, user_id: int, state: DisputeState, effects: Effects) -> None:
@@ -396,8 +424,8 @@ async def on_typed(update: Update, context: BotContext) -> None:
             assert number is not None  # `_accepts` let only numbers through
             new = script.set_timer_days(state, number)
         else:
-            amount = parse_amount(text)
-            assert amount is not None
+            amount = script.typed_amount(text)
+            assert amount is not None  # `_accepts` let only amounts through
             new = script.set_amount(state, amount)
     except (InvalidChoice, ValueError):
         return
@@ -449,12 +477,76 @@ async def on_checkin(update: Update, context: BotContext, data: DisputeCheckin) 
         await _stale(update)
         return
     await query.answer()
+    await _answered(update, context, state, new, data.answer, parcel)
+
+
+async def _answered(
+    update: Update,
+    context: BotContext,
+    state: DisputeState,
+    new: DisputeState,
+    code: str,
+    parcel: Parcel | None,
+) -> None:
+    """The seller's answer is told: an offer asks "how much?", any other gets the advice."""
     if new.current is Step.OFFER:
         _save(update, context, new)
         await _show(update, context, new)
         return
-    await _apply(context, _user(update), new, script.effects(state, new, today, choice=data.answer))
+    today = await today_for(context, _user(update))
+    await _apply(context, _user(update), new, script.effects(state, new, today, choice=code))
     await render_advice(update, context, script.checkin_advice(new, today), parcel)
+
+
+# --- entries for what the user already told (the card's buttons, typed sentences) -------------
+
+
+async def show_outcome(
+    update: Update, context: BotContext, parcel: Parcel | None, outcome: script.Outcome
+) -> None:
+    """What the seller did with the dispute on ``parcel`` (None: the last one without a parcel):
+    the advice at once, or for an offer "how much?" (QA B3). Works for a button press and for a
+    typed sentence; the caller has loaded ``parcel`` with ``get_owned``."""
+    found = await _checkin_state(update, context, parcel.id if parcel else 0)
+    if found is None:
+        return
+    state, _parcel = found
+    code = script.CHECKIN_CODE[outcome]
+    new = script.next_step(state, code, await today_for(context, _user(update)))
+    await _answered(update, context, state, new, code, parcel)
+
+
+async def on_outcome(update: Update, context: BotContext, data: DisputeOutcome) -> None:
+    assert update.callback_query is not None
+    parcel = await _owned(update, context, data.parcel_id)
+    if parcel is None:
+        return
+    await update.callback_query.answer()
+    await show_outcome(update, context, parcel, data.outcome)
+
+
+async def start_told(update: Update, context: BotContext, parcel: Parcel | None, what: str) -> None:
+    """A dispute about what the user already said (``what``: a code of `script.TOLD`, e.g.
+    ``p_empty`` for "it arrived empty"), with that reason picked (QA B8)."""
+    facts = await _facts(update, context, parcel) if parcel is not None else Facts()
+    state = script.told(script.start(facts, parcel.id if parcel else None), what)
+    _save(update, context, state)
+    await _show(update, context, state)
+
+
+async def on_told(update: Update, context: BotContext, data: DisputeTold) -> None:
+    query = update.callback_query
+    assert query is not None
+    if data.what not in script.TOLD:
+        await answer_stale(update)  # crafted
+        return
+    parcel = None
+    if data.parcel_id:
+        parcel = await _owned(update, context, data.parcel_id)
+        if parcel is None:
+            return
+    await query.answer()
+    await start_told(update, context, parcel, data.what)
 
 
 def register(app: ParcelScoutApplication) -> None:
@@ -462,6 +554,8 @@ def register(app: ParcelScoutApplication) -> None:
     app.add_handler(route(DisputeStart, on_start))
     app.add_handler(route(DisputeParcel, start_for_parcel))
     app.add_handler(route(DisputeCheckin, on_checkin))
+    app.add_handler(route(DisputeOutcome, on_outcome))
+    app.add_handler(route(DisputeTold, on_told))
     app.add_handler(route(DisputeChoice, on_step))  # last: its prefix covers the ones above
     # A typed dispute question starts again, even in the middle of a walk-through.
     app.add_handler(

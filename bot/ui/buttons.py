@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Self
 
 from bot.core.advice import Action
-from bot.core.dispute import Step
+from bot.core.dispute import Outcome, Step
 
 if typing.TYPE_CHECKING:
     pass
@@ -389,6 +389,23 @@ class DisputeCheckin(Callback, prefix="dispute:ci"):
 
     parcel_id: int
     answer: str | None = None
+
+
+@dataclass(frozen=True)
+class DisputeOutcome(Callback, prefix="dispute:out"):
+    """What happened to an open dispute, told from the parcel card in one tap (QA B3)."""
+
+    parcel_id: int
+    outcome: Outcome
+
+
+@dataclass(frozen=True)
+class DisputeTold(Callback, prefix="dispute:told"):
+    """A dispute for what the user already said ("it arrived empty", QA B8): a choice code of
+    ``bot.core.dispute.TOLD``; parcel ``0``: an order without a parcel."""
+
+    parcel_id: int
+    what: str
 
 
 # settings

@@ -18,7 +18,6 @@ from bot.tracking.event_texts import event_words
 from bot.ui.buttons import (
     ArchivePage,
     Button,
-    DisputeParcel,
     EvidencePicture,
     MainMenu,
     ParcelAction,
@@ -29,6 +28,7 @@ from bot.ui.buttons import (
     WatchHandover,
     WhatNowParcel,
 )
+from bot.ui.dispute_views import dispute_line, dispute_rows
 from bot.ui.evidence import source_name
 from bot.ui.present import (
     days,
@@ -275,7 +275,8 @@ def list_screen(
 
 
 def card_rows(parcel: Parcel, offer: str | None = None) -> list[list[Button]]:
-    """The card's buttons; ``offer``: a hand-over number to offer watching too."""
+    """The card's buttons; ``offer``: a hand-over number to offer watching too. An open dispute
+    gets its outcome buttons instead of "Open a dispute"."""
     rows: list[list[Button]] = []
     if offer is not None:
         data = WatchHandover(parcel.id, offer).pack()
@@ -290,7 +291,7 @@ def card_rows(parcel: Parcel, offer: str | None = None) -> list[list[Button]]:
             _button(_("✏️ Rename"), ParcelVerb.RENAME, parcel),
         ],
         [(_("🧭 What should I do now?"), WhatNowParcel(parcel.id).pack())],
-        [(_("⚖️ Open a dispute"), DisputeParcel(parcel.id).pack())],
+        *dispute_rows(parcel),
         [(_("📸 Evidence picture"), EvidencePicture(parcel.id).pack())],
     ]
     if parcel.is_active:
@@ -452,6 +453,8 @@ def card(
     if estimate is not None:
         lines.append(estimate_line(estimate, tz))
     lines.append("")
+    if (dispute := dispute_line(parcel, today)) is not None:
+        lines.append(esc(dispute))
     lines.extend(facts_lines(parcel, today))
     if not parcel.is_active:
         lines.append("")

@@ -316,9 +316,11 @@ async def test_dispute_conversations_of_many_users_interleaved(bot: BotHarness) 
         typed = [_started(user.send(amounts[user.id])) for user in users]
         await asyncio.gather(*backs, *typed)
         for user in users:
+            await user.press("I have none of these: next")  # the text comes after the evidence
             assert f"partial refund of {amounts[user.id]} USD" in letter_of(user).text, (
                 user.transcript
             )
+            await user.press("Back")  # at the evidence step again, as before
 
     await amend({user.id: f"{i + 1}.50" for i, user in enumerate(users)})
     await bot.restart()

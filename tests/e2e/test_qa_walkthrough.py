@@ -89,6 +89,7 @@ async def test_partial_refund_share_reaches_the_text_without_a_price(bot: BotHar
     await user.press("Poor quality")
     await user.press("Keep it: partial refund")
     await user.press("Half of the order")
+    await user.press("I have none of these: next")
     assert "partial refund of 50% of the order total" in letter_of(user).text
 
 

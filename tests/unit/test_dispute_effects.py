@@ -23,7 +23,7 @@ def walk(state: DisputeState, *choices: str) -> DisputeState:
 
 def test_submitting_records_the_dispute_and_schedules_the_checkin() -> None:
     before = walk(script.start(UNTRACKED.replace(protection_days_left=30), 7), "recv_no",
-                  "r_no_track", "full_refund", "next", "next")  # fmt: skip
+                  "r_no_track", "full_refund", "ev_yes")  # fmt: skip
     after = script.next_step(before, "submitted", TODAY)
     assert after.current is Step.WAITING
     assert effects(before, after, TODAY, choice="submitted") == Effects(
@@ -41,7 +41,7 @@ def test_submitting_records_the_dispute_and_schedules_the_checkin() -> None:
 
 def test_submitting_without_a_parcel_keeps_the_state_for_its_checkin() -> None:
     before = walk(script.start(UNTRACKED.replace(protection_days_left=30)), "recv_no",
-                  "r_late", "full_refund", "next", "next")  # fmt: skip
+                  "r_late", "full_refund", "ev_yes")  # fmt: skip
     after = script.next_step(before, "submitted", TODAY)
     found = effects(before, after, TODAY, choice="submitted")
     assert found == Effects(checkin_in_days=5, keep_as_last=True, ends=True)
@@ -79,11 +79,15 @@ def test_typed_days_left_set_the_deadline_and_clear_the_flag() -> None:
 def test_the_checkin_answer_is_the_sellers_response() -> None:
     checkin = DisputeState(step=Step.CHECKIN.value, parcel_id=7, facts=UNTRACKED.to_dict())
     refused = script.next_step(checkin, "ci_refused", TODAY)
+    # An answer means a dispute is open, even one opened outside the bot.
     assert effects(checkin, refused, TODAY, choice="ci_refused") == Effects(
-        parcel={"seller_response": "refused"}
+        parcel={"seller_response": "refused", "dispute_status": "open"}
     )
     offered = script.set_amount(script.next_step(checkin, "ci_offer", TODAY), 5)
-    assert effects(checkin, offered, TODAY).parcel == {"seller_response": "offer"}
+    assert effects(checkin, offered, TODAY).parcel == {
+        "seller_response": "offer",
+        "dispute_status": "open",
+    }
 
 
 def test_cancel_ends_and_ordinary_steps_change_nothing() -> None:

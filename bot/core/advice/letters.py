@@ -198,8 +198,10 @@ def dispute_text(
     today: date | None = None,
     timelines: Timelines = DEFAULTS,
     share: float | None = None,
+    attached: bool = False,
 ) -> str:
-    """The English text to paste into the AliExpress dispute form (ASCII only)."""
+    """The English text to paste into the AliExpress dispute form (ASCII only). ``attached``:
+    the user said they have evidence; only then does the text mention files."""
     number = _number(track_number)
     if isinstance(subject, DisputeReason):
         first = _REASON_LINES[subject].format(
@@ -237,5 +239,6 @@ def dispute_text(
             + f" and will ship the item back within {_days(timelines.return_shipping)}."
         )
     parts.append(ask)
-    parts.append("Photos and screenshots are attached.")
+    if attached:
+        parts.append("Photos and screenshots are attached.")
     return ascii_safe(" ".join(parts))

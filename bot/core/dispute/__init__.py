@@ -7,6 +7,7 @@ callback-safe). `texts` draws a step (`step_view`), localized; labels are msgids
 and which check-in to schedule.
 """
 
+from bot.core.dispute.amounts import typed_amount
 from bot.core.dispute.effects import Effects, effects
 from bot.core.dispute.flow import (
     AMOUNT_SHARES,
@@ -19,6 +20,7 @@ from bot.core.dispute.flow import (
     PROBLEM_CHOICES,
     REASON_CHOICES,
     TERMINAL,
+    TOLD,
     TYPED_INPUT,
     Choice,
     DisputeState,
@@ -38,7 +40,9 @@ from bot.core.dispute.flow import (
     set_timer_days,
     start,
     suggested_choice,
+    told,
 )
+from bot.core.dispute.status import CHECKIN_CODE, DisputeDay, Outcome, dispute_day, is_open
 from bot.core.dispute.texts import (
     StepView,
     code_block,
@@ -54,17 +58,21 @@ __all__ = [
     "BACK",
     "CANCEL",
     "CHECKIN_CHOICES",
+    "CHECKIN_CODE",
     "CHOICES",
     "FINISH",
     "OFFER_SHARES",
     "PROBLEM_CHOICES",
     "REASON_CHOICES",
     "TERMINAL",
+    "TOLD",
     "TYPED_INPUT",
     "Choice",
+    "DisputeDay",
     "DisputeState",
     "Effects",
     "InvalidChoice",
+    "Outcome",
     "Step",
     "StepView",
     "back",
@@ -73,10 +81,12 @@ __all__ = [
     "checkin_due_in_days",
     "choices",
     "code_block",
+    "dispute_day",
     "dispute_message",
     "effects",
     "evidence_checklist",
     "first_step",
+    "is_open",
     "moving",
     "next_step",
     "order_total",
@@ -87,5 +97,7 @@ __all__ = [
     "start",
     "step_view",
     "suggested_choice",
+    "told",
+    "typed_amount",
     "warnings",
 ]

@@ -63,7 +63,8 @@ def effects(
     if not on_parcel:
         return Effects()
     if step is Step.OUTCOME and after.checkin:
-        return Effects(parcel={"seller_response": after.checkin})
+        # An answer to a dispute means there is one, even if it was opened outside the bot.
+        return Effects(parcel={"seller_response": after.checkin, "dispute_status": "open"})
     # D1 / D9 answers that stay true as days pass: "over" has no date, so it is a flag, not a
     # made-up deadline; "finished longer ago" is a lower bound that only grows.
     if choice == "t_over":

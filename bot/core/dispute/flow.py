@@ -34,9 +34,9 @@ class Step(StrEnum):
     PROBLEM = "d5"
     KEEP_OR_RETURN = "d5r"
     AMOUNT = "d5a"  # partial refund: a quick choice or a typed amount (`set_amount`)
-    TEXT = "d6"  # the English text to paste
-    EVIDENCE = "d7"
-    WARNINGS = "d8"
+    EVIDENCE = "d7"  # what to attach, and does the user have any of it
+    TEXT = "d6"  # the summary of the form and the English text to paste
+    WARNINGS = "d8"  # older releases only: the warnings are part of the summary now
     WAITING = "d8w"  # submitted; the chat schedules the check-in
     CHECKIN = "d8c"  # "Did the seller answer?"
     OFFER = "d8a"  # the seller offered an amount: which? (a share of the total or typed)
@@ -53,7 +53,7 @@ class Choice:
     label: str  # msgid, translate with `_()` when shown
     target: Step
     # What picking it means: a reason, a problem, a seller response or a share of the total.
-    means: DisputeReason | Problem | SellerResponse | float | None = None
+    means: DisputeReason | Problem | SellerResponse | float | bool | None = None
 
 
 BACK = "back"
@@ -99,7 +99,7 @@ CHOICES: dict[Step, tuple[Choice, ...]] = {
             DisputeReason.NOT_RECEIVED,
         ),
     ),
-    Step.SOLUTION: (Choice("full_refund", N_("Full refund, no return"), Step.TEXT),),
+    Step.SOLUTION: (Choice("full_refund", N_("Full refund, no return"), Step.EVIDENCE),),
     Step.PROBLEM: (
         Choice("p_not_desc", N_("Not as described"), Step.KEEP_OR_RETURN, Problem.NOT_AS_DESCRIBED),
         Choice("p_quality", N_("Poor quality"), Step.KEEP_OR_RETURN, Problem.POOR_QUALITY),
@@ -109,19 +109,25 @@ CHOICES: dict[Step, tuple[Choice, ...]] = {
         Choice(
             "p_missing", N_("Wrong or missing items"), Step.KEEP_OR_RETURN, Problem.WRONG_OR_MISSING
         ),
-        Choice("p_empty", N_("Empty parcel"), Step.TEXT, Problem.EMPTY),
+        Choice("p_empty", N_("Empty parcel"), Step.EVIDENCE, Problem.EMPTY),
     ),
     Step.KEEP_OR_RETURN: (
         Choice("keep", N_("Keep it: partial refund"), Step.AMOUNT),
-        Choice("send_back", N_("Send it back: full refund"), Step.TEXT),
+        Choice("send_back", N_("Send it back: full refund"), Step.EVIDENCE),
     ),
     Step.AMOUNT: (
-        Choice("amt_25", N_("A quarter of the order"), Step.TEXT, 0.25),
-        Choice("amt_50", N_("Half of the order"), Step.TEXT, 0.5),
-        Choice("amt_75", N_("Three quarters of the order"), Step.TEXT, 0.75),
+        Choice("amt_25", N_("A quarter of the order"), Step.EVIDENCE, 0.25),
+        Choice("amt_50", N_("Half of the order"), Step.EVIDENCE, 0.5),
+        Choice("amt_75", N_("Three quarters of the order"), Step.EVIDENCE, 0.75),
     ),
-    Step.TEXT: (Choice("next", N_("Next: evidence"), Step.EVIDENCE),),
-    Step.EVIDENCE: (Choice("next", N_("Next"), Step.WARNINGS),),
+    # Evidence before the text: the text mentions attached files only when there are some.
+    Step.EVIDENCE: (
+        Choice("ev_yes", N_("I have some of these: next"), Step.TEXT, True),
+        Choice("ev_no", N_("I have none of these: next"), Step.TEXT, False),
+    ),
+    # The text step is the summary: the form field by field, the warnings, the text to paste.
+    Step.TEXT: (Choice("submitted", N_("I have submitted the dispute"), Step.WAITING),),
+    # Kept for walk-throughs saved by older releases (the warnings are in the summary now).
     Step.WARNINGS: (Choice("submitted", N_("I have submitted the dispute"), Step.WAITING),),
     Step.WAITING: (Choice("checkin", N_("The seller answered"), Step.CHECKIN), FINISH),
     Step.CHECKIN: (
@@ -187,6 +193,8 @@ class DisputeState:
     checkin: str | None = None  # a SellerResponse code
     offer_amount: float | None = None
     submitted_on: str | None = None  # ISO date
+    evidence: bool | None = None  # the user has evidence to attach (the text says so)
+    preset: str | None = None  # a choice the user already told (e.g. "p_empty"): pre-selected
 
     @property
     def current(self) -> Step:
@@ -297,6 +305,11 @@ def order_total(state: DisputeState) -> float | None:
 def suggested_choice(state: DisputeState) -> str | None:
     """The choice to pre-select from what the bot knows (D3 reason, D9 finish date)."""
     facts = state.known
+    if state.preset is not None:
+        if any(c.code == state.preset for c in choices(state)):
+            return state.preset
+        if state.current is Step.RECEIVED:
+            return "recv_yes" if state.preset in PROBLEM_CHOICES else "recv_no"
     if state.current is Step.REASON:
         reason = reason_for(facts)
         return next(code for code, r in REASON_CHOICES.items() if r is reason)
@@ -337,6 +350,8 @@ def next_step(state: DisputeState, choice: str, today: date | None = None) -> Di
         total = claim_total(facts)
         new.amount = round(total * AMOUNT_SHARES[choice], 2) if total is not None else None
         new.share = AMOUNT_SHARES[choice] if total is None else None
+    elif choice in ("ev_yes", "ev_no"):
+        new.evidence = choice == "ev_yes"
     elif choice == "submitted":
         new.submitted_on = (today or date.today()).isoformat()
     elif choice in CHECKIN_CHOICES:
@@ -350,7 +365,33 @@ def next_step(state: DisputeState, choice: str, today: date | None = None) -> Di
         new.facts = facts.replace(timer_over=True).to_dict()
     elif choice == "t_soon" and facts.tracking is not None and not moving(facts):
         target = Step.RECEIVED  # not moving: no time to wait for an extension, dispute now
-    return _goto(new, target)
+    return _told_on(_goto(new, target))
+
+
+def _told_on(state: DisputeState) -> DisputeState:
+    """At D2 with something the user told earlier: answer D2 and the reason for them."""
+    if state.current is Step.RECEIVED and state.preset is not None:
+        return told(state, state.preset)
+    return state
+
+
+# What a user may have told before the walk-through starts ("it arrived empty"): a reason or a
+# problem of D3 / D5.
+TOLD = frozenset({"r_not_recv", "p_empty", "p_missing", "p_damaged", "p_broken", "p_not_desc"})
+
+
+def told(state: DisputeState, preset: str) -> DisputeState:
+    """The user already said what happened (QA B8): when the walk-through is at D2, answer it and
+    the reason for them (Back shows both, marked); otherwise (the timer question comes first)
+    keep it to pre-select later."""
+    if preset not in TOLD:
+        raise InvalidChoice(f"{preset!r} is not something a user tells")
+    new = _copy(state)
+    new.preset = preset
+    if new.current is Step.RECEIVED:
+        new = next_step(new, "recv_yes" if preset in PROBLEM_CHOICES else "recv_no")
+        new = next_step(new, preset)
+    return new
 
 
 def set_timer_days(state: DisputeState, days_left: int) -> DisputeState:
@@ -360,7 +401,7 @@ def set_timer_days(state: DisputeState, days_left: int) -> DisputeState:
     new = _copy(state)
     facts = new.known.replace(protection_days_left=days_left, timer_over=None)
     new.facts = facts.to_dict()
-    return _goto(new, first_step(facts))
+    return _told_on(_goto(new, first_step(facts)))
 
 
 def moving(facts: Facts) -> bool:
@@ -375,7 +416,7 @@ def set_amount(state: DisputeState, amount: float) -> DisputeState:
     new = _copy(state)
     if state.current is Step.AMOUNT:
         new.amount, new.share = round(amount, 2), None
-        return _goto(new, Step.TEXT)
+        return _goto(new, Step.EVIDENCE)
     if state.current in (Step.CHECKIN, Step.OFFER, Step.OUTCOME):
         new.offer_amount = round(amount, 2)
         new.checkin = SellerResponse.OFFER.value

@@ -14,6 +14,7 @@ from bot.core.advice.letters import DisputeReason, Problem
 from bot.core.advice.outcome import days
 from bot.core.advice.predicates import reason_for
 from bot.core.advice.timelines import DEFAULTS
+from bot.core.dispute import form
 from bot.core.dispute.flow import (
     BACK,
     CANCEL,
@@ -44,21 +45,29 @@ _PROMPTS: dict[Step, str] = {
         "extend protection is gentler; you can still open the dispute right away."
     ),
     Step.EXTEND: N_(
-        "Send this to the seller, or use \u201crequest to extend\u201d on the order page. If "
-        "the timer is not extended within two days, open the dispute."
+        "Send the text below to the seller, or use \u201crequest to extend\u201d on the order "
+        "page. If the timer is not extended within two days, open the dispute."
     ),
-    Step.RECEIVED: N_("Did you receive the parcel?"),
-    Step.REASON: N_("Why did it not arrive? I marked the reason that fits what I know."),
-    Step.PROBLEM: N_("What is wrong with it?"),
+    Step.RECEIVED: N_(
+        "On the order page press {open}. The form first asks {received}\nDid you receive the "
+        "parcel?"
+    ),
+    Step.REASON: N_(
+        "Then the form lists reasons. Why did it not arrive? I marked the reason that fits what "
+        "I know."
+    ),
+    Step.PROBLEM: N_("Then the form lists reasons. What is wrong with it?"),
     Step.KEEP_OR_RETURN: N_(
         "Keep the item and ask for a partial refund, or send it back for a full refund?"
     ),
     Step.AMOUNT: N_("How much should the seller refund? Pick a share or type an amount."),
     Step.TEXT: N_(
-        "Open the dispute on the order page and paste this English text into the description. "
-        "Sellers and AliExpress staff read English, and the form may accept Latin letters only."
+        "📋 The dispute form, field by field (this message stays here while you fill it in):"
     ),
-    Step.EVIDENCE: N_("Attach this evidence (jpg or png, about 2 MB per file):"),
+    Step.EVIDENCE: N_(
+        "Attach this evidence if you have it (jpg or png, about 2 MB per file). Do you have any "
+        "of it? The English text mentions attached files only if you do."
+    ),
     Step.WARNINGS: N_("Before you submit, remember:"),
     Step.WAITING: N_(
         "I will ask you in {days} whether the seller answered. Tell me earlier if they do."
@@ -78,11 +87,33 @@ def prompt(state: DisputeState, has_parcels: bool = True) -> str:
     """The localized message text of the current step (without the code blocks)."""
     step = state.current
     facts = state.known
+    subject = form.subject_of(state.reason, state.problem)
     if step is Step.SOLUTION:
-        return _(
-            "Ask for a full refund, refund only (no return): {amount}. Never ask for less than "
-            "you paid."
-        ).format(amount=_usd(state.amount))
+        ask = _(
+            "Then the solution: pick {answer}, refund only (no return), for {amount}. Never ask "
+            "for less than you paid."
+        ).format(amount=_usd(state.amount), answer=form.quoted(form.FULL_REFUND))
+        return "\n".join(filter(None, (_chosen(state), ask)))
+    if step is Step.RECEIVED:
+        text = _(_PROMPTS[step]).format(
+            open=form.quoted(form.OPEN), received=form.quoted(form.RECEIVED)
+        )
+        early = early_note(facts)
+        return text if early is None else early + "\n\n" + text
+    if step in (Step.REASON, Step.PROBLEM):
+        answer = form.YES if step is Step.PROBLEM else form.NO
+        return form.done_line(form.RECEIVED, form.quoted(answer)) + "\n" + _(_PROMPTS[step])
+    if step in (Step.KEEP_OR_RETURN, Step.EVIDENCE) and subject is not None:
+        return _chosen(state) + "\n" + _prompt_text(state)
+    if step is Step.TEXT:
+        lines = form.summary(
+            subject,
+            keep_item=state.keep_item,
+            amount=_usd(state.amount) if state.share is None else f"{round(state.share * 100)}%",
+            evidence=evidence_checklist(state) if state.evidence else None,
+        )
+        numbered = [f"{n}. {text}" for n, text in enumerate(lines, 1)]
+        return "\n".join((_(_PROMPTS[step]), *numbered, "", _("Before you submit, remember:")))
     if step is Step.OFFER:
         total = order_total(state)
         if total is None:
@@ -94,8 +125,6 @@ def prompt(state: DisputeState, has_parcels: bool = True) -> str:
     if step is Step.OUTCOME:
         advice = checkin_advice(state)
         return advice.situation + "\n" + advice.why
-    if step is Step.RECEIVED and (early := early_note(facts)) is not None:
-        return early + "\n\n" + _(_PROMPTS[step])
     if step is Step.PICK and not has_parcels:
         return _(
             "Which order is the dispute about? Paste its track number, or continue without one."
@@ -105,6 +134,19 @@ def prompt(state: DisputeState, has_parcels: bool = True) -> str:
             "The protection timer is nearly over. If the parcel is moving normally, asking the "
             "seller to extend protection is gentler; if it is not moving, open the dispute now."
         )
+    return _prompt_text(state)
+
+
+def _chosen(state: DisputeState) -> str:
+    """What the form's reason field gets, as the user chose it a step before."""
+    subject = form.subject_of(state.reason, state.problem)
+    if subject is None:
+        return ""
+    return form.done_line(form.REASON, form.quoted(form.REASONS[subject]))
+
+
+def _prompt_text(state: DisputeState) -> str:
+    step, facts = state.current, state.known
     text = _(_PROMPTS[step])
     if step is Step.WAITING:
         text = text.format(days=days(DEFAULTS.seller_dispute_response))
@@ -175,6 +217,7 @@ def dispute_message(state: DisputeState, today: date | None = None) -> str:
         share=state.share if state.keep_item else None,
         keep_item=bool(state.keep_item),
         today=today or date.today(),
+        attached=bool(state.evidence),
     )
 
 
@@ -202,19 +245,47 @@ _EVIDENCE: dict[str, tuple[str, ...]] = {
         N_("A screenshot of tracking showing \u201cdelivered\u201d"),
         N_("Your chat with the seller"),
     ),
-    "received": (
+    Problem.NOT_AS_DESCRIBED: (
         N_("Photos of the item next to a ruler or the label, showing the problem"),
-        N_("A short video if it does not work or something is missing"),
+        N_("A screenshot of the listing with what was promised"),
+        N_("Your chat with the seller"),
+    ),
+    Problem.POOR_QUALITY: (
+        N_("Photos of the item next to a ruler or the label, showing the problem"),
+        N_("Your chat with the seller"),
+    ),
+    Problem.NOT_WORKING: (
+        N_("A short video showing that it does not work"),
+        N_("A photo of the item and its label"),
+        N_("Your chat with the seller"),
+    ),
+    Problem.COUNTERFEIT: (
+        N_("Close-up photos of the logo, labels and serial number"),
+        N_("A screenshot of the listing with what was promised"),
+        N_("Your chat with the seller"),
+    ),
+    Problem.DAMAGED: (
+        N_("Photos of the damage, and of the box it came in"),
         N_("A photo of the parcel and its label"),
+        N_("Your chat with the seller"),
+    ),
+    Problem.WRONG_OR_MISSING: (
+        N_("Photos of everything that came, next to the order page"),
+        N_("A photo of the parcel and its label"),
+        N_("Your chat with the seller"),
+    ),
+    Problem.EMPTY: (
+        N_("Photos of the empty parcel and its label, with the weight if the label shows one"),
+        N_("A video of opening it, if you have one"),
         N_("Your chat with the seller"),
     ),
 }
 
 
 def evidence_checklist(state: DisputeState) -> list[str]:
-    """D7: localized checklist for the chosen reason."""
-    key = state.reason or reason_for(state.known).value
-    return [_(item) for item in _EVIDENCE["received" if state.problem is not None else key]]
+    """D7: localized checklist for the chosen reason or problem (each has its own)."""
+    key = state.problem or state.reason or reason_for(state.known).value
+    return [_(item) for item in _EVIDENCE[key]]
 
 
 _DONT_CANCEL_MOVING = N_(
@@ -284,7 +355,7 @@ def step_view(state: DisputeState, has_parcels: bool = True, today: date | None 
     items: list[str] = []
     if state.current is Step.EVIDENCE:
         items = evidence_checklist(state)
-    elif state.current is Step.WARNINGS:
+    elif state.current in (Step.TEXT, Step.WARNINGS):
         items = warnings(state)
     return StepView(
         step=state.current,

@@ -70,7 +70,7 @@ from bot.core.advice.predicates import (
 )
 from bot.core.advice.timelines import DEFAULTS, Timelines
 from bot.core.parsing import USD_RATES
-from bot.i18n import _
+from bot.i18n import _, format_number
 
 # --- the table ---------------------------------------------------------------------------------
 
@@ -309,7 +309,7 @@ def _price_note(f: Facts) -> str:
         ).format(
             typed=f.price_typed,
             usd=usd(f.price_usd),
-            rate=f"{USD_RATES.get(currency, 0):g}",
+            rate=format_number(USD_RATES.get(currency, 0)),
             currency=currency,
         )
     return _("This uses the price range you picked, not the exact total.")

@@ -36,7 +36,14 @@ _VERDICT_ICON = {
 }
 
 
-def _verdict_text(verdict: Trackability) -> str:
+_RUSSIAN_POST_RPO = "russian_post_rpo"
+_RUSSIAN_POST_SEARCH = "https://www.pochta.ru/tracking"
+
+
+def _verdict_text(verdict: Trackability, format_id: str | None = None) -> str:
+    if format_id == _RUSSIAN_POST_RPO and verdict is Trackability.ORIGIN_ONLY:
+        # "Only inside the origin country" read as "not in Russia" to a Russian buyer (QA C3).
+        return _("Tracked on the Russian Post site, inside Russia")
     if verdict is Trackability.INTERNATIONAL:
         return _("Tracked internationally")
     if verdict is Trackability.ORIGIN_ONLY:
@@ -76,20 +83,16 @@ def _who(interp: Interpretation) -> str:
     return _("an unknown issuer")
 
 
-def _percent(confidence: float) -> str:
-    return f"{round(confidence * 100)}%"
-
-
 def _headline(interp: Interpretation) -> str:
+    # Words, not the model's percentages: a bare "70%" told buyers nothing (QA C6).
     who = _who(interp)
-    pct = _percent(interp.confidence)
     if interp.kind is Kind.UNKNOWN and not interp.carrier:
         return ""
     if interp.confidence >= 0.9:
-        return _("{who}, {percent}").format(who=who, percent=pct)
+        return who
     if interp.confidence >= 0.5:
-        return _("probably {who}, {percent}").format(who=who, percent=pct)
-    return _("possibly {who}, {percent}").format(who=who, percent=pct)
+        return _("probably {who}").format(who=who)
+    return _("possibly {who}").format(who=who)
 
 
 def _alternatives(analysis: Analysis) -> tuple[Interpretation, ...]:
@@ -137,7 +140,10 @@ def render_block(index: int | None, analysis: Analysis) -> str:
     if analysis.input.upper() != analysis.number:
         title += " " + _("(as typed: {text})").format(text=html.escape(analysis.input))
     lines.append(title)
-    verdict = f"{_VERDICT_ICON[analysis.verdict]} <b>{_verdict_text(analysis.verdict)}</b>"
+    icon = _VERDICT_ICON[analysis.verdict]
+    if best.format_id == _RUSSIAN_POST_RPO and analysis.verdict is Trackability.ORIGIN_ONLY:
+        icon = "✅"
+    verdict = f"{icon} <b>{_verdict_text(analysis.verdict, best.format_id)}</b>"
     if analysis.verdict is Trackability.INTERNATIONAL and (best.service_code or "").startswith("L"):
         # Letter post express: the UPU says tracked, older buyer guides say untrackable; it
         # depends on the destination country, so never the green "certain" mark.
@@ -164,6 +170,14 @@ def render_block(index: int | None, analysis: Analysis) -> str:
         lines.append(_("This format has no check digit, so a typo would go unnoticed."))
     for note in best.notes:
         lines.append(f"<i>{_(note)}</i>")
+    if best.format_id == _RUSSIAN_POST_RPO and best.check_digit is CheckDigit.INVALID:
+        # The per-number links are left out for a wrong check digit; the search page is not.
+        site = html.escape(_("Russian Post site"))
+        lines.append(
+            _("Once you have the right number, track it on the {site}.").format(
+                site=f'<a href="{_RUSSIAN_POST_SEARCH}">{site}</a>'
+            )
+        )
     if best.kind is Kind.UNKNOWN and not best.notes:
         lines.append(
             "<i>"
@@ -175,11 +189,8 @@ def render_block(index: int | None, analysis: Analysis) -> str:
         )
     alternatives = _alternatives(analysis)
     if alternatives:
-        alts = "; ".join(
-            _("{who}, {percent}").format(who=_who(alt), percent=_percent(alt.confidence))
-            for alt in alternatives[:_MAX_ALTERNATIVES]
-        )
-        lines.append(_("Could also be: {list}").format(list=alts))
+        alts = "; ".join(_who(alt) for alt in alternatives[:_MAX_ALTERNATIVES])
+        lines.append(_("Less likely, it could also be: {list}").format(list=alts))
     links = _links(best, alternatives)
     if links:
         language = current_language()

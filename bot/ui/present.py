@@ -9,6 +9,7 @@ Functions return text in the current language (``bot.i18n``); callers set it.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
@@ -197,6 +198,7 @@ def fmt_approx_usd(usd: float) -> str:
 
 
 # Quotation marks each language puts around a name inside a sentence.
+_CODE: Final = re.compile(r"[A-Z0-9]{8,40}")
 _QUOTES: Final[Mapping[str, tuple[str, str]]] = {"ru": ("«", "»"), "en": ("\u201c", "\u201d")}
 
 
@@ -204,8 +206,11 @@ def quoted(name: str) -> str:
     """A user's name for a parcel inside a sentence, quoted and HTML-escaped: «чехол».
 
     Russian sentences around it name the thing ("посылка «…»") so the name itself never has
-    to be declined; a track number is quoted too, so every sentence reads the same way.
+    to be declined. A parcel without a name shows its track number, which is a code, not a
+    name: it stays bare ("Слежу за посылкой RB123456785CN").
     """
+    if _CODE.fullmatch(name):
+        return esc(name)
     opening, closing = _QUOTES.get(current_language(), _QUOTES["en"])
     return f"{opening}{esc(name)}{closing}"
 

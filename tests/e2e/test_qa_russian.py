@@ -333,3 +333,26 @@ async def test_qa_c6_percentages_are_words(
     said = texts(replies)
     assert says in said
     assert "%" not in said
+
+
+# --- A4: digits-only numbers from a Chinese courier ------------------------------------------
+
+DIGITS_ONLY = [
+    ("en", "4312345678901", "🟠 Carrier-local number: ask the seller for the international one"),
+    ("en", "773012345678901", "Digits only: usually a courier's number inside China."),
+    ("ru", "773012345678901", "обычно внутренний номер китайской курьерской службы"),
+    ("en", "75312345678901", "If the seller gave you this number, it is more likely a courier's"),
+    ("ru", "75312345678901", "Если этот номер дал продавец, то, скорее всего, это внутренний"),
+]
+
+
+@pytest.mark.parametrize(("language", "number", "says"), DIGITS_ONLY)
+async def test_qa_a4_digits_only_numbers_are_local_chinese_numbers(
+    bot: BotHarness, language: str, number: str, says: str
+) -> None:
+    """`75312345678901` was only "typo or fake … Russian Post"; 13/15 digits "not a format"."""
+    user = bot.user(language_code=language)
+    replies = await user.send(f"The seller gave me {number} as tracking")
+    said = texts(replies)
+    assert says in said
+    assert "Not a format we know" not in said and "Неизвестный нам формат" not in said

@@ -20,7 +20,7 @@ from bot.core.tracknumbers.model import (
     Link,
     Trackability,
 )
-from bot.i18n import _, current_language, ngettext, use_language
+from bot.i18n import N_, _, current_language, ngettext, use_language
 
 TELEGRAM_LIMIT = 4096
 _MAX_LINKS = 5
@@ -37,6 +37,10 @@ _VERDICT_ICON = {
 
 
 _RUSSIAN_POST_RPO = "russian_post_rpo"
+_NOTE_CHINA_LOCAL_FROM_SELLER = N_(
+    "If the seller gave you this number, it is more likely a courier's number inside China: ask "
+    "the seller for the international number (2 letters, 9 digits, 2 letters)."
+)
 _RUSSIAN_POST_SEARCH = "https://www.pochta.ru/tracking"
 
 
@@ -130,6 +134,19 @@ def _links(best: Interpretation, alternatives: Sequence[Interpretation]) -> list
     return links[:_MAX_LINKS]
 
 
+def _china_local(analysis: Analysis) -> bool:
+    """Digits only and no format of ours fits: a courier's number inside China (QA A4).
+
+    The buyer's guide: digits-only numbers are local combinations valid within China, so ask
+    the seller for the international one; "a format we do not know" told the buyer nothing.
+    """
+    return (
+        analysis.number.isdigit()
+        and analysis.verdict is Trackability.UNKNOWN
+        and analysis.best.kind is Kind.UNKNOWN
+    )
+
+
 def render_block(index: int | None, analysis: Analysis) -> str:
     """HTML explanation of one number (a few short lines)."""
     best = analysis.best
@@ -140,6 +157,16 @@ def render_block(index: int | None, analysis: Analysis) -> str:
     if analysis.input.upper() != analysis.number:
         title += " " + _("(as typed: {text})").format(text=html.escape(analysis.input))
     lines.append(title)
+    if _china_local(analysis):
+        verdict_text = _verdict_text(Trackability.LOCAL_ONLY)
+        lines.append(f"{_VERDICT_ICON[Trackability.LOCAL_ONLY]} <b>{verdict_text}</b>")
+        note = _(
+            "Digits only: usually a courier's number inside China. It stops being tracked once "
+            "the parcel leaves China, so ask the seller for the international number (2 letters, "
+            "9 digits, 2 letters)."
+        )
+        lines.append(f"<i>{note}</i>")
+        return "\n".join(lines)
     icon = _VERDICT_ICON[analysis.verdict]
     if best.format_id == _RUSSIAN_POST_RPO and analysis.verdict is Trackability.ORIGIN_ONLY:
         icon = "✅"
@@ -171,7 +198,10 @@ def render_block(index: int | None, analysis: Analysis) -> str:
     for note in best.notes:
         lines.append(f"<i>{_(note)}</i>")
     if best.format_id == _RUSSIAN_POST_RPO and best.check_digit is CheckDigit.INVALID:
-        # The per-number links are left out for a wrong check digit; the search page is not.
+        # Both readings of a failing 14-digit number: a mistyped Russian Post number, or (from a
+        # seller) a Chinese courier's local number (QA A4). The per-number links are left out
+        # for a wrong check digit; Russian Post's search page is not (QA C3).
+        lines.append(f"<i>{_(_NOTE_CHINA_LOCAL_FROM_SELLER)}</i>")
         site = html.escape(_("Russian Post site"))
         lines.append(
             _("Once you have the right number, track it on the {site}.").format(

@@ -110,7 +110,7 @@ async def test_wrong_check_digit_in_a_sentence_is_a_typo_not_dhl(bot: BotHarness
     replies = await user.send("track LX000000000CN pls")
     text = replies[0].text
     assert text.startswith("LX000000000CN\n❌ Probably a typo or a fake number")
-    assert "a correct number would have 5 there" in text
+    assert "the right one would be 5." in text
     assert "Tracked internationally" not in text
     assert replies[0].button_data("👁 Watch this parcel") == "watch:add:LX000000000CN"
 
@@ -138,7 +138,7 @@ async def test_wrong_russian_post_check_digit_is_a_typo_in_russian(bot: BotHarne
     assert "✅" not in text
     assert "❌ Скорее всего, опечатка" in text
     assert "Почта России" in text
-    assert "в правильном номере на её месте стояла бы 9" in text
+    assert "Контрольная цифра: неверная, правильная — 9." in text
 
 
 def _urls(message: StoredMessage) -> list[str]:

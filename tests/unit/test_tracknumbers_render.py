@@ -244,7 +244,7 @@ def test_wrong_check_digit_beats_a_weak_reading_in_the_answer(text: str) -> None
     (msg,) = render_chat(find_numbers(text))
     assert msg.startswith("<code>LX000000000CN</code>")
     assert "❌ <b>Probably a typo or a fake number</b>" in msg
-    assert "would have <code>5</code> there" in msg
+    assert "the right one would be <code>5</code>." in msg
     assert "✅" not in msg
 
 

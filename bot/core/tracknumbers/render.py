@@ -189,7 +189,7 @@ def render_block(index: int | None, analysis: Analysis) -> str:
         lines.append(_("Check digit: correct."))
     elif best.check_digit is CheckDigit.INVALID and best.expected_check_digit is not None:
         lines.append(
-            _("Check digit: wrong, a correct number would have {digit} there.").format(
+            _("Check digit: wrong; the right one would be {digit}.").format(
                 digit=f"<code>{html.escape(best.expected_check_digit)}</code>"
             )
         )

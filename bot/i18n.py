@@ -137,5 +137,9 @@ def format_number(value: float) -> str:
 
 
 def format_percent(share: float) -> str:
-    """A share as a whole percentage in the current language: "50%" / "50 %"."""
-    return babel_percent(round(share, 2), locale=current_language())
+    """A share as a whole percentage: "38%" in both languages.
+
+    CLDR's Russian pattern puts a space before "%"; AliExpress and Russian chat write "38%",
+    so the sign stays attached (the digits still follow the language).
+    """
+    return babel_percent(round(share, 2), format="#,##0%", locale=current_language())

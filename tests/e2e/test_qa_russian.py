@@ -226,38 +226,6 @@ async def test_qa_d_stiff_cancel_wording(bot: BotHarness) -> None:
     assert "без вопросов" not in reply
 
 
-DISPUTE_WORDING = [
-    # language, what the reason step says, what it never says
-    ("ru", "Судя по тому, что я знаю, подходит отмеченная причина.", "подходит к тому, что я знаю"),
-]
-
-
-@pytest.mark.parametrize(("language", "says", "never"), DISPUTE_WORDING)
-async def test_qa_d_stiff_dispute_wording(
-    bot: BotHarness, language: str, says: str, never: str
-) -> None:
-    """`Я отметил причину, которая подходит к тому, что я знаю.` and the refund line."""
-    user = bot.user(language_code=language)
-    await add_parcel(
-        bot,
-        user.id,
-        NUMBER,
-        language,
-        price_amount=20.0,
-        price_currency="USD",
-        protection_deadline=ago(bot, -40),
-    )
-    await user.send("/dispute")
-    await user.press(NUMBER)
-    await user.press("Нет, не получил(а)")
-    reason = user.last_reply().text
-    assert says in reason and never not in reason
-    await user.press("Нет информации об отслеживании")
-    refund = texts(user.messages[-2:])
-    assert "Просите полный возврат денег без возврата товара — 20\u00a0$." in refund
-    assert "только деньги" not in refund and "$20.00" not in refund
-
-
 CHECK_DIGIT = [
     ("en", "The correct check digit there would be 5.", "With a correct check digit"),
     ("ru", "Правильная контрольная цифра здесь — 5.", "там стояло бы"),

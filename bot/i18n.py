@@ -9,12 +9,17 @@ parallel; at load time all catalogs of a language are merged into one ``Translat
 from __future__ import annotations
 
 import contextvars
+import copy
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
+from babel import Locale
+from babel.numbers import NumberPattern, format_decimal, parse_pattern
+from babel.numbers import format_percent as babel_percent
 from babel.support import NullTranslations, Translations
 
 # A source checkout keeps the catalogs beside the packages; an installed copy can point elsewhere.
@@ -96,3 +101,45 @@ def translate(message: str, language: str) -> str:
     """Translate in an explicit language, e.g. for command menus registered per language."""
     with use_language(language):
         return _(message)
+
+
+@cache
+def _money_patterns(language: str) -> tuple[Locale, NumberPattern, NumberPattern]:
+    locale = Locale.parse(language)
+    pattern = parse_pattern(locale.currency_formats["standard"])
+    whole = copy.copy(pattern)
+    whole.frac_prec = (0, 0)
+    return locale, pattern, whole
+
+
+# Babel leaves out CLDR's currency spacing: "RUB1,890" needs a space between code and digits.
+_CODE_NEXT_TO_DIGIT = re.compile(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])")
+
+
+def format_money(amount: float, currency: str | None) -> str:
+    """Money the way the current language writes it: "$1.99", "1,99 $", "1 890 ₽", "$5".
+
+    Whole amounts lose their ",00" (prices are typed that way); without a currency the amount
+    is a plain number. The domain's own texts and the screens both use this one rule.
+    """
+    language = current_language()
+    if not currency:
+        return format_number(amount)
+    locale, pattern, whole = _money_patterns(language)
+    chosen = whole if float(amount).is_integer() else pattern
+    text = chosen.apply(amount, locale, currency=currency.upper(), currency_digits=False)
+    return _CODE_NEXT_TO_DIGIT.sub("\u00a0", text)
+
+
+def format_number(value: float) -> str:
+    """A number in the current language's digits: "7.5" / "7,5", "1,890" / "1 890"."""
+    return format_decimal(value, locale=current_language())
+
+
+def format_percent(share: float) -> str:
+    """A share as a whole percentage: "38%" in both languages.
+
+    CLDR's Russian pattern puts a space before "%"; AliExpress and Russian chat write "38%",
+    so the sign stays attached (the digits still follow the language).
+    """
+    return babel_percent(round(share, 2), format="#,##0%", locale=current_language())

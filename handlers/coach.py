@@ -14,10 +14,11 @@ from bot.app import BotContext, ParcelScoutApplication
 from bot.core.advice import SellerResponse, advise
 from bot.i18n import N_, _
 from bot.ui.buttons import CoachDid, CoachLetter
+from bot.ui.present import quoted
 from bot.watch import coach
 from handlers.advice_chat import letter_html, parcel_facts, render_advice, today_for
 from handlers.callbacks import route
-from handlers.common import esc, send_html
+from handlers.common import send_html
 from handlers.whatnow import ask_about
 from storage import Parcel, ts
 
@@ -67,7 +68,7 @@ async def on_did(update: Update, context: BotContext, data: CoachDid) -> None:
     if data.what == coach.Did.OFF:
         await coach.set_off(storage, user.id, parcel.id, ts(context.services.clock.now()))
         await query.answer()
-        await send_html(update, context, _(_OFF_TEXT).format(name=esc(parcel.display_name)))
+        await send_html(update, context, _(_OFF_TEXT).format(name=quoted(parcel.display_name)))
         return
     if data.what == coach.Did.ANSWERED:
         await query.answer()

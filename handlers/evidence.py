@@ -15,10 +15,10 @@ from telegram import InputFile, Update
 from telegram.ext import CommandHandler
 
 from bot.app import BotContext, ParcelScoutApplication
-from bot.i18n import N_, _, ngettext
+from bot.i18n import N_, _, ngettext, use_language
 from bot.ui.buttons import EvidencePdf, EvidencePicture
 from bot.ui.evidence import CheckCount, Evidence, EvidenceEvent, alt_text, render_pdf, render_png
-from bot.ui.present import esc, fmt_money, user_zone
+from bot.ui.present import esc, fmt_money, quoted, user_zone
 from handlers.callbacks import route
 from handlers.common import keyboard, send_html
 from storage import Parcel
@@ -37,7 +37,8 @@ async def load(context: BotContext, parcel: Parcel) -> Evidence:
     checks = await storage.checks.for_parcel(parcel.id)
     price = None
     if parcel.price_amount is not None:
-        price = fmt_money(parcel.price_amount, parcel.price_currency)
+        with use_language("en"):  # the record is in English, the dispute's language
+            price = fmt_money(parcel.price_amount, parcel.price_currency)
     return Evidence(
         number=parcel.number,
         status=parcel.status,
@@ -97,7 +98,7 @@ async def send_evidence(update: Update, context: BotContext, parcel: Parcel) -> 
         "📸 Tracking record of <b>{name}</b>: {n} events, every check I made. Attach it to the "
         "dispute on AliExpress; it is in English, the dispute's language.",
         n,
-    ).format(name=esc(parcel.display_name), n=n)
+    ).format(name=quoted(parcel.display_name), n=n)
     await context.bot.send_photo(
         chat.id, InputFile(png, filename=_filename(parcel, "png")), caption=caption
     )

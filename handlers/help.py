@@ -28,9 +28,12 @@ def help_text() -> str:
     lines += [
         "",
         _("<b>What I store</b>"),
+        _("Your Telegram id, chat id and language, and only what you tell me about your parcels."),
+        # Said plainly because it is true: checks go out to these services (QA C6).
         _(
-            "Your Telegram id, chat id and language, and only what you tell me about your "
-            "parcels. Nothing is shared with anyone."
+            "To check a parcel I send its track number, and nothing else about you, to the "
+            "tracking services: Cainiao, 17TRACK and Russian Post. I share nothing with anyone "
+            "else."
         ),
         _(
             "I keep it to check your parcels and tell you what changed. /export gives you a "

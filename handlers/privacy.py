@@ -6,12 +6,14 @@ import csv
 import io
 import logging
 
+from babel.numbers import get_decimal_symbol
 from telegram import InputFile, Update
 from telegram.ext import Application, CommandHandler
 
 from bot.app import BotContext
-from bot.i18n import N_, _
+from bot.i18n import N_, _, current_language
 from bot.ui.buttons import PrivacyForget, YesNo
+from bot.ui.present import status_label
 from handlers.callbacks import route
 from handlers.common import edit_or_send, keyboard, send_html
 from storage import Parcel, from_ts
@@ -41,7 +43,34 @@ EXPORT_COLUMNS = (
     "last_checked_at",
     "archived_at",
     *PARCEL_FACT_COLUMNS,
+    "status_code",
 )
+# The header row in the reader's language; a column added later shows its own name.
+EXPORT_HEADERS = {
+    "number": N_("Track number"),
+    "nickname": N_("Name"),
+    "status": N_("Status"),
+    "carrier": N_("Carrier"),
+    "real_number": N_("Number at the next carrier"),
+    "added_at": N_("Added"),
+    "last_event_at": N_("Last event"),
+    "last_checked_at": N_("Last checked"),
+    "archived_at": N_("Archived"),
+    "shipped_on": N_("Shipped on"),
+    "price_amount": N_("Price"),
+    "price_currency": N_("Currency"),
+    "protection_deadline": N_("Buyer protection until"),
+    "seller_contacted_on": N_("Wrote to the seller on"),
+    "seller_response": N_("Seller's answer"),
+    "dispute_opened_on": N_("Dispute opened on"),
+    "dispute_reason": N_("Dispute reason"),
+    "dispute_amount": N_("Amount asked in the dispute"),
+    "dispute_status": N_("Dispute status"),
+    "status_code": N_("Status code"),
+}
+# Spreadsheets in these languages expect ";" between cells and a decimal comma.
+_SEMICOLON_LANGUAGES = frozenset({"ru"})
+_AMOUNTS = frozenset({"price_amount", "dispute_amount"})
 _PAGE = 200
 
 
@@ -70,23 +99,33 @@ def _row(parcel: Parcel) -> list[str]:
     values: dict[str, object] = {
         "number": parcel.number,
         "nickname": parcel.nickname,
-        "status": parcel.status,
+        "status": status_label(parcel.status),
         "carrier": parcel.carrier,
         "real_number": parcel.real_number,
         "added_at": _instant(parcel.created_at),
         "last_event_at": _instant(parcel.last_event_at),
         "last_checked_at": _instant(parcel.last_checked_at),
         "archived_at": _instant(parcel.archived_at),
+        "status_code": parcel.status,  # stable for scripts; the status column is for people
     }
-    for name in EXPORT_COLUMNS[len(values) :]:
-        values[name] = getattr(parcel, name)
+    for name in PARCEL_FACT_COLUMNS:
+        value = getattr(parcel, name)
+        if name in _AMOUNTS and isinstance(value, int | float):
+            # No thousands separator: a spreadsheet reads "1890,5" as a number, "1 890,5" not.
+            text = f"{value:.2f}".rstrip("0").rstrip(".")
+            value = text.replace(".", get_decimal_symbol(current_language()))
+        values[name] = value
     return [_cell(values[name]) for name in EXPORT_COLUMNS]
 
 
 def parcels_csv(parcels: list[Parcel]) -> bytes:
+    """The user's parcels as a spreadsheet in their language (headers, status words, numbers)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(EXPORT_COLUMNS)
+    delimiter = ";" if current_language() in _SEMICOLON_LANGUAGES else ","
+    writer = csv.writer(buffer, delimiter=delimiter)
+    writer.writerow(
+        [_(EXPORT_HEADERS[name]) if name in EXPORT_HEADERS else name for name in EXPORT_COLUMNS]
+    )
     writer.writerows(_row(parcel) for parcel in parcels)
     # BOM: spreadsheet programs then read the Cyrillic nicknames correctly.
     return buffer.getvalue().encode("utf-8-sig")

@@ -9,7 +9,7 @@ from datetime import date
 
 from bot.i18n import _
 from bot.ui.buttons import Button, ParcelAction, ParcelVerb
-from bot.ui.present import days, esc, fmt_date
+from bot.ui.present import days, fmt_date, quoted
 from storage.models import Parcel
 
 Screen = tuple[str, list[list[Button]]]
@@ -31,7 +31,7 @@ def keep_timer_question(parcel: Parcel, today: date) -> Screen:
             _(
                 "🗄 Archiving <b>{name}</b> stops the checks. It has not arrived, and its buyer "
                 "protection {when}."
-            ).format(name=esc(parcel.display_name), when=when),
+            ).format(name=quoted(parcel.display_name), when=when),
             _("Keep reminding me about the protection timer?"),
         )
     )

@@ -33,9 +33,11 @@ from bot.ui.evidence import source_name
 from bot.ui.present import (
     days,
     esc,
+    fmt_approx_usd,
     fmt_date,
     fmt_money,
     fmt_time,
+    quoted,
     status_emoji,
     status_line,
     status_word,
@@ -352,7 +354,7 @@ def facts_lines(parcel: Parcel, today: date) -> list[str]:
         price = fmt_money(parcel.price_amount, parcel.price_currency)
         usd = to_usd(parcel.price_amount, parcel.price_currency)
         if parcel.price_currency not in (None, "USD") and usd is not None:
-            price += " " + _("(≈ ${usd}, approximately)").format(usd=f"{usd:.2f}")
+            price += " " + _("(≈ {usd})").format(usd=fmt_approx_usd(usd))
         lines.append(_("💵 Price: {price}.").format(price=esc(price)))
     else:
         lines.append(_("💵 Price: not set."))
@@ -495,14 +497,14 @@ def delete_question(parcel: Parcel) -> Screen:
     text = _(
         "Delete <b>{name}</b> with its events and facts? This cannot be undone. "
         "To keep it without checks, archive it instead."
-    ).format(name=esc(parcel.display_name))
+    ).format(name=quoted(parcel.display_name))
     return text, rows
 
 
 def rename_prompt(parcel: Parcel) -> Screen:
     text = _(
         "✏️ Send a new name for <b>{name}</b> (up to {max} characters). Send “-” to remove the name."
-    ).format(name=esc(parcel.display_name), max=NICKNAME_MAX)
+    ).format(name=quoted(parcel.display_name), max=NICKNAME_MAX)
     return text, [cancel_row()]
 
 
@@ -511,7 +513,7 @@ def rename_prompt(parcel: Parcel) -> Screen:
 
 def facts_screen(parcel: Parcel, today: date) -> Screen:
     lines = [
-        _("🧾 <b>Order facts</b> for {name}").format(name=esc(parcel.display_name)),
+        _("🧾 <b>Order facts</b> for {name}").format(name=quoted(parcel.display_name)),
         "",
         *facts_lines(parcel, today),
         "",

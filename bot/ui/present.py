@@ -9,6 +9,7 @@ Functions return text in the current language (``bot.i18n``); callers set it.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
@@ -17,7 +18,7 @@ from typing import Final
 from babel.dates import format_date, format_datetime
 
 from bot.core.timezones import zone
-from bot.i18n import N_, _, current_language, ngettext
+from bot.i18n import N_, _, current_language, format_money, ngettext
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,10 +188,31 @@ def fmt_time(value: int | None, tz: tzinfo) -> str:
 
 
 def fmt_money(amount: float, currency: str | None) -> str:
-    """ "7.50 USD", "1 200 RUB": cents only when there are any, a thin space between thousands."""
-    pattern = "{:,.2f}" if amount % 1 else "{:,.0f}"
-    text = pattern.format(amount).replace(",", "\u202f")
-    return f"{text} {currency or ''}".strip()
+    """ "$7.50" / "7,50 $", "1 200 ₽": Babel's format for the reader's language (plain text)."""
+    return format_money(amount, currency)
+
+
+def fmt_approx_usd(usd: float) -> str:
+    """A converted amount at a fixed rate: whole dollars from $10 up, cents are noise there."""
+    return format_money(round(usd) if usd >= 10 else round(usd, 2), "USD")
+
+
+# Quotation marks each language puts around a name inside a sentence.
+_CODE: Final = re.compile(r"[A-Z0-9]{8,40}")
+_QUOTES: Final[Mapping[str, tuple[str, str]]] = {"ru": ("«", "»"), "en": ("\u201c", "\u201d")}
+
+
+def quoted(name: str) -> str:
+    """A user's name for a parcel inside a sentence, quoted and HTML-escaped: «чехол».
+
+    Russian sentences around it name the thing ("посылка «…»") so the name itself never has
+    to be declined. A parcel without a name shows its track number, which is a code, not a
+    name: it stays bare ("Слежу за посылкой RB123456785CN").
+    """
+    if _CODE.fullmatch(name):
+        return esc(name)
+    opening, closing = _QUOTES.get(current_language(), _QUOTES["en"])
+    return f"{opening}{esc(name)}{closing}"
 
 
 def days(n: int) -> str:

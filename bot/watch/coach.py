@@ -25,7 +25,7 @@ from bot.core.advice.deadline import Deadline as _Deadline
 from bot.core.advice.deadline import deadline_line
 from bot.core.advice.parcel_facts import facts_from_parcel
 from bot.i18n import N_, _
-from bot.ui.present import esc
+from bot.ui.present import quoted
 from bot.watch.message import Button, Go, Message, Moment, Rows
 from storage import Parcel, Storage, User
 
@@ -99,7 +99,7 @@ def render(payload: Mapping[str, Any], parcel_id: int | None, at: Moment) -> Mes
     pid = parcel_id or 0
     rule = str(payload.get("rule") or "")
     action = str(payload.get("action") or "")
-    name = esc(payload.get("name") or "") or _("your order")
+    name = quoted(str(payload["name"])) if payload.get("name") else _("your order")
     lines = [_("🧭 <b>Next step for {name}</b>").format(name=name)]
     if rule in LINES:
         lines.append(_(LINES[rule]))

@@ -16,7 +16,7 @@ from typing import Any
 from bot.core import dispute as script
 from bot.core.advice import WAITS_FOR_SELLER
 from bot.i18n import _
-from bot.ui.present import days, esc
+from bot.ui.present import days, quoted
 from bot.watch.message import Button, Go, Message, Moment, Rows
 from storage import Reminder, Storage
 
@@ -73,7 +73,7 @@ async def _payload(storage: Storage, reminder: Reminder) -> dict[str, Any] | Non
 def render_whatnow(payload: Mapping[str, Any], parcel_id: int | None, at: Moment) -> Message:
     """The check-in some days after an advice: did the seller answer, or time to look again."""
     pid = parcel_id or 0
-    name = esc(payload.get("name") or "") or _("your order")
+    name = quoted(str(payload["name"])) if payload.get("name") else _("your order")
     rows: Rows = []
     if str(payload.get("action") or "") in _WAITS_FOR_SELLER:
         text = _("⏰ {days} have passed since my advice about {name}. Did the seller answer?")
@@ -90,7 +90,7 @@ def render_dispute(payload: Mapping[str, Any], parcel_id: int | None, at: Moment
     """The check-in when the seller's time to answer the dispute is over."""
     name = payload.get("name")
     if name:
-        text = _("⚖️ Did the seller answer your dispute about {name}?").format(name=esc(name))
+        text = _("⚖️ Did the seller answer your dispute about {name}?").format(name=quoted(name))
     else:
         text = _("⚖️ Did the seller answer your dispute?")
     return Message(text, checkin_rows(parcel_id or 0))

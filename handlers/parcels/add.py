@@ -12,7 +12,7 @@ from bot.core.tracknumbers import Analysis, CheckDigit, Trackability, analyze, f
 from bot.i18n import _, ngettext
 from bot.ui import parcel_views as views
 from bot.ui.buttons import ForceAdd, ParcelsAdd, ParcelsCancel, ParcelsPage, WatchNumber
-from bot.ui.present import esc
+from bot.ui.present import esc, quoted
 from bot.ui.userdata import PendingAdd
 from handlers.awaiting import ask, done
 from handlers.callbacks import answer_stale
@@ -133,7 +133,7 @@ async def add_analysis(
             await _already_watched(update, context, raced)
         return
     lines = [
-        _("👁 Now watching <b>{name}</b>.").format(name=esc(parcel.display_name)),
+        _("👁 Now watching <b>{name}</b>.").format(name=quoted(parcel.display_name)),
         _("I will check it shortly and write when something changes."),
     ]
     if analysis.verdict in (Trackability.LOCAL_ONLY, Trackability.ORIGIN_ONLY):
@@ -158,7 +158,7 @@ async def _confirm_mistyped(update: Update, context: BotContext, analysis: Analy
     ]
     if expected:
         lines.append(
-            _("With a correct check digit it would end in {digit} there.").format(
+            _("The correct check digit there would be {digit}.").format(
                 digit=f"<b>{esc(expected)}</b>"
             )
         )

@@ -23,7 +23,7 @@ from bot.ui import parcel_views as views
 from bot.ui.archive_question import keep_timer_question
 from bot.ui.buttons import WatchHandover
 from bot.ui.parcel_views import Screen
-from bot.ui.present import esc, fmt_date, today_in, user_zone
+from bot.ui.present import esc, fmt_date, quoted, today_in, user_zone
 from bot.ui.textlimits import fits
 from bot.watch import CheckOutcome
 from handlers import background
@@ -201,7 +201,7 @@ async def _check_and_show(
         outcome = await lookup
     fresh = await context.services.storage.parcels.get_owned(parcel.user_id, parcel.id)
     if fresh is None:  # deleted while the trackers were asked
-        gone = _("🗑 Deleted <b>{name}</b>.").format(name=esc(parcel.display_name))
+        gone = _("🗑 Deleted <b>{name}</b>.").format(name=quoted(parcel.display_name))
         if not await _edit(context, placed, gone, None):
             await send_to_chat(context.bot, chat_id, gone)
         return
@@ -359,6 +359,6 @@ async def delete(update: Update, context: BotContext, parcel: Parcel) -> None:
 async def delete_confirmed(update: Update, context: BotContext, parcel: Parcel) -> None:
     await context.services.storage.parcels.delete(parcel.user_id, parcel.id)
     await _answer(update, _("Deleted."))
-    note = _("🗑 Deleted <b>{name}</b>.").format(name=esc(parcel.display_name))
+    note = _("🗑 Deleted <b>{name}</b>.").format(name=quoted(parcel.display_name))
     screen = await list_screen(context, parcel.user_id, 0, archived=False)
     await show(update, context, screen, note, edit=True)

@@ -34,7 +34,7 @@ def _coach(messages: list[StoredMessage]) -> list[StoredMessage]:
 
 
 def _parcel_of(message: StoredMessage) -> str:
-    head = (message.text or "").splitlines()[0].removeprefix(COACH_HEADER)
+    head = (message.text or "").splitlines()[0].removeprefix(COACH_HEADER).strip("“”")
     return next(n for n, name in NAMES.items() if name == head)
 
 

@@ -54,8 +54,8 @@ async def test_coach_off_in_settings_then_on_again(tracked: TrackedBot) -> None:
     # Day 11: both untracked parcels get their first step; "Case" is turned off by itself.
     pushes = await _day(t, user, 11)
     assert sorted((m.text or "").splitlines()[0] for m in pushes) == [
-        COACH_HEADER + "Case",
-        COACH_HEADER + "Lamp",
+        COACH_HEADER + "“Case”",
+        COACH_HEADER + "“Lamp”",
     ]
     case_push = next(m for m in pushes if "Case" in (m.text or "").splitlines()[0])
     await user.press_data(case_push, case_push.button_data("🔕 No more tips for this parcel") or "")
@@ -83,7 +83,7 @@ async def test_coach_off_in_settings_then_on_again(tracked: TrackedBot) -> None:
     pushes = await _day(t, user, LAST_OFF_DAY, hours=2)
     assert [(m.text or "").splitlines()[:2] for m in pushes] == [
         [
-            COACH_HEADER + "Lamp",
+            COACH_HEADER + "“Lamp”",
             "The protection timer may end soon: check the countdown on the order page now, and "
             "open a dispute if a week or less is left.",
         ]

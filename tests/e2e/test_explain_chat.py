@@ -85,7 +85,7 @@ async def test_link_names_are_russian_in_a_russian_chat(bot: BotHarness) -> None
     replies = await user.send("трек 12345678901231 и LX299455986CN")
     text = "\n".join(r.text for r in replies)
     names = [name for r in replies for name, _url in _links(r)]
-    assert "Почта России (внутренний)" in names
+    assert "Почта России (внутренний номер)" in names
     assert "Почта России (посылки в Россию)" in names
     assert "Russian Post" not in text and "China Post" not in text
     assert "Cainiao" in names and "17TRACK" in names
@@ -110,7 +110,7 @@ async def test_wrong_check_digit_in_a_sentence_is_a_typo_not_dhl(bot: BotHarness
     replies = await user.send("track LX000000000CN pls")
     text = replies[0].text
     assert text.startswith("LX000000000CN\n❌ Probably a typo or a fake number")
-    assert "a correct number would have 5 there" in text
+    assert "the right one would be 5." in text
     assert "Tracked internationally" not in text
     assert replies[0].button_data("👁 Watch this parcel") == "watch:add:LX000000000CN"
 
@@ -138,7 +138,7 @@ async def test_wrong_russian_post_check_digit_is_a_typo_in_russian(bot: BotHarne
     assert "✅" not in text
     assert "❌ Скорее всего, опечатка" in text
     assert "Почта России" in text
-    assert "в правильном номере на её месте стояла бы 9" in text
+    assert "Контрольная цифра: неверная, правильная — 9." in text
 
 
 def _urls(message: StoredMessage) -> list[str]:
@@ -151,4 +151,6 @@ async def test_links_in_russian_and_none_for_a_wrong_check_digit(bot: BotHarness
     (good,) = await user.send("LX299455986CN")
     assert "https://t.17track.net/ru#nums=LX299455986CN" in _urls(good)
     (typo,) = await user.send("80085412345678")
-    assert not any("pochta.ru" in url for url in _urls(typo))
+    # No link that looks the typo up; Russian Post's search page, to type the right one (QA C3).
+    assert not any("barcode=" in url for url in _urls(typo))
+    assert "https://www.pochta.ru/tracking" in _urls(typo)

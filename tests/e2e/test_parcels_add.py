@@ -230,7 +230,7 @@ async def test_order_facts_typed_in_several_forms(bot: BotHarness) -> None:
         replies = await user.send(typed)
         parcel = await _only_parcel(bot, user)
         assert (parcel.price_amount, parcel.price_currency) == (amount, currency)
-    assert "approximately" in replies[-1].text
+    assert "(≈ $13)" in replies[-1].text  # one "≈", no "approximately" beside it
     await user.press("Protection timer")
     replies = await user.send("in 17 days")
     assert (await _only_parcel(bot, user)).protection_deadline == date(2026, 12, 7)

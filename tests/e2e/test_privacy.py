@@ -129,11 +129,12 @@ async def test_export_sends_the_parcels_as_csv(bot: BotHarness) -> None:
     stored = documents[0].document
     assert stored is not None and stored.filename.endswith(".csv")
     rows = list(csv.DictReader(io.StringIO(stored.data.decode("utf-8-sig"))))
-    assert [r["number"] for r in rows] == [NUMBER, "RB000000000CN"]
-    assert rows[0]["nickname"] == "Зимняя куртка" and rows[0]["status"]
-    assert rows[1]["nickname"] == "'=HYPERLINK(1)"  # inert in a spreadsheet
+    assert [r["Track number"] for r in rows] == [NUMBER, "RB000000000CN"]
+    assert rows[0]["Name"] == "Зимняя куртка" and rows[0]["Status"] == "not found yet"
+    assert rows[0]["Status code"] == "not_found"  # stable for scripts
+    assert rows[1]["Name"] == "'=HYPERLINK(1)"  # inert in a spreadsheet
     assert OTHER_NUMBER not in stored.data.decode("utf-8-sig")
-    assert {"shipped_on", "price_amount", "dispute_status", "added_at"} <= set(rows[0])
+    assert {"Shipped on", "Price", "Dispute status", "Added"} <= set(rows[0])
 
 
 async def test_export_without_parcels(bot: BotHarness) -> None:

@@ -65,7 +65,7 @@ async def test_reminder_due_in_quiet_hours_waits_for_the_morning(bot: BotHarness
     await send_tick(bot)
     await send_tick(bot)
     (checkin,) = _checkins(user)
-    assert "5 days have passed since my advice about Lamp" in checkin
+    assert "5 days have passed since my advice about “Lamp”" in checkin
 
 
 async def test_blocked_user_is_marked_and_the_reminder_not_sent(bot: BotHarness) -> None:
@@ -126,5 +126,5 @@ async def test_each_reminder_is_delivered_once_across_a_restart(bot: BotHarness)
     await send_tick(bot)
     texts = [m.text or "" for m in user.replies_since(0)]
     assert len(_checkins(user)) == 1
-    assert sum("Did the seller answer your dispute about Lamp?" in t for t in texts) == 1
+    assert sum("Did the seller answer your dispute about “Lamp”?" in t for t in texts) == 1
     assert len(texts) == 2

@@ -43,9 +43,14 @@ def test_words_are_translated() -> None:
 
 
 def test_money_time_and_escaping() -> None:
-    assert fmt_money(7.5, "USD") == "7.50 USD"
-    assert fmt_money(1200, "RUB") == "1\u202f200 RUB"
-    assert fmt_money(3, None) == "3"
+    with use_language("en"):
+        assert fmt_money(7.5, "USD") == "$7.50"
+        assert fmt_money(1200, "RUB") == "RUB\u00a01,200"
+        assert fmt_money(3, None) == "3"
+    with use_language("ru"):
+        assert fmt_money(1.99, "USD") == "1,99\u00a0$"
+        assert fmt_money(1890, "RUB") == "1\u00a0890\u00a0₽"
+        assert fmt_money(5, "USD") == "5\u00a0$"
     moment = int(datetime(2026, 10, 20, 3, 0, tzinfo=UTC).timestamp())
     with use_language("en"):
         assert fmt_time(moment, ZoneInfo("Asia/Vladivostok")) == "20 Oct 2026, 13:00"

@@ -207,7 +207,7 @@ def test_link_names_are_localized_in_russian() -> None:
     with use_language("ru"):
         messages = render_chat(find_numbers(text))
     names = [name for message in messages for _url, name in _anchors(message)]
-    assert "Почта России (внутренний)" in names
+    assert "Почта России (внутренний номер)" in names
     assert "Почта России" in names  # the issuing post of an RU number
     assert "Почта России (посылки в Россию)" in names
     assert "СДЭК" in names and "Почта Канады" in names
@@ -229,13 +229,14 @@ def test_china_post_number_answer_links() -> None:
 def test_small_alternatives_to_a_valid_check_digit_are_left_out_of_the_chat() -> None:
     found = find_numbers("LX299455986CN")
     (msg,) = render_chat(found)
-    assert "Could also be" not in msg and "DHL" not in msg
+    assert "could also be" not in msg and "DHL" not in msg
     # The JSON keeps them.
     alternatives = found.items[0].to_json()["alternatives"]
     assert [(alt["format"], alt["confidence"]) for alt in alternatives] == [("dhl_ecommerce", 0.07)]
     # Without a check digit to vouch for the best reading, a 10% alternative stays.
     (yt,) = render_chat(find_numbers("YT2229521272164446"))
-    assert "Could also be: YTO Express (domestic China), 10%" in yt
+    assert "Less likely, it could also be: YTO Express (domestic China)" in yt
+    assert "%" not in yt  # confidence in words, never a bare percentage (QA C6)
 
 
 @pytest.mark.parametrize("text", ["LX000000000CN", "track LX000000000CN pls", "LX000000000CN ok"])
@@ -243,7 +244,7 @@ def test_wrong_check_digit_beats_a_weak_reading_in_the_answer(text: str) -> None
     (msg,) = render_chat(find_numbers(text))
     assert msg.startswith("<code>LX000000000CN</code>")
     assert "❌ <b>Probably a typo or a fake number</b>" in msg
-    assert "would have <code>5</code> there" in msg
+    assert "the right one would be <code>5</code>." in msg
     assert "✅" not in msg
 
 
@@ -263,7 +264,10 @@ def test_17track_link_follows_the_reader_language() -> None:
 
 def test_no_tracking_links_for_a_reading_with_a_wrong_check_digit() -> None:
     (wrong,) = render_chat(find_numbers("80085412345678"))  # Russian Post check digit fails
-    assert "pochta.ru" not in wrong  # only the other reading (DHL eCommerce) keeps its links
+    # Only the other reading (DHL eCommerce) keeps its per-number links; Russian Post's search
+    # page stays, to type the corrected number into (QA C3).
+    assert "barcode=" not in wrong
+    assert '<a href="https://www.pochta.ru/tracking">Russian Post site</a>' in wrong
     (bad_s10,) = render_chat(find_numbers("RB123456786US"))
     assert "<a href" not in bad_s10
     (good,) = render_chat(find_numbers("RB123456785CN"))

@@ -17,7 +17,7 @@ def test_write_seller_step_offers_the_letter_and_what_happened() -> None:
                "letter": True}  # fmt: skip
     message = registry.render(coach.KIND_COACH, payload, 7, AT)
     assert message.text.splitlines() == [
-        "🧭 <b>Next step for Lamp</b>",
+        "🧭 <b>Next step for “Lamp”</b>",
         "Still no tracking after 10 days: time to write to the seller. The letter is ready.",
     ]
     gos = [(b.go, b.arg) for row in message.rows for b in row]

@@ -32,7 +32,7 @@ def test_whatnow_checkin_after_a_seller_action_asks_if_the_seller_answered() -> 
     payload = {"action": "write_seller", "days": 5, "name": "Lamp <3>"}
     message = _render(reminders.KIND_WHATNOW, payload, 7)
     assert message.text == (
-        "⏰ 5 days have passed since my advice about Lamp &lt;3&gt;. Did the seller answer?"
+        "⏰ 5 days have passed since my advice about “Lamp &lt;3&gt;”. Did the seller answer?"
     )
     assert _intents(message) == [(Go.SELLER_SILENT, 7, None), (Go.WHAT_NOW, 7, None)]
 
@@ -50,7 +50,7 @@ def test_whatnow_checkin_without_a_parcel_or_seller_action() -> None:
 
 def test_dispute_checkin_offers_the_sellers_possible_answers() -> None:
     message = _render(reminders.KIND_DISPUTE, {"name": "Lamp"}, 7)
-    assert message.text == "⚖️ Did the seller answer your dispute about Lamp?"
+    assert message.text == "⚖️ Did the seller answer your dispute about “Lamp”?"
     assert [label for row in message.rows for label in [row[0].label]] == [
         "Accepted", "Offered an amount", "Refused", "Asked me to cancel", "Silent",
     ]  # fmt: skip

@@ -70,7 +70,7 @@ from bot.core.advice.predicates import (
 )
 from bot.core.advice.timelines import DEFAULTS, Timelines
 from bot.core.parsing import USD_RATES
-from bot.i18n import _
+from bot.i18n import _, format_money, format_number
 
 # --- the table ---------------------------------------------------------------------------------
 
@@ -302,14 +302,18 @@ _PRICE_RULES = frozenset({"cheap_untracked", "pricey_untracked"})
 
 def _price_note(f: Facts) -> str:
     if f.price_typed and f.price_usd is not None:
-        currency = f.price_typed.split()[-1]
+        amount, _sep, currency = f.price_typed.rpartition(" ")
+        try:
+            typed = format_money(float(amount), currency)  # "1 890 ₽", as the reader writes it
+        except ValueError:
+            typed = f.price_typed
         return _(
             "I counted your {typed} as about {usd} at a fixed rate of {rate} {currency} per US "
             "dollar: approximate, today's rate may differ."
         ).format(
-            typed=f.price_typed,
+            typed=typed,
             usd=usd(f.price_usd),
-            rate=f"{USD_RATES.get(currency, 0):g}",
+            rate=format_number(USD_RATES.get(currency, 0)),
             currency=currency,
         )
     return _("This uses the price range you picked, not the exact total.")

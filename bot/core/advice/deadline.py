@@ -131,10 +131,14 @@ def deadline_line(d: Deadline, today: date) -> str:
             "order page."
         ).format(window=d.window, date=when)
     if d.approx:
-        return _(
+        n = d.days_left - 1
+        return ngettext(
+            "You said more than {n} day is left: the timer ends on {date} at the earliest. For "
+            "the exact day, check the order page.",
             "You said more than {n} days are left: the timer ends on {date} at the earliest. For "
-            "the exact day, check the order page."
-        ).format(n=d.days_left - 1, date=when)
+            "the exact day, check the order page.",
+            n,
+        ).format(n=n, date=when)
     if d.days_left < 0:
         return _("Buyer protection ended on {date}.").format(date=when)
     if d.days_left == 0:

@@ -13,7 +13,7 @@ from bot.core.advice.deadline import (
 )
 from bot.core.advice.facts import Facts
 from bot.core.advice.timelines import Timelines
-from bot.i18n import N_, _, ngettext
+from bot.i18n import N_, _, format_money, ngettext
 
 
 class Action(StrEnum):
@@ -147,7 +147,8 @@ def days(n: int) -> str:
 
 
 def usd(amount: float) -> str:
-    return f"${amount:.2f}"
+    """Dollars as the reader writes them: "$1.99", "1,99 $"."""
+    return format_money(amount, "USD")
 
 
 def _trust_page() -> str:

@@ -25,7 +25,7 @@ from bot.core.advice.predicates import (
     _dispute_letter,
     _shipped_line,
 )
-from bot.i18n import _
+from bot.i18n import _, format_percent
 
 # --- rule outcomes -----------------------------------------------------------------------------
 
@@ -86,7 +86,7 @@ def dispute_offer(c: Ctx) -> Outcome:
                     "all of it: reject the offer and keep the dispute open. If you keep the item, "
                     "accept only an amount you are happy with, and check that no return is "
                     "demanded."
-                ).format(percent=f"{round(100 * f.offer_amount / f.price_usd)}%")
+                ).format(percent=format_percent(f.offer_amount / f.price_usd))
     return Outcome(Action.CHECK_OFFER, situation, why, 1)
 
 
@@ -443,7 +443,7 @@ def untracked_write(c: Ctx) -> Outcome:
         Action.WRITE_SELLER,
         _shipped_line(f),
         _(
-            "After {days} without tracking, write to the seller and ask where the parcel is. "
+            "{days} or more without tracking: write to the seller and ask where the parcel is. "
             "If nothing useful comes within {reply}, open a dispute."
         ).format(days=days(t.write_seller_after), reply=days(t.seller_response)),
         t.seller_response,

@@ -27,11 +27,11 @@ from bot.core.dispute.flow import (
     order_total,
     suggested_choice,
 )
-from bot.i18n import N_, _
+from bot.i18n import N_, _, format_money
 
 
 def _usd(amount: float | None) -> str:
-    return f"${amount:.2f}" if amount is not None else _("the whole order total")
+    return format_money(amount, "USD") if amount is not None else _("the whole order total")
 
 
 _PROMPTS: dict[Step, str] = {

@@ -20,7 +20,7 @@ from bot.core.tracknumbers.model import (
     Link,
     Trackability,
 )
-from bot.i18n import _, current_language, ngettext, use_language
+from bot.i18n import N_, _, current_language, ngettext, use_language
 
 TELEGRAM_LIMIT = 4096
 _MAX_LINKS = 5
@@ -36,7 +36,18 @@ _VERDICT_ICON = {
 }
 
 
-def _verdict_text(verdict: Trackability) -> str:
+_RUSSIAN_POST_RPO = "russian_post_rpo"
+_NOTE_CHINA_LOCAL_FROM_SELLER = N_(
+    "If the seller gave you this number, it is more likely a courier's number inside China: ask "
+    "the seller for the international number (2 letters, 9 digits, 2 letters)."
+)
+_RUSSIAN_POST_SEARCH = "https://www.pochta.ru/tracking"
+
+
+def _verdict_text(verdict: Trackability, format_id: str | None = None) -> str:
+    if format_id == _RUSSIAN_POST_RPO and verdict is Trackability.ORIGIN_ONLY:
+        # "Only inside the origin country" read as "not in Russia" to a Russian buyer (QA C3).
+        return _("Tracked on the Russian Post site, inside Russia")
     if verdict is Trackability.INTERNATIONAL:
         return _("Tracked internationally")
     if verdict is Trackability.ORIGIN_ONLY:
@@ -76,20 +87,16 @@ def _who(interp: Interpretation) -> str:
     return _("an unknown issuer")
 
 
-def _percent(confidence: float) -> str:
-    return f"{round(confidence * 100)}%"
-
-
 def _headline(interp: Interpretation) -> str:
+    # Words, not the model's percentages: a bare "70%" told buyers nothing (QA C6).
     who = _who(interp)
-    pct = _percent(interp.confidence)
     if interp.kind is Kind.UNKNOWN and not interp.carrier:
         return ""
     if interp.confidence >= 0.9:
-        return _("{who}, {percent}").format(who=who, percent=pct)
+        return who
     if interp.confidence >= 0.5:
-        return _("probably {who}, {percent}").format(who=who, percent=pct)
-    return _("possibly {who}, {percent}").format(who=who, percent=pct)
+        return _("probably {who}").format(who=who)
+    return _("possibly {who}").format(who=who)
 
 
 def _alternatives(analysis: Analysis) -> tuple[Interpretation, ...]:
@@ -127,6 +134,19 @@ def _links(best: Interpretation, alternatives: Sequence[Interpretation]) -> list
     return links[:_MAX_LINKS]
 
 
+def _china_local(analysis: Analysis) -> bool:
+    """Digits only and no format of ours fits: a courier's number inside China (QA A4).
+
+    The buyer's guide: digits-only numbers are local combinations valid within China, so ask
+    the seller for the international one; "a format we do not know" told the buyer nothing.
+    """
+    return (
+        analysis.number.isdigit()
+        and analysis.verdict is Trackability.UNKNOWN
+        and analysis.best.kind is Kind.UNKNOWN
+    )
+
+
 def render_block(index: int | None, analysis: Analysis) -> str:
     """HTML explanation of one number (a few short lines)."""
     best = analysis.best
@@ -137,7 +157,20 @@ def render_block(index: int | None, analysis: Analysis) -> str:
     if analysis.input.upper() != analysis.number:
         title += " " + _("(as typed: {text})").format(text=html.escape(analysis.input))
     lines.append(title)
-    verdict = f"{_VERDICT_ICON[analysis.verdict]} <b>{_verdict_text(analysis.verdict)}</b>"
+    if _china_local(analysis):
+        verdict_text = _verdict_text(Trackability.LOCAL_ONLY)
+        lines.append(f"{_VERDICT_ICON[Trackability.LOCAL_ONLY]} <b>{verdict_text}</b>")
+        note = _(
+            "Digits only: usually a courier's number inside China. It stops being tracked once "
+            "the parcel leaves China, so ask the seller for the international number (2 letters, "
+            "9 digits, 2 letters)."
+        )
+        lines.append(f"<i>{note}</i>")
+        return "\n".join(lines)
+    icon = _VERDICT_ICON[analysis.verdict]
+    if best.format_id == _RUSSIAN_POST_RPO and analysis.verdict is Trackability.ORIGIN_ONLY:
+        icon = "✅"
+    verdict = f"{icon} <b>{_verdict_text(analysis.verdict, best.format_id)}</b>"
     if analysis.verdict is Trackability.INTERNATIONAL and (best.service_code or "").startswith("L"):
         # Letter post express: the UPU says tracked, older buyer guides say untrackable; it
         # depends on the destination country, so never the green "certain" mark.
@@ -156,7 +189,7 @@ def render_block(index: int | None, analysis: Analysis) -> str:
         lines.append(_("Check digit: correct."))
     elif best.check_digit is CheckDigit.INVALID and best.expected_check_digit is not None:
         lines.append(
-            _("Check digit: wrong, a correct number would have {digit} there.").format(
+            _("Check digit: wrong; the right one would be {digit}.").format(
                 digit=f"<code>{html.escape(best.expected_check_digit)}</code>"
             )
         )
@@ -164,6 +197,17 @@ def render_block(index: int | None, analysis: Analysis) -> str:
         lines.append(_("This format has no check digit, so a typo would go unnoticed."))
     for note in best.notes:
         lines.append(f"<i>{_(note)}</i>")
+    if best.format_id == _RUSSIAN_POST_RPO and best.check_digit is CheckDigit.INVALID:
+        # Both readings of a failing 14-digit number: a mistyped Russian Post number, or (from a
+        # seller) a Chinese courier's local number (QA A4). The per-number links are left out
+        # for a wrong check digit; Russian Post's search page is not (QA C3).
+        lines.append(f"<i>{_(_NOTE_CHINA_LOCAL_FROM_SELLER)}</i>")
+        site = html.escape(_("Russian Post site"))
+        lines.append(
+            _("Once you have the right number, track it on the {site}.").format(
+                site=f'<a href="{_RUSSIAN_POST_SEARCH}">{site}</a>'
+            )
+        )
     if best.kind is Kind.UNKNOWN and not best.notes:
         lines.append(
             "<i>"
@@ -175,11 +219,8 @@ def render_block(index: int | None, analysis: Analysis) -> str:
         )
     alternatives = _alternatives(analysis)
     if alternatives:
-        alts = "; ".join(
-            _("{who}, {percent}").format(who=_who(alt), percent=_percent(alt.confidence))
-            for alt in alternatives[:_MAX_ALTERNATIVES]
-        )
-        lines.append(_("Could also be: {list}").format(list=alts))
+        alts = "; ".join(_who(alt) for alt in alternatives[:_MAX_ALTERNATIVES])
+        lines.append(_("Less likely, it could also be: {list}").format(list=alts))
     links = _links(best, alternatives)
     if links:
         language = current_language()

@@ -69,7 +69,7 @@ def hostile_text(rng: random.Random) -> str:
     if pick == 5:
         return " ".join(rng.choice(NUMBERS) for _ in range(rng.randint(50, 300)))[:4096]
     if pick == 6:
-        args = " ".join(rng.choice(NUMBERS + ("x", "🙂", "<b>")) for _ in range(500))
+        args = " ".join(rng.choice((*NUMBERS, "x", "🙂", "<b>")) for _ in range(500))
         return f"/add {args}"[:4096]
     if pick == 7:
         payload = rng.choice(

@@ -55,6 +55,9 @@ async def test_forged_callbacks(bot: BotHarness, caplog: pytest.LogCaptureFixtur
     parcels = {p.id for v in victims for p in await storage.parcels.list_for_user(v.id)}
     assert len(parcels) == 2 * len(victims)
     foreign = sorted(parcels)
+    # ptb keeps user data in memory and writes it at intervals: write it now, so the snapshot
+    # holds the victims' state rather than a flush of it arriving later.
+    await bot.app.update_persistence()
     before = snapshot(bot.settings.db_path, victim_ids, parcels)
     victim_chats = {
         v.id: [(m.message_id, m.text, len(m.history)) for m in v.messages] for v in victims
@@ -113,6 +116,7 @@ async def test_forged_callbacks(bot: BotHarness, caplog: pytest.LogCaptureFixtur
 
     # 0 foreign data: no victim row changed, nothing of a victim shown to anyone else, no victim
     # chat written to or edited.
+    await bot.app.update_persistence()
     after = snapshot(bot.settings.db_path, victim_ids, parcels)
     for table in before:
         if before[table] != after.get(table):

@@ -8,6 +8,7 @@ and ``PRAGMA integrity_check`` after every kill.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import sqlite3
 import time
 from collections import Counter
@@ -25,7 +26,6 @@ from tests.support import soak
 from tests.support.process import TOKEN, BotProcess, bot_env, spawn_bot, until
 
 KEY = "17track-test-key-0123456789"
-SEND_WINDOW = 2.0  # seconds between a sendMessage and the kill that may make it repeat
 FUTURE = 4_102_444_800  # 2100-01-01
 OUTBOX_LEASE = 120  # storage/repositories/outbox.py: a killed sender's rows wait this long
 
@@ -118,15 +118,16 @@ async def test_crash_safety(tmp_path: Path, kills: int) -> None:
         producer = Producer(fake17, numbers, "crash-producer")
         stop = asyncio.Event()
         producing = asyncio.create_task(producer.run(stop))
-        kill_times: list[float] = []
+        lifetimes: list[tuple[float, float]] = []  # (spawned, killed) of each killed run
         killed_at = int(time.time())
         try:
             for run in range(kills):
                 during_start = rng.random() < 0.2
+                spawned = time.monotonic()
                 bot = await spawn_bot(tmp_path, env, f"run{run}", healthy=not during_start)
                 producer.bot = bot
                 await asyncio.sleep(rng.uniform(0.1, 0.8) if during_start else rng.uniform(0.3, 3))
-                kill_times.append(time.monotonic())
+                lifetimes.append((spawned, time.monotonic()))
                 producer.bot = None
                 await bot.kill()
                 killed_at = int(time.time())
@@ -209,12 +210,17 @@ async def test_crash_safety(tmp_path: Path, kills: int) -> None:
     for (chat, text), count in copies.items():
         if count < 2:
             continue
-        first = min(t for c, x, t in sends if (c, x) == (chat, text))
-        in_window = any(0 <= kill - first <= SEND_WINDOW for kill in kill_times)
+        times = sorted(t for c, x, t in sends if (c, x) == (chat, text))
+        # Allowed: Telegram had the first copy from a run that was killed before it could note
+        # the push as sent, and a later run sent it again. A repeat within one run is a bug.
+        in_window = all(
+            any(start <= first <= killed < again for start, killed in lifetimes)
+            for first, again in itertools.pairwise(times)
+        )
         if in_window:
             tally.duplicated += count - 1
         else:
-            tally.fail(f"sent {count}× to {chat} outside a kill's send window: {text[:60]!r}")
+            tally.fail(f"sent {count}× to {chat} within one run: {text[:60]!r}")
     tally.notes.append(
         f"accepted {len(producer.accepted)} of {producer.posted} posts, {len(sends)} pushes, "
         f"{len(delayed)} waiting for a killed sender's lease"

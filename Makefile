@@ -8,7 +8,7 @@ DEVSTAMP := $(VENV)/.installed-dev
 PO := $(wildcard locales/*/LC_MESSAGES/*.po)
 MO := $(PO:.po=.mo)
 
-.PHONY: run test lint typecheck pytest locales extract bench clean
+.PHONY: run test lint typecheck pytest soak locales extract bench clean
 
 run: $(STAMP) $(MO)
 	@$(BIN)/parcel-scout run
@@ -24,6 +24,11 @@ typecheck: $(DEVSTAMP)
 
 pytest: $(DEVSTAMP) $(MO)
 	@$(BIN)/pytest
+
+# The reliability suite's long form (issue 14): 10,000 hostile updates, 2,000 forged presses,
+# 30 kill -9 runs ...; one "reliability: ..." line per test. `make test` runs the short form.
+soak: $(DEVSTAMP) $(MO)
+	@PARCEL_SCOUT_SOAK=1 $(BIN)/pytest tests/reliability
 
 $(VENV)/bin/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }

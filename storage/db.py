@@ -149,6 +149,8 @@ class DatabaseUnusable(Exception):
     """The database file cannot be used; ``str()`` is one line naming the file and the cause."""
 
     def __init__(self, path: str, cause: str) -> None:
+        # SQLite's reports span lines ("*** in database main ***\nPage 68: ..."): one line.
+        cause = " ".join(cause.split())
         super().__init__(f"{path}: {cause}")
         self.path = path
         self.cause = cause

@@ -223,3 +223,83 @@ class EmulatorControls(EmulatorState):
     @property
     def unanswered_callback_queries(self) -> list[str]:
         return list(self._callback_queries)
+
+    # ----------------------------------------------------------------- bulk input (reliability)
+
+    def queue_message(
+        self,
+        chat_id: int,
+        text: str = "",
+        *,
+        sender: JsonDict | None = None,
+        edit: int | None = None,
+        extra: JsonDict | None = None,
+    ) -> int:
+        """Queue a message in chat `chat_id` (with `edit`: that message edited) without waiting
+        for the bot, so many inputs go out at once and one `settle()` waits for them all.
+
+        `sender` is the User object (None in a channel, where Telegram sends only sender_chat);
+        a text starting with "/" gets its bot_command entity as clients mark it; `extra` fields
+        (media, forward_origin, reply_to_message, entities ...) go into the Message as given.
+        Returns the update id."""
+        from bot.emulator.users import _entities  # the same marking SimulatedUser does
+
+        chat = self.chat(chat_id)
+        channel = chat.info.get("type") == "channel"
+        now = int(time.time())
+        if edit is None:
+            message_id = chat.next_message_id()
+            chat.messages.append(
+                StoredMessage(
+                    chat=chat.info,
+                    message_id=message_id,
+                    date=now,
+                    sender=sender or {},
+                    from_bot=False,
+                    text=text,
+                )
+            )
+        else:
+            message_id = edit
+        raw: JsonDict = {"message_id": message_id, "chat": dict(chat.info), "date": now}
+        if sender is not None:
+            raw["from"] = dict(sender)
+        if channel:
+            raw["sender_chat"] = dict(chat.info)
+        if text:
+            raw["text"] = text
+            entities = _entities(text)
+            if entities:
+                raw["entities"] = entities
+        if edit is not None:
+            raw["edit_date"] = now
+        raw |= extra or {}
+        kind = ("edited_" if edit is not None else "") + ("channel_post" if channel else "message")
+        chat.transcript.append(f"queued {kind}: {text[:80]!r}")
+        return self.enqueue_update({kind: raw})
+
+    def queue_press(self, user: SimulatedUser, message: StoredMessage, data: str) -> int:
+        """Queue a (possibly crafted) press of `data` on `message` by `user` without waiting;
+        `unanswered_callback_queries` tells afterwards whether every press was answered."""
+        query_id = self.register_callback_query(user.id)
+        update = {
+            "callback_query": {
+                "id": query_id,
+                "from": user.user_dict,
+                "message": message.raw,
+                "chat_instance": str(-(user.id * 7919 + 17)),
+                "data": data,
+            }
+        }
+        return self.enqueue_update(update)
+
+    @property
+    def api_errors(self) -> list[str]:
+        """Every error the Bot API answered for a chat ("!! method failed: description"), as the
+        chats' transcripts record them, injected failures included."""
+        return [
+            f"{chat_id}: {line}"
+            for chat_id, chat in self.chats.items()
+            for line in chat.transcript
+            if line.startswith("!! ")
+        ]

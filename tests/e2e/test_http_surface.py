@@ -4,19 +4,19 @@ clients are cut off, a replayed older 17TRACK push never moves a parcel's state 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import aiohttp
 import pytest
 import pytest_asyncio
 
 from bot.emulator import BotApiEmulator
 from tests.fakes.tracking_servers import Fake17Track, FakeEvent
+from tests.support import webclient
 from tests.support.app import BotHarness
+from tests.support.webclient import post
 
 KEY = "17track-test-key-0123456789"
 SECRET = "s3cret-token_for-tests"
@@ -35,17 +35,8 @@ async def served(emulator: BotApiEmulator, tmp_path: Path) -> AsyncIterator[BotH
         await harness.stop()
 
 
-async def post(harness: BotHarness, path: str, body: bytes, headers: Mapping[str, str]) -> int:
-    url = f"http://127.0.0.1:{harness.web.port}{path}"
-    async with (
-        aiohttp.ClientSession() as session,
-        session.post(url, data=body, headers=dict(headers)) as response,
-    ):
-        return response.status
-
-
 def signed(raw: bytes) -> dict[str, str]:
-    return {"sign": hashlib.sha256(raw + b"/" + KEY.encode()).hexdigest()}
+    return webclient.signed(raw, KEY)
 
 
 HOOK = {"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"}

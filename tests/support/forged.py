@@ -63,7 +63,7 @@ def forge(
     numbers: Sequence[str],
 ) -> str:
     """Callback data of `family` with forged fields (sometimes one too many or too few)."""
-    fields = [_field(rng, kind, foreign, numbers) for _n, kind, _o in family._field_types()]
+    fields = [_field(rng, kind, foreign, numbers) for _n, kind, *_rest in family._field_types()]
     roll = rng.random()
     if roll < 0.1:
         fields.append(rng.choice(("1", "x", "")))

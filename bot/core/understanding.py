@@ -73,7 +73,8 @@ _STALLED = re.compile(
     re.IGNORECASE,
 )
 _DELIVERED_NOT_MINE = re.compile(
-    r"(?:доставлен\w*|вручен\w*|delivered)[^.!?]*(?:но|but)[^.!?]*"
+    # Bounded gaps: unbounded ones make a long paste of "delivered but" cubic.
+    r"(?:доставлен\w*|вручен\w*|delivered)[^.!?]{0,40}?\b(?:но|but)\b[^.!?]{0,40}?"
     r"(?:не получ|нет у меня|ничего нет|not (?:get|got|receive)|have nothing|"
     r"did ?n.?t (?:get|receive))",
     re.IGNORECASE,

@@ -6,16 +6,17 @@ from __future__ import annotations
 import pytest
 
 from tests.support.app import BotHarness
-from tests.support.scenarios import add_parcel, ago, labels, moving_parcel, texts
-from tests.unit.test_understanding import (
+from tests.support.qa import (
     QA_A7_CHEAP,
     QA_B2_EXTEND,
     QA_B2_PASTED,
     QA_B2_REFUSED,
     QA_B8_EMPTY,
     QA_C2_CUSTOMS,
+    QA_C2_FACTS,
     QA_C2_SPEED_UP,
 )
+from tests.support.scenarios import add_parcel, ago, labels, moving_parcel, texts
 
 
 async def test_qa_b2_pasted_seller_message_is_explained(bot: BotHarness) -> None:
@@ -89,10 +90,7 @@ async def test_qa_a7_cheap_follow_up_after_a_round_builds_on_it(bot: BotHarness)
 
 async def test_qa_c2_facts_in_the_question_are_not_asked_again(bot: BotHarness) -> None:
     user = bot.user()
-    replies = await user.send(
-        "Seller gave me LA482139755CN 12 days ago, still not tracked anywhere. Order was $15. "
-        "What should I do?"
-    )
+    replies = await user.send(QA_C2_FACTS)
     text = texts(replies)
     assert "LA482139755CN" in text  # the number is explained first
     assert "How many days ago did the seller mark" not in text

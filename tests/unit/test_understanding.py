@@ -13,26 +13,20 @@ from bot.core.answers import Verdict, cheap_answer, extend_answer
 from bot.core.intents import Topic, detect_topic
 from bot.core.tracknumbers import find_numbers
 from bot.core.understanding import extract_facts, is_order_number, understand
+from tests.support.qa import (
+    QA_A7_CHEAP,
+    QA_A8_ASKS_NOT_TO,
+    QA_B2_EXTEND,
+    QA_B2_PASTED,
+    QA_B2_REFUSED,
+    QA_B8_EMPTY,
+    QA_C2_CUSTOMS,
+    QA_C2_FACTS,
+    QA_C2_SPEED_UP,
+)
 
 TODAY = date(2026, 12, 2)
 T = Topic
-
-# QA file 2026-12-02 (sections B, C), exact messages.
-QA_B2_PASTED = (
-    "Здравствуйте, дорогой друг! Ваш заказ отправлен. Трек-номер: RВ 1234 5678 5СN . Отследить "
-    "можно здесь: https://global.cainiao.com/detail.htm?mailNoList=RB123456785CN Пожалуйста, не "
-    "открывайте спор, посылка в пути!"
-)
-QA_B2_EXTEND = (
-    "The seller asks me to extend the buyer protection by 15 days instead of opening a dispute. "
-    "Should I agree?"
-)
-QA_B2_REFUSED = "My dispute was refused by the seller. What now?"
-QA_A7_CHEAP = "Заказ стоил 1,5 доллара. Стоит открывать спор?"
-QA_C2_CUSTOMS = "Посылка RR662103942CN уже 3 недели висит на таможне"
-QA_C2_SPEED_UP = "А можно как-то ускорить?"
-QA_B8_EMPTY = "Посылка пришла, но внутри пусто. Что делать?"
-QA_A8_ASKS_NOT_TO = "Продавец просит не открывать спор, говорит что посылка в пути. Что делать?"
 
 TOPICS_RU: list[tuple[str, Topic]] = [
     (QA_A7_CHEAP, T.CHEAP),
@@ -86,11 +80,7 @@ TOPICS_RU: list[tuple[str, Topic]] = [
 TOPICS_EN: list[tuple[str, Topic]] = [
     (QA_B2_EXTEND, T.EXTEND),
     (QA_B2_REFUSED, T.DISPUTE_REFUSED),
-    (
-        "Seller gave me LA482139755CN 12 days ago, still not tracked anywhere. Order was $15. "
-        "What should I do?",
-        T.WHAT_NOW,
-    ),
+    (QA_C2_FACTS, T.WHAT_NOW),
     ("my parcel LN012345675CN still shows nothing, what should I do?", T.WHAT_NOW),
     ("what should I do now?", T.WHAT_NOW),
     ("package stuck in customs for 3 weeks", T.WHAT_NOW),

@@ -138,7 +138,7 @@ def _rows(parcel: Parcel | None, dispute_help: bool) -> list[list[Button]]:
 async def _what_now(update: Update, context: BotContext, understood: Understood) -> None:
     about = await _about(update, context, understood)
     if about.several and about.parcel is None and about.base is None:
-        await whatnow.start(update, context)  # which parcel? (the picker)
+        await whatnow.start_with(update, context, understood.facts)  # which parcel? (picker)
         return
     await whatnow.begin_with(
         update, context, about.parcel, about.base, understood.facts, about.carried

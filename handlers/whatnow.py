@@ -272,7 +272,19 @@ async def on_parcel(update: Update, context: BotContext, data: WhatNowParcel) ->
             await _not_found(update, context)
             return
     await query.answer()
+    stated = context.user_data.whatnow if context.user_data is not None else None
+    if stated is not None and stated.given and stated.asking is None:
+        # The typed question's facts ("3 weeks at customs") belong to the parcel just picked.
+        await begin_with(update, context, parcel, None, stated.given)
+        return
     await begin(update, context, parcel)
+
+
+async def start_with(update: Update, context: BotContext, given: dict[str, Any]) -> None:
+    """A typed question with facts but no parcel named: pick it, keeping the facts."""
+    assert context.user_data is not None
+    context.user_data.whatnow = Interview(given=dict(given)) if given else None
+    await start(update, context)
 
 
 async def on_number(update: Update, context: BotContext, data: WhatNowNumber) -> None:

@@ -128,6 +128,7 @@ def _interview(raw: object) -> Interview | None:
         asking=asking if isinstance(asking, str) else None,
         approx=_approx(raw.get("approx")),
         finished_at=_int_or_none(raw.get("finished_at")),
+        given=dict(raw["given"]) if isinstance(raw.get("given"), dict) else {},
     )
 
 

@@ -205,3 +205,21 @@ async def test_qa_b3_typed_offer_with_its_amount(bot: BotHarness) -> None:
     text = texts(replies)
     assert "$7.50" in text
     assert "How much does the seller offer" not in text
+
+
+async def test_qa_c2_facts_survive_the_parcel_picker(bot: BotHarness) -> None:
+    """Several parcels and no number: "which parcel?" first, then the stated facts count."""
+    await add_parcel(bot, 1001, "RB123456785CN", shipped_on=ago(bot, 40))
+    await add_parcel(bot, 1001, "LP00123456789012", shipped_on=ago(bot, 30))
+    user = bot.user()
+    replies = await user.send("My package is stuck in customs for 3 weeks, what should I do?")
+    assert "Which parcel" in replies[-1].text
+    await user.press("RB123456785CN")
+    seen = []
+    for _ in range(3):
+        if "Question" not in user.last_reply().text:
+            break
+        seen.append(user.last_reply().text)
+        await user.press("Skip")
+    assert not any("What does tracking show" in q for q in seen)
+    assert "customs" in texts(user.messages[-2:]).lower()

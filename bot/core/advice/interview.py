@@ -215,6 +215,8 @@ class Interview:
     approx: dict[str, float] = field(default_factory=dict)  # range answers of this round only
     # When the round answered (epoch seconds): a follow-up question soon after builds on it.
     finished_at: int | None = None
+    # Facts a typed question stated while the parcel is still to be picked (see `prefill`).
+    given: dict[str, Any] = field(default_factory=dict)
 
     def overlay(self, facts: Facts) -> Facts:
         """``facts`` with this round's range answers where nothing exact is known."""

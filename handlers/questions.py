@@ -11,7 +11,6 @@ clarifying question with buttons, never a silent switch into a flow.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from telegram import Message, Update
@@ -32,12 +31,12 @@ from bot.ui.buttons import (
     DisputeOutcome,
     DisputeParcel,
     DisputeStart,
-    DisputeTold,
     WhatNowAsk,
     WhatNowParcel,
     WhatNowStart,
     YesNo,
 )
+from bot.ui.dispute_views import told_rows
 from bot.ui.present import esc
 from handlers import dispute, whatnow
 from handlers.advice_chat import parcel_facts, short, today_for
@@ -54,10 +53,6 @@ _OUTCOMES = {
     Topic.SELLER_OFFER: Outcome.OFFER,
     Topic.ASKED_CANCEL: Outcome.ASKED_CANCEL,
 }
-# What arrived wrong, as the walk-through's pre-picked problem (`bot.core.dispute.TOLD`).
-_EMPTY = re.compile(r"пуст|empty|nothing (?:was )?inside", re.IGNORECASE)
-_WRONG = re.compile(r"не т[оеа]|wrong|not what i ordered", re.IGNORECASE)
-_NOT_WORKING = re.compile(r"не работа|does not work|doesn.t work|did not work", re.IGNORECASE)
 # After numbers, these are not answered again: the explanation was the answer, or there was no
 # question (a pasted seller message).
 _NO_FOLLOW_UP = frozenset({Topic.NONE, Topic.UNSURE, Topic.DISPUTE_UNSURE, Topic.IS_REAL})
@@ -179,12 +174,13 @@ async def _outcome(update: Update, context: BotContext, understood: Understood) 
     user = update.effective_user
     assert user is not None
     outcome = _OUTCOMES[understood.topic]
+    amount = understood.facts.get("offer_amount")
     about = await _about(update, context, understood)
     if about.parcel is None and about.several:
         parcels = await context.services.storage.parcels.list_for_user(user.id, limit=20)
         disputed = [p for p in parcels if p.dispute_status == "open"]
         if len(disputed) == 1:
-            await dispute.show_outcome(update, context, disputed[0], outcome)
+            await dispute.show_outcome(update, context, disputed[0], outcome, amount)
             return
         rows: list[list[Button]] = [
             [(f"📦 {short(p.display_name)}", DisputeOutcome(p.id, outcome).pack())] for p in parcels
@@ -193,22 +189,13 @@ async def _outcome(update: Update, context: BotContext, understood: Understood) 
         rows.append([(_(whatnow.OTHER_ORDER), other)])
         await send_html(update, context, _("⚖️ Which order is the dispute about?"), keyboard(rows))
         return
-    await dispute.show_outcome(update, context, about.parcel, outcome)
+    await dispute.show_outcome(update, context, about.parcel, outcome, amount)
 
 
 async def _arrived_bad(update: Update, context: BotContext, understood: Understood) -> None:
     about = await _about(update, context, understood)
-    text = understood.text
-    if _EMPTY.search(text):
-        what = "p_empty"
-    elif _WRONG.search(text):
-        what = "p_missing"
-    elif _NOT_WORKING.search(text):
-        what = "p_broken"
-    else:
-        what = "p_damaged"
-    told = DisputeTold(about.parcel.id if about.parcel is not None else 0, what)
-    rows = [[(_("⚖️ Open a dispute, step by step"), told.pack())]]
+    # The walk-through with what is wrong already picked (empty, wrong, damaged, not received).
+    rows = told_rows(about.parcel.id if about.parcel is not None else 0)
     await send_html(update, context, esc(answers.arrived_bad_text()), keyboard(rows))
 
 

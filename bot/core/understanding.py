@@ -91,7 +91,6 @@ class Understood:
     total_numbers: int = 0  # every candidate found (more than ``numbers`` when cut off)
     facts: dict[str, Any] = field(default_factory=dict)  # advisor `Facts` fields
     asks: bool = False  # the text asks something (a question mark or a question's words)
-    text: str = ""
 
     @property
     def many(self) -> bool:
@@ -218,5 +217,4 @@ def understand(text: str, today: date) -> Understood:
         facts=extract_facts(text, today, topic),
         # A link's "?" asks nothing (a pasted seller message carries tracking links).
         asks=_QUESTION.search(_URL.sub(" ", text).casefold()) is not None,
-        text=text,
     )

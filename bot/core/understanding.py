@@ -3,8 +3,8 @@ the facts the question gives ("12 days ago", "$15", "3 weeks at customs", "10 da
 
 Pure and explainable: :func:`bot.core.tracknumbers.find_numbers` finds the numbers,
 :func:`bot.core.intents.detect_topic` the question, and the facts are short spans found by
-pattern and read by :mod:`bot.core.parsing`'s own parsers (so a date or a price means the same
-here as in every step that asks for one).
+pattern and read by the one reader of quantities (:mod:`bot.core.quantities`, through
+:mod:`bot.core.parsing`'s names), so a date or a price means the same here as in every step.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from typing import Any
 
 from bot.core.advice.facts import Tracking
 from bot.core.intents import Topic, detect_topic
-from bot.core.parsing import parse_date, parse_days_left, parse_money, to_usd
+from bot.core.parsing import parse_date, parse_days_left, to_usd
+from bot.core.quantities import find_money
 from bot.core.tracknumbers import Analysis, find_numbers
 
 # A long paste is summed up in one message with "watch all" from this many numbers on.
@@ -49,15 +50,6 @@ _LEFT = re.compile(
     rf"(?:(?:осталось|остается|left|remaining|таймер\w*|timer)\s*:?\s*(?:ещ[её]\s+)?(?:на\s+)?"
     rf"(?P<n1>\d{{1,3}})\s*(?P<u1>{_UNIT})?)"
     rf"|(?:(?P<n2>\d{{1,3}})\s*(?P<u2>{_UNIT})\s+(?:left|remaining|остал\w*|до конца))",
-    re.IGNORECASE,
-)
-_CUR_WORD = (
-    r"(?:\$|usd|us\$|dollars?|долл\w*|бакс\w*|€|eur|euros?|евро|₽|руб\w*|р\b|rub|£|gbp|¥|cny|"
-    r"rmb|юан\w*|₸|тенге|тг|₴|грн|uah|byn)"
-)
-_AMOUNT = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
-_MONEY = re.compile(
-    rf"(?:(?<![\w.,])(?P<a>{_AMOUNT})\s*(?P<c>{_CUR_WORD}))|(?:(?P<c2>[$€£¥₽])\s*(?P<a2>{_AMOUNT}))",
     re.IGNORECASE,
 )
 _CUSTOMS = re.compile(r"таможн|customs", re.IGNORECASE)
@@ -118,15 +110,10 @@ def _durations(text: str, today: date) -> list[tuple[int, int, int]]:
 
 def money_in(text: str) -> tuple[float, str] | None:
     """The first price with a currency in free text: (amount, ISO code)."""
-    for m in _MONEY.finditer(text):
-        if m.group("a") is not None:
-            raw = f"{m.group('a')} {m.group('c')}"
-        else:
-            raw = f"{m.group('c2')}{m.group('a2')}"
-        money = parse_money(raw.rstrip("."))
-        if money is not None and money.currency is not None:
-            return money.amount, money.currency
-    return None
+    money = find_money(text)
+    if money is None or money.currency is None or money.amount <= 0:
+        return None
+    return money.amount, money.currency
 
 
 def _price_facts(amount: float, currency: str) -> dict[str, Any]:

@@ -3,8 +3,9 @@ calls of the core and storage and results into screens (``bot/ui``).
 
 Each module exposes ``COMMANDS`` (its entries in the command menu), ``register(app)`` and
 optionally ``async on_startup(app)``. Order in :data:`MODULES` is the order of matching in
-group 0: conversations that wait for typed answers come first, then typed questions
-("what should I do?"), then track numbers in free text (explain), and the fallback last.
+group 0: conversations that wait for typed answers come first, then free text is understood
+(``questions``: numbers explained first, then the question answered), and the fallback last.
+A command ends any open question first (group -2).
 
 Every button's callback data is a typed family in ``bot/ui/buttons.py`` (the one list), routed
 with ``handlers.callbacks.route``.
@@ -16,7 +17,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from telegram import Update
-from telegram.ext import TypeHandler
+from telegram.ext import MessageHandler, TypeHandler, filters
 
 from handlers import (
     admin,
@@ -30,10 +31,12 @@ from handlers import (
     notifications,
     parcels,
     privacy,
+    questions,
     settings,
     start,
     whatnow,
 )
+from handlers.awaiting import end_on_command
 from handlers.common import identify_user, on_error
 
 if TYPE_CHECKING:
@@ -52,6 +55,7 @@ MODULES: list[ModuleType] = [
     coach,
     help,
     language,
+    questions,
     explain,
     notifications,
     fallback,
@@ -83,6 +87,7 @@ def command_menu() -> list[tuple[str, str]]:
 
 
 def register(app: ParcelScoutApplication) -> None:
+    app.add_handler(MessageHandler(filters.COMMAND, end_on_command), group=-2)
     app.add_handler(TypeHandler(Update, identify_user), group=-1)
     for module in MODULES:
         module.register(app)

@@ -59,7 +59,8 @@ def picker_rows(
 
 
 class IntentFilter(filters.MessageFilter):
-    """Only text whose intent is one of ``intents`` (UNSURE with a track number is explain's)."""
+    """Only text whose intent is one of ``intents`` and that holds no number: numbers are
+    explained first (`handlers.questions`), whatever the text also asks."""
 
     def __init__(self, *intents: Intent) -> None:
         super().__init__(name=f"intent{tuple(i.value for i in intents)}")
@@ -69,10 +70,7 @@ class IntentFilter(filters.MessageFilter):
         text = message.text
         if not text or text.startswith("/"):
             return False
-        intent = detect_intent(text)
-        if intent is Intent.UNSURE and has_track_number(text):
-            return False
-        return intent in self.intents
+        return detect_intent(text) in self.intents and not has_track_number(text)
 
 
 async def say(

@@ -40,6 +40,15 @@ def done(context: BotContext) -> None:
         context.user_data.pending = None
 
 
+async def end_on_command(update: object, context: BotContext) -> None:
+    """A command ends the open question: after /language during /add, the next number is
+    explained, not taken as the /add answer. The command's own handler may ask anew."""
+    message = getattr(update, "effective_message", None)
+    text = message.text if message is not None else None
+    if text and text.startswith("/") and context.user_data is not None:
+        context.user_data.pending = None
+
+
 def pending(context: BotContext) -> Pending | None:
     return context.user_data.pending if context.user_data is not None else None
 

@@ -502,7 +502,11 @@ async def _answered(
 
 
 async def show_outcome(
-    update: Update, context: BotContext, parcel: Parcel | None, outcome: script.Outcome
+    update: Update,
+    context: BotContext,
+    parcel: Parcel | None,
+    outcome: script.Outcome,
+    amount: float | None = None,
 ) -> None:
     """What the seller did with the dispute on ``parcel`` (None: the last one without a parcel):
     the advice at once, or for an offer "how much?" (QA B3). Works for a button press and for a
@@ -513,6 +517,9 @@ async def show_outcome(
     state, _parcel = found
     code = script.CHECKIN_CODE[outcome]
     new = script.next_step(state, code, await today_for(context, _user(update)))
+    if amount is not None and new.current is Step.OFFER:
+        with contextlib.suppress(InvalidChoice, ValueError):
+            new = script.set_amount(new, amount)  # "the seller offers $7.50": no "how much?"
     await _answered(update, context, state, new, code, parcel)
 
 

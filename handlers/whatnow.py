@@ -24,9 +24,7 @@ from bot.core.advice import Facts, SellerResponse, advise, days, fact_question
 from bot.core.advice import interview as questions
 from bot.core.advice.interview import SELLER_ACTIONS, Interview
 from bot.core.advice.parcel_facts import NO_ANSWERS, facts_from_number, facts_from_parcel
-from bot.core.intents import Intent, detect_intent
 from bot.core.quantities import Doubt
-from bot.core.tracknumbers import find_numbers
 from bot.i18n import N_, _
 from bot.ui.buttons import (
     Button,
@@ -45,7 +43,6 @@ from bot.ui.quantities import doubt_text
 from bot.ui.userdata import Pending, legacy_answers
 from bot.watch import reminders
 from handlers.advice_chat import (
-    IntentFilter,
     answers_of,
     picker_rows,
     render_advice,
@@ -64,6 +61,7 @@ COMMANDS = [("whatnow", N_("What should I do now?"))]
 
 REMINDER_KIND = reminders.WHATNOW_CHECKIN
 SESSION_TTL = 3600  # a question left unanswered this long no longer claims typed text
+FOLLOW_UP_TTL = 6 * 3600  # a question this soon after an answer builds on that round's facts
 _KIND = "whatnow:"  # + the fact asked: the open question's kind in `handlers.awaiting`
 QUESTION_KINDS = frozenset(_KIND + name for name in questions.CODES)
 
@@ -151,6 +149,10 @@ async def _advance(update: Update, context: BotContext, interview: Interview) ->
         return
     _end(context)
     await _store(context, user.id, interview, interview.finish().answers)
+    # Kept, answered: a follow-up question ("can it be sped up?") builds on this round's facts.
+    interview.asking, interview.finished_at = None, _now(context)
+    assert context.user_data is not None
+    context.user_data.whatnow = interview
     await render_advice(update, context, advice, parcel)
 
 
@@ -180,6 +182,46 @@ async def begin(
         interview.facts = facts.to_dict()
     context.user_data.whatnow = interview
     await _advance(update, context, interview)
+
+
+async def begin_with(
+    update: Update,
+    context: BotContext,
+    parcel: Parcel | None,
+    base: Facts | None,
+    given: dict[str, Any],
+    carried: Interview | None = None,
+) -> None:
+    """A typed question: a round about ``parcel`` (or ``base`` facts without one) that takes
+    the facts the message states (``given``) as answered; ``carried`` is the round a follow-up
+    continues (its answers and questions count)."""
+    user = update.effective_user
+    assert user is not None and context.user_data is not None
+    interview = Interview(parcel_id=parcel.id if parcel else None)
+    if carried is not None:
+        interview.asked, interview.approx = list(carried.asked), dict(carried.approx)
+    today = await today_for(context, user.id)
+    known = base or Facts()
+    if parcel is not None:
+        known = facts_from_parcel(parcel, today, await answers_of(context, user.id, parcel))
+    else:
+        interview.facts = known.to_dict()
+    change = interview.prefill(given, known, today)
+    await _store(context, user.id, interview, change.answers, change.columns)
+    context.user_data.whatnow = interview
+    await _advance(update, context, interview)
+
+
+def follow_up(context: BotContext) -> Interview | None:
+    """The round answered a moment ago, that a typed follow-up question continues."""
+    last = context.user_data.whatnow if context.user_data is not None else None
+    if last is None or last.asking is not None or last.finished_at is None:
+        return None
+    return last if _now(context) - last.finished_at <= FOLLOW_UP_TTL else None
+
+
+def _now(context: BotContext) -> int:
+    return int(context.services.clock.now().timestamp())
 
 
 async def _take(update: Update, context: BotContext, interview: Interview, raw: str) -> None:
@@ -230,7 +272,19 @@ async def on_parcel(update: Update, context: BotContext, data: WhatNowParcel) ->
             await _not_found(update, context)
             return
     await query.answer()
+    stated = context.user_data.whatnow if context.user_data is not None else None
+    if stated is not None and stated.given and stated.asking is None:
+        # The typed question's facts ("3 weeks at customs") belong to the parcel just picked.
+        await begin_with(update, context, parcel, None, stated.given)
+        return
     await begin(update, context, parcel)
+
+
+async def start_with(update: Update, context: BotContext, given: dict[str, Any]) -> None:
+    """A typed question with facts but no parcel named: pick it, keeping the facts."""
+    assert context.user_data is not None
+    context.user_data.whatnow = Interview(given=dict(given)) if given else None
+    await start(update, context)
 
 
 async def on_number(update: Update, context: BotContext, data: WhatNowNumber) -> None:
@@ -316,22 +370,6 @@ async def on_typed_answer(update: Update, context: BotContext) -> None:
     else:
         hint = _("Please press one of the buttons.")
     await send_html(update, context, "🤔 " + hint + "\n\n" + text, keyboard(_question_markup(name)))
-
-
-async def on_question(update: Update, context: BotContext) -> None:
-    message = update.effective_message
-    assert message is not None and message.text is not None
-    if detect_intent(message.text) is Intent.UNSURE:
-        yes, no = WhatNowAsk(YesNo.YES).pack(), WhatNowAsk(YesNo.NO).pack()
-        rows = [[(_("Yes"), yes), (_("No"), no)]]
-        await send_html(update, context, _("Do you want advice about a parcel?"), keyboard(rows))
-        return
-    # "LX…CN not tracking, what should I do?": the question names its parcel.
-    found = find_numbers(message.text, limit=1)
-    if found.total_found == 1:
-        await _begin_number(update, context, found.items[0].number)
-        return
-    await start(update, context)
 
 
 # --- reminders ---------------------------------------------------------------------------------
@@ -435,12 +473,6 @@ def register(app: ParcelScoutApplication) -> None:
         MessageHandler(
             filters.TEXT & Awaiting(app, QUESTION_KINDS, ttl=SESSION_TTL, accepts=_claims),
             on_typed_answer,
-        )
-    )
-    app.add_handler(
-        MessageHandler(
-            filters.TEXT & ~filters.COMMAND & IntentFilter(Intent.WHAT_NOW, Intent.UNSURE),
-            on_question,
         )
     )
 

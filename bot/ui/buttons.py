@@ -47,7 +47,7 @@ Button = tuple[str, str]  # (label, callback data): one inline button, as the vi
 MAX_ID = 2**63 - 1  # SQLite INTEGER
 MAX_REMIND_DAYS = 999  # any look the advice offers (the handler schedules at most 60 days ahead)
 _SEP = ":"
-_STR_FIELD = re.compile(r"^[A-Za-z0-9._+/\-]{1,60}$")  # "/" for time-zone names
+_STR_FIELD = re.compile(r"^[A-Za-z0-9._+/~\-]{1,60}$")  # "/" for time-zone names, "~" for ranges
 _INT_FIELD = re.compile(r"^[0-9]{1,19}$")  # ASCII only: str.isdigit() also accepts "²"
 
 
@@ -235,6 +235,11 @@ class WatchNumber(Callback, prefix="watch:add"):
     """Watch an explained number (under every explanation)."""
 
     number: str
+
+
+@dataclass(frozen=True)
+class WatchAll(Callback, prefix="watch:all"):
+    """Watch every number of a long paste (its summary message lists them: no data to carry)."""
 
 
 @dataclass(frozen=True)

@@ -127,6 +127,8 @@ def _interview(raw: object) -> Interview | None:
         asked=[str(name) for name in asked] if isinstance(asked, list) else [],
         asking=asking if isinstance(asking, str) else None,
         approx=_approx(raw.get("approx")),
+        finished_at=_int_or_none(raw.get("finished_at")),
+        given=dict(raw["given"]) if isinstance(raw.get("given"), dict) else {},
     )
 
 

@@ -65,10 +65,8 @@ WHAT_NOW_EN = [
     "LX299455986CN not tracking, what should I do?",
 ]
 DISPUTE_RU = [
-    "спор",
     "Открыть спор",
     "как открыть спор?",
-    "диспут",
     "хочу открыть диспут",
     "помогите со спором",
     "продавец не отвечает, открыть спор?",
@@ -80,15 +78,16 @@ DISPUTE_EN = [
     "open a dispute",
     "Open dispute",
     "how do I dispute this",
-    "dispte",
     "I want a refund",
     "refund please",
     "money back",
     "how to open a case",
-    "seller refused my dispute",
     "get my money back",
 ]
 UNSURE = [
+    "спор",  # open one, the seller answered, or advice? (one question with buttons)
+    "диспут",
+    "dispte",
     "посылка",
     "мой заказ",
     "трек",

@@ -213,6 +213,10 @@ class Interview:
     asked: list[str] = field(default_factory=list)
     asking: str | None = None
     approx: dict[str, float] = field(default_factory=dict)  # range answers of this round only
+    # When the round answered (epoch seconds): a follow-up question soon after builds on it.
+    finished_at: int | None = None
+    # Facts a typed question stated while the parcel is still to be picked (see `prefill`).
+    given: dict[str, Any] = field(default_factory=dict)
 
     def overlay(self, facts: Facts) -> Facts:
         """``facts`` with this round's range answers where nothing exact is known."""
@@ -241,6 +245,32 @@ class Interview:
             todo.remove("order_finished_days_ago")
             todo.insert(0, "order_finished_days_ago")
         return todo[0] if todo else None
+
+    def prefill(self, given: dict[str, Any], known: Facts, today: date) -> Change:
+        """Facts the user's own message states ("12 days ago", "$15", "3 weeks at customs"),
+        taken as answers so their questions are not asked; a fact already ``known`` is kept
+        (a typed value is never overwritten by a sentence)."""
+        change = Change()
+        facts = Facts.from_dict(self.facts)
+        on_parcel = self.parcel_id is not None
+        for name, value in given.items():
+            if name not in _PREFILLED or getattr(known, name) is not None:
+                continue
+            raw = _raw_answer(name, value, given)
+            try:
+                fact, meant, columns, more = _interpret(name, raw, today, on_parcel)
+            except ValueError:
+                log.info("ignored an odd fact %r=%r from a message", name, value)
+                continue
+            if on_parcel:
+                change = Change({**change.columns, **columns}, {**change.answers, **more})
+                continue
+            facts = facts.replace(**{fact: meant})
+            if name == "price_usd" and given.get("price_typed"):
+                facts = facts.replace(price_approx=True, price_typed=given["price_typed"])
+        if self.parcel_id is None:
+            self.facts = facts.to_dict()
+        return change
 
     def finish(self) -> Change:
         """The round is over: a parcel that was asked about is not asked again next time."""
@@ -333,6 +363,25 @@ def _interpret(
     if name == "stalled_days":
         return name, ago, {}, {"quiet_since": day}
     raise ValueError(f"no answer for {name}")
+
+
+# Facts a message may state, in the order they are taken.
+_PREFILLED = (
+    "days_since_shipped",
+    "tracking",
+    "stalled_days",
+    "price_usd",
+    "protection_days_left",
+    "offer_amount",
+)
+
+
+def _raw_answer(name: str, value: Any, given: dict[str, Any]) -> str:
+    """A stated fact as the typed answer `_interpret` reads."""
+    if name == "price_usd" and given.get("price_typed"):
+        amount, currency = str(given["price_typed"]).split()
+        return f"{float(amount)!r} {currency}"
+    return str(value)
 
 
 def _typed_price(raw: str) -> str:

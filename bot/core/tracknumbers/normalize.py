@@ -10,6 +10,11 @@ _LOOKALIKES = {
     "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C",
     "Т": "T", "У": "Y", "Х": "X", "І": "I", "Ј": "J", "Ѕ": "S",
 }  # fmt: skip
+# Letters typed for digits inside a number ("RR66210394ЗCN"): mapped only next to a digit. Those
+# that also look like a Latin letter (О) only between two digits, so "RО…" keeps its letter.
+_DIGIT_LOOKALIKES = {"З": "3", "з": "3", "б": "6", "О": "0", "о": "0"}
+_BETWEEN_DIGITS_ONLY = frozenset("Оо")
+_DIGIT_LOOKALIKE_RE = re.compile("[" + "".join(_DIGIT_LOOKALIKES) + "]")
 _BOUNDARY = "_"  # any character that is neither a token nor a separator
 _CACHE_LIMIT = 50_000
 
@@ -56,7 +61,24 @@ def normalize(text: str) -> str:
     """Upper-case ASCII view of ``text`` with the same length (one char per char)."""
     if text.isascii():
         return text.upper()  # the table maps ASCII exactly so; upper() is far quicker
-    return text.translate(_TABLE)
+    norm = text.translate(_TABLE)
+    if _DIGIT_LOOKALIKE_RE.search(text) is None:
+        return norm
+    return _digits_inside(text, norm)
+
+
+def _digits_inside(text: str, norm: str) -> str:
+    """``norm`` with the digit look-alikes of ``text`` next to digits turned into digits."""
+    chars = list(norm)
+    last = len(chars) - 1
+    for match in _DIGIT_LOOKALIKE_RE.finditer(text):
+        i = match.start()
+        before = i > 0 and chars[i - 1].isdigit()
+        after = i < last and chars[i + 1].isdigit()
+        ch = match.group()
+        if (before and after) or (ch not in _BETWEEN_DIGITS_ONLY and (before or after)):
+            chars[i] = _DIGIT_LOOKALIKES[ch]
+    return "".join(chars)
 
 
 SEPARATORS_RE = re.compile(r"[ .\-]")

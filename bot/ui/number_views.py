@@ -5,30 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.core.tracknumbers import Analysis, Trackability
+from bot.core.tracknumbers import Analysis
+from bot.core.tracknumbers.render import VERDICT_ICON, verdict_text
 from bot.i18n import _, ngettext
 from bot.ui.present import esc
-
-_ICON = {
-    Trackability.INTERNATIONAL: "✅",
-    Trackability.ORIGIN_ONLY: "🟡",
-    Trackability.LOCAL_ONLY: "🟠",
-    Trackability.INVALID: "❌",
-    Trackability.UNKNOWN: "❔",
-}
-
-
-def _verdict(verdict: Trackability) -> str:
-    # The explainer's own words, so the summary and the full explanation agree.
-    if verdict is Trackability.INTERNATIONAL:
-        return _("Tracked internationally")
-    if verdict is Trackability.ORIGIN_ONLY:
-        return _("Tracked only inside the origin country")
-    if verdict is Trackability.LOCAL_ONLY:
-        return _("Carrier-local number: ask the seller for the international one")
-    if verdict is Trackability.INVALID:
-        return _("Probably a typo or a fake number")
-    return _("Not a format we know")
 
 
 def order_number_text(numbers: Sequence[str]) -> str:
@@ -59,10 +39,9 @@ def summary_text(numbers: Sequence[Analysis], total: int) -> str:
         ).format(n=total)
     ]
     for index, analysis in enumerate(numbers, start=1):
-        icon = _ICON[analysis.verdict]
-        lines.append(
-            f"{index}. <code>{esc(analysis.number)}</code> {icon} {esc(_verdict(analysis.verdict))}"
-        )
+        icon = VERDICT_ICON[analysis.verdict]
+        verdict = verdict_text(analysis.verdict, analysis.best.format_id)
+        lines.append(f"{index}. <code>{esc(analysis.number)}</code> {icon} {esc(verdict)}")
     if total > len(numbers):
         lines.append(
             ngettext(

@@ -27,7 +27,7 @@ _MAX_LINKS = 5
 _MAX_ALTERNATIVES = 4
 _MIN_ALTERNATIVE = 0.1  # below this, an alternative to a check-digit-valid reading is not shown
 
-_VERDICT_ICON = {
+VERDICT_ICON = {
     Trackability.INTERNATIONAL: "✅",
     Trackability.ORIGIN_ONLY: "🟡",
     Trackability.LOCAL_ONLY: "🟠",
@@ -44,7 +44,7 @@ _NOTE_CHINA_LOCAL_FROM_SELLER = N_(
 _RUSSIAN_POST_SEARCH = "https://www.pochta.ru/tracking"
 
 
-def _verdict_text(verdict: Trackability, format_id: str | None = None) -> str:
+def verdict_text(verdict: Trackability, format_id: str | None = None) -> str:
     if format_id == _RUSSIAN_POST_RPO and verdict is Trackability.ORIGIN_ONLY:
         # "Only inside the origin country" read as "not in Russia" to a Russian buyer (QA C3).
         return _("Tracked on the Russian Post site, inside Russia")
@@ -158,8 +158,8 @@ def render_block(index: int | None, analysis: Analysis) -> str:
         title += " " + _("(as typed: {text})").format(text=html.escape(analysis.input))
     lines.append(title)
     if _china_local(analysis):
-        verdict_text = _verdict_text(Trackability.LOCAL_ONLY)
-        lines.append(f"{_VERDICT_ICON[Trackability.LOCAL_ONLY]} <b>{verdict_text}</b>")
+        local = verdict_text(Trackability.LOCAL_ONLY)
+        lines.append(f"{VERDICT_ICON[Trackability.LOCAL_ONLY]} <b>{local}</b>")
         note = _(
             "Digits only: usually a courier's number inside China. It stops being tracked once "
             "the parcel leaves China, so ask the seller for the international number (2 letters, "
@@ -167,10 +167,10 @@ def render_block(index: int | None, analysis: Analysis) -> str:
         )
         lines.append(f"<i>{note}</i>")
         return "\n".join(lines)
-    icon = _VERDICT_ICON[analysis.verdict]
+    icon = VERDICT_ICON[analysis.verdict]
     if best.format_id == _RUSSIAN_POST_RPO and analysis.verdict is Trackability.ORIGIN_ONLY:
         icon = "✅"
-    verdict = f"{icon} <b>{_verdict_text(analysis.verdict, best.format_id)}</b>"
+    verdict = f"{icon} <b>{verdict_text(analysis.verdict, best.format_id)}</b>"
     if analysis.verdict is Trackability.INTERNATIONAL and (best.service_code or "").startswith("L"):
         # Letter post express: the UPU says tracked, older buyer guides say untrackable; it
         # depends on the destination country, so never the green "certain" mark.

@@ -1,0 +1,53 @@
+"""Issue 15's loose ends through the real chat: the escalation letter's evidence line, /export's
+localized seller-response and dispute columns, hints that say what is accepted, and a typed
+"when will it come?" with several parcels."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.app import BotHarness
+from tests.support.scenarios import ago, letter_of, open_dispute_for
+
+
+@pytest.mark.parametrize(
+    ("evidence", "mentioned"),
+    [("I have none of these: next", False), ("I have some of these: next", True)],
+)
+async def test_escalation_letter_mentions_evidence_only_when_the_user_has_it(
+    bot: BotHarness, evidence: str, mentioned: bool
+) -> None:
+    """The walk-through kept for its check-in knows the answer (a number the bot does not watch)."""
+    user = bot.user()
+    await user.send("/dispute")
+    await user.send("LP00123456789012")
+    await user.press("I don't know")
+    await user.press("No, I did not receive it")
+    await user.press("No tracking information")
+    await user.press("Full refund, no return")
+    assert "Attach this evidence" in user.last_reply().text
+    await user.press(evidence)
+    await user.press("I have submitted the dispute")
+    await user.press("The seller answered")
+    await user.press("Refused")
+    letter = letter_of(user).text
+    assert "I do not accept the refusal" in letter
+    assert ("evidence" in letter) is mentioned
+    advice = next(m.text for m in reversed(user.messages) if "refused your dispute" in m.text)
+    assert ("your evidence" in advice) is mentioned, advice
+
+
+async def test_escalation_letter_on_a_parcel_claims_no_files_it_was_not_told_about(
+    bot: BotHarness,
+) -> None:
+    user = bot.user()
+    await open_dispute_for(bot, user, shipped_on=ago(bot, 25))
+    await user.press("No, I did not receive it")
+    await user.press("No tracking information")
+    await user.press("Full refund, no return")
+    await user.press("I have none of these: next")
+    await user.press("I have submitted the dispute")
+    await user.press("The seller answered")
+    await user.press("Refused")
+    letter = letter_of(user).text
+    assert "I do not accept the refusal" in letter and "attached" not in letter

@@ -4,10 +4,13 @@ localized seller-response and dispute columns, hints that say what is accepted, 
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 
 from tests.support.app import BotHarness
-from tests.support.scenarios import ago, letter_of, open_dispute_for
+from tests.support.scenarios import add_parcel, ago, letter_of, open_dispute_for
 
 
 @pytest.mark.parametrize(
@@ -51,3 +54,50 @@ async def test_escalation_letter_on_a_parcel_claims_no_files_it_was_not_told_abo
     await user.press("Refused")
     letter = letter_of(user).text
     assert "I do not accept the refusal" in letter and "attached" not in letter
+
+
+@pytest.mark.parametrize(
+    ("language", "delimiter", "expected"),
+    [
+        (
+            "en",
+            ",",
+            {
+                "Seller's answer": "Refused",
+                "Dispute reason": "No tracking information",
+                "Dispute status": "Open",
+            },
+        ),
+        (
+            "ru",
+            ";",
+            {
+                "Ответ продавца": "Отказал",
+                "Причина спора": "Нет информации об отслеживании",
+                "Статус спора": "Открыт",
+            },
+        ),
+    ],
+)
+async def test_export_words_the_dispute_columns_and_keeps_their_codes(
+    bot: BotHarness, language: str, delimiter: str, expected: dict[str, str]
+) -> None:
+    user = bot.user(language_code=language)
+    await user.send("/start")
+    await add_parcel(
+        bot,
+        user.id,
+        "RB123456785CN",
+        language,
+        seller_response="refused",
+        dispute_reason="no_tracking",
+        dispute_status="open",
+        dispute_opened_on=ago(bot, 6),
+    )
+    replies = await user.send("/export")
+    (document,) = [m.document for m in replies if m.document is not None]
+    rows = list(csv.DictReader(io.StringIO(document.data.decode("utf-8-sig")), delimiter=delimiter))
+    row = rows[0]
+    assert {name: row[name] for name in expected} == expected
+    codes = list(row.values())[-3:]  # the stable columns for scripts, last as the status code
+    assert codes == ["refused", "no_tracking", "open"]

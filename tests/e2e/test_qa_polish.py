@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from tests.support.app import BotHarness
-from tests.support.scenarios import add_parcel, ago, letter_of, open_dispute_for
+from tests.support.scenarios import add_parcel, ago, letter_of, open_dispute_for, texts
 
 
 @pytest.mark.parametrize(
@@ -101,3 +103,72 @@ async def test_export_words_the_dispute_columns_and_keeps_their_codes(
     assert {name: row[name] for name in expected} == expected
     codes = list(row.values())[-3:]  # the stable columns for scripts, last as the status code
     assert codes == ["refused", "no_tracking", "open"]
+
+
+# --- hints that say what is accepted ---------------------------------------------------------
+
+NUMBER = "RB123456785CN"
+_QUOTED = re.compile(r"[“«]([^”»]+)[”»]")
+
+
+def _examples(text: str) -> list[str]:
+    return _QUOTED.findall(text)
+
+
+@pytest.mark.parametrize(
+    ("language", "button", "new_form"),
+    [
+        ("en", "Ship date", "3 weeks ago"),
+        ("en", "Price", "7.5 dollars"),
+        ("en", "Protection timer", "ends 25.12"),
+        ("ru", "Дата отправки", "3 недели назад"),
+        ("ru", "Цена", "7,5\u00a0доллара"),
+        ("ru", "Защита", "осталось 17 дней"),
+    ],
+)
+async def test_order_facts_prompts_show_the_forms_they_take_and_take_each_example(
+    bot: BotHarness, language: str, button: str, new_form: str
+) -> None:
+    bot.clock.set(datetime(2026, 12, 2, 9, 0, tzinfo=UTC))
+    prompt = ""
+    examples: list[str] = []
+    for index in range(8):  # a fresh user per example: the prompt asks once
+        user = bot.user(2000 + index, language_code=language)
+        await add_parcel(bot, user.id, NUMBER, language)
+        await user.send("/list")
+        await user.press(NUMBER)
+        await user.press("Данные заказа" if language == "ru" else "Order facts")
+        await user.press(button)
+        if not examples:
+            prompt = user.last_reply().text
+            examples = _examples(prompt)
+            assert new_form in examples, prompt
+        if index == len(examples):
+            break
+        replies = await user.send(examples[index])
+        assert "✅" in texts(replies), (examples[index], user.transcript)
+
+
+@pytest.mark.parametrize(("language", "new_form"), [("en", "ends 20.12"), ("ru", "осталось 3 дня")])
+async def test_whatnow_hint_shows_the_forms_it_takes_and_takes_each_example(
+    bot: BotHarness, language: str, new_form: str
+) -> None:
+    bot.clock.set(datetime(2026, 12, 2, 9, 0, tzinfo=UTC))
+    first = "Вопрос 1" if language == "ru" else "Question 1"
+    second = "Вопрос 2" if language == "ru" else "Question 2"
+    checked = 0
+    for index in range(4):
+        user = bot.user(2000 + index, language_code=language)
+        shipped = datetime(2026, 12, 2).date() - timedelta(days=20)
+        await add_parcel(bot, user.id, NUMBER, language, shipped_on=shipped)
+        await user.send("/whatnow")
+        question = user.last_reply().text
+        assert first in question
+        examples = _examples(question.split("\n")[-1])  # the hint is the question's last line
+        assert new_form in examples, question
+        if index == len(examples):
+            break
+        replies = await user.send(examples[index])
+        assert second in texts(replies) and "🤔" not in texts(replies), user.transcript
+        checked += 1
+    assert checked == 2

@@ -172,3 +172,28 @@ async def test_whatnow_hint_shows_the_forms_it_takes_and_takes_each_example(
         assert second in texts(replies) and "🤔" not in texts(replies), user.transcript
         checked += 1
     assert checked == 2
+
+
+# --- "when will it come?" with several parcels ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "which"),
+    [
+        ("en", "When will it arrive?", "Which parcel is it?"),
+        ("ru", "Когда придёт посылка?", "О какой посылке речь?"),
+    ],
+)
+async def test_when_with_several_parcels_offers_the_picker(
+    bot: BotHarness, language: str, typed: str, which: str
+) -> None:
+    user = bot.user(language_code=language)
+    await user.send("/start")
+    await bot.services.storage.parcels.add(user.id, NUMBER, nickname="Lamp")
+    await bot.services.storage.parcels.add(user.id, "LP00123456789012", nickname="Case")
+    replies = await user.send(typed)
+    reply = replies[-1]
+    assert ("15–45" in reply.text) and which in reply.text, user.transcript
+    assert reply.buttons == [["📦 Case"], ["📦 Lamp"]]
+    await user.press("📦 Lamp")
+    assert NUMBER in user.last_reply().text and "Lamp" in user.last_reply().text

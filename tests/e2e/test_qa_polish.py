@@ -197,3 +197,34 @@ async def test_when_with_several_parcels_offers_the_picker(
     assert reply.buttons == [["📦 Case"], ["📦 Lamp"]]
     await user.press("📦 Lamp")
     assert NUMBER in user.last_reply().text and "Lamp" in user.last_reply().text
+
+
+@pytest.mark.parametrize(
+    ("language", "timer_form", "sum_form"),
+    [("en", "ends 25.12", "7.5 dollars"), ("ru", "до 25.12", "7,5\u00a0доллара")],
+)
+async def test_dispute_prompts_show_the_forms_they_take(
+    bot: BotHarness, language: str, timer_form: str, sum_form: str
+) -> None:
+    """The timer step said "type the number of days left" and the offer "type the amount in
+    USD", though both read dates, words and other currencies."""
+    bot.clock.set(datetime(2026, 12, 2, 9, 0, tzinfo=UTC))
+    user = bot.user(language_code=language)
+    await user.send("/dispute")
+    await user.send("LP00123456789012")
+    assert timer_form in _examples(user.last_reply().text), user.last_reply().text
+    await user.send(timer_form)
+    received = "Вы получили посылку?" if language == "ru" else "Did you receive the parcel?"
+    assert received in user.last_reply().text, user.transcript
+    ru = language == "ru"
+    await user.press("Нет, не получил(а)" if ru else "No, I did not receive it")
+    await user.press("Нет информации об отслеживании" if ru else "No tracking information")
+    await user.press("Полный возврат денег без возврата товара" if ru else "Full refund, no return")
+    await user.press("Ничего из этого нет, дальше" if ru else "I have none of these: next")
+    await user.press("Я отправил(а) спор" if ru else "I have submitted the dispute")
+    await user.press("Продавец ответил" if ru else "The seller answered")
+    await user.press("Предложил сумму" if ru else "Offered an amount")
+    assert sum_form in _examples(user.last_reply().text), user.last_reply().text
+    replies = await user.send(sum_form)
+    said = texts(replies)
+    assert ("7,50\u00a0$" if ru else "$7.50") in said, user.transcript

@@ -11,6 +11,8 @@ from telegram import InputFile, Update
 from telegram.ext import Application, CommandHandler
 
 from bot.app import BotContext
+from bot.core.advice.facts import SellerResponse
+from bot.core.advice.letters import DisputeReason, Problem
 from bot.i18n import N_, _, current_language
 from bot.ui.buttons import PrivacyForget, YesNo
 from bot.ui.present import status_label
@@ -44,6 +46,9 @@ EXPORT_COLUMNS = (
     "archived_at",
     *PARCEL_FACT_COLUMNS,
     "status_code",
+    "seller_response_code",
+    "dispute_reason_code",
+    "dispute_status_code",
 )
 # The header row in the reader's language; a column added later shows its own name.
 EXPORT_HEADERS = {
@@ -67,6 +72,35 @@ EXPORT_HEADERS = {
     "dispute_amount": N_("Amount asked in the dispute"),
     "dispute_status": N_("Dispute status"),
     "status_code": N_("Status code"),
+    "seller_response_code": N_("Seller's answer code"),
+    "dispute_reason_code": N_("Dispute reason code"),
+    "dispute_status_code": N_("Dispute status code"),
+}
+# Words for the stored codes (the walk-through's own labels); *_code columns keep the codes.
+_CODE_WORDS: dict[str, dict[str, str]] = {
+    "seller_response": {
+        SellerResponse.NONE: N_("Silent"),
+        SellerResponse.PROMISED: N_("Only promises"),
+        SellerResponse.ACCEPTED: N_("Accepted"),
+        SellerResponse.OFFER: N_("Offered an amount"),
+        SellerResponse.REFUSED: N_("Refused"),
+        SellerResponse.ASKED_CANCEL: N_("Asked me to cancel"),
+    },
+    "dispute_reason": {
+        DisputeReason.NO_TRACKING: N_("No tracking information"),
+        DisputeReason.LATE: N_("Still in transit past the promised time"),
+        DisputeReason.CUSTOMS: N_("Held at customs"),
+        DisputeReason.RETURNED: N_("Returned to sender"),
+        DisputeReason.NOT_RECEIVED: N_("Shows delivered, but I have nothing"),
+        Problem.NOT_AS_DESCRIBED: N_("Not as described"),
+        Problem.POOR_QUALITY: N_("Poor quality"),
+        Problem.NOT_WORKING: N_("Does not work"),
+        Problem.COUNTERFEIT: N_("Counterfeit"),
+        Problem.DAMAGED: N_("Damaged"),
+        Problem.WRONG_OR_MISSING: N_("Wrong or missing items"),
+        Problem.EMPTY: N_("Empty parcel"),
+    },
+    "dispute_status": {"open": N_("Open"), "closed": N_("Closed")},
 }
 # Spreadsheets in these languages expect ";" between cells and a decimal comma.
 _SEMICOLON_LANGUAGES = frozenset({"ru"})
@@ -114,8 +148,12 @@ def _row(parcel: Parcel) -> list[str]:
             # No thousands separator: a spreadsheet reads "1890,5" as a number, "1 890,5" not.
             text = f"{value:.2f}".rstrip("0").rstrip(".")
             value = text.replace(".", get_decimal_symbol(current_language()))
+        elif name in _CODE_WORDS and isinstance(value, str):
+            values[f"{name}_code"] = value
+            words = _CODE_WORDS[name].get(value)
+            value = _(words) if words else value  # a code from a newer release stays readable
         values[name] = value
-    return [_cell(values[name]) for name in EXPORT_COLUMNS]
+    return [_cell(values.get(name)) for name in EXPORT_COLUMNS]
 
 
 def parcels_csv(parcels: list[Parcel]) -> bytes:

@@ -31,6 +31,8 @@ from bot.ui.buttons import (
     DisputeOutcome,
     DisputeParcel,
     DisputeStart,
+    ParcelAction,
+    ParcelVerb,
     WhatNowAsk,
     WhatNowParcel,
     WhatNowStart,
@@ -204,7 +206,21 @@ async def _when(update: Update, context: BotContext, understood: Understood) -> 
     if about.parcel is not None:
         await show_card(update, context, about.parcel)
         return
-    await send_html(update, context, esc(answers.when_text()))
+    text = esc(answers.when_text())
+    if not about.several:
+        await send_html(update, context, text)
+        return
+    # Several parcels and none named: the general answer, and each parcel's card one tap away
+    # (the card shows how long parcels like it took), as "what now?" offers its picker.
+    user = update.effective_user
+    assert user is not None
+    parcels = await context.services.storage.parcels.list_for_user(user.id, limit=20)
+    rows: list[list[Button]] = [
+        [(f"📦 {short(p.display_name)}", ParcelAction(ParcelVerb.VIEW, p.id).pack())]
+        for p in parcels
+    ]
+    which = _("📦 Which parcel is it? Pick it to see its card.")
+    await send_html(update, context, text + "\n\n" + which, keyboard(rows))
 
 
 async def _clarify_dispute(update: Update, context: BotContext) -> None:

@@ -81,8 +81,25 @@ def _question_markup(name: str) -> list[list[Button]]:
     return rows
 
 
+# What a typed answer may look like: one example of each form the reader takes (it reads
+# "3 недели", "осталось 3 дня", "ends 20.12", "7.5 dollars", not only a bare number).
+_DAYS_HINT = N_("Press a button or type it, e.g. “3 weeks” or “Nov 15”.")
+_TYPED_HINTS = {
+    "protection_days_left": N_("Press a button or type it, e.g. “3 days left” or “ends 20.12”."),
+    "price_usd": N_("Press a button or type it, e.g. “7.5 dollars”."),
+    "offer_amount": N_("Press a button or type it, e.g. “7.5 dollars”."),
+}
+
+
+def _typed_hint(name: str) -> str | None:
+    if name not in questions.NUMERIC:
+        return None
+    return _(_TYPED_HINTS.get(name, _DAYS_HINT))
+
+
 def _question_text(name: str, index: int) -> str:
-    hint = "\n" + _("Press a button or type a number.") if name in questions.NUMERIC else ""
+    typed = _typed_hint(name)
+    hint = "\n" + typed if typed else ""
     counter = _("❓ Question {n} of {max}:").format(n=index, max=questions.MAX_QUESTIONS)
     return counter + "\n" + esc(fact_question(name)) + hint
 
@@ -365,11 +382,11 @@ async def on_typed_answer(update: Update, context: BotContext) -> None:
         markup = keyboard(_question_markup(name))
         await send_html(update, context, doubt_text(raw) + "\n\n" + text, markup)
         return
-    if name in questions.NUMERIC:
-        hint = _("Please press a button or type a number.")
+    if name in questions.NUMERIC:  # the question below says what may be typed
+        hint = _("🤔 I could not read that.")
     else:
-        hint = _("Please press one of the buttons.")
-    await send_html(update, context, "🤔 " + hint + "\n\n" + text, keyboard(_question_markup(name)))
+        hint = "🤔 " + _("Please press one of the buttons.")
+    await send_html(update, context, hint + "\n\n" + text, keyboard(_question_markup(name)))
 
 
 # --- reminders ---------------------------------------------------------------------------------

@@ -531,15 +531,15 @@ def facts_screen(parcel: Parcel, today: date) -> Screen:
 
 
 def ship_prompt() -> str:
-    return _("🚢 When was it shipped? E.g. “12.11”, “2026-11-12”, “yesterday”, “12 days ago”.")
+    return _("🚢 When was it shipped? E.g. “12.11”, “yesterday” or “3 weeks ago”.")
 
 
 def price_prompt() -> str:
-    return _("💵 What did the order cost? E.g. “$7.50”, “7,50 $”, “15 USD”, “1200 rub”.")
+    return _("💵 What did the order cost? E.g. “7.5 dollars” or “1 890 ₽”.")
 
 
 def protection_prompt() -> str:
     return _(
-        "⏳ How many days does the buyer-protection timer on the order page show? E.g. "
-        "“17 days”, “in 17 days”, or the end date “25.12”."
+        "⏳ What does the buyer-protection timer on the order page show? E.g. “17 days left” "
+        "or “ends 25.12”."
     )

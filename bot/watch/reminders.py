@@ -76,11 +76,11 @@ def render_whatnow(payload: Mapping[str, Any], parcel_id: int | None, at: Moment
     name = quoted(str(payload["name"])) if payload.get("name") else _("your order")
     rows: Rows = []
     if str(payload.get("action") or "") in _WAITS_FOR_SELLER:
-        text = _("⏰ {days} have passed since my advice about {name}. Did the seller answer?")
+        text = _("⏰ My advice about {name} was {days} ago. Did the seller answer?")
         if parcel_id is not None:
             rows.append([Button(_("🔇 The seller is silent"), Go.SELLER_SILENT, pid)])
     else:
-        text = _("⏰ {days} have passed since my advice about {name}. Time to look again.")
+        text = _("⏰ My advice about {name} was {days} ago. Time to look again.")
     rows.append([Button(_("🧭 What should I do now?"), Go.WHAT_NOW, pid)])
     in_days = int(payload.get("days") or 0)
     return Message(text.format(days=days(in_days), name=name), rows)

@@ -43,7 +43,7 @@ async def send_tick(bot: BotHarness) -> None:
 
 
 def _checkins(user: SimulatedUser, mark: int = 0) -> list[str]:
-    return [m.text or "" for m in user.replies_since(mark) if "since my advice" in (m.text or "")]
+    return [m.text or "" for m in user.replies_since(mark) if "My advice about" in (m.text or "")]
 
 
 async def test_reminder_due_in_quiet_hours_waits_for_the_morning(bot: BotHarness) -> None:
@@ -65,7 +65,7 @@ async def test_reminder_due_in_quiet_hours_waits_for_the_morning(bot: BotHarness
     await send_tick(bot)
     await send_tick(bot)
     (checkin,) = _checkins(user)
-    assert "5 days have passed since my advice about “Lamp”" in checkin
+    assert "My advice about “Lamp” was 5 days ago" in checkin
 
 
 async def test_blocked_user_is_marked_and_the_reminder_not_sent(bot: BotHarness) -> None:

@@ -82,7 +82,7 @@ def test_a_rouble_price_reaches_the_cheap_tier_and_says_the_rate() -> None:
     assert "approximate" in a.why
     with use_language("ru"):
         ru = advise(facts.replace(tracking=NF, days_since_shipped=20), today=TODAY)
-    assert "по постоянному курсу 90 RUB за доллар" in ru.why
+    assert "по фиксированному курсу 90 RUB за доллар" in ru.why
     ranged = advise(Facts(tracking=NF, days_since_shipped=20, price_usd=3, price_approx=True))
     assert "price range you picked" in ranged.why
 

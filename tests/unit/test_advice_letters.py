@@ -33,6 +33,7 @@ def test_seller_letters_are_ascii_and_filled(number: str | None) -> None:
         letters.letter_international_number(number),
         letters.letter_extend_protection(15, number),
         letters.letter_escalation(7),
+        letters.letter_escalation(7, attached=True),
         letters.letter_escalation(),
     ):
         check(text)

@@ -316,7 +316,7 @@ def test_offer_asks_the_amount_and_weighs_it_against_the_total(
 def test_offer_without_a_known_total_only_offers_zero_or_typing() -> None:
     s = next_step(start(Facts(dispute_open_days=5)), "ci_offer")
     assert [c.code for c in choices(s)] == ["off_0"]
-    assert "Type the amount" in prompt(s)
+    assert "Type the sum" in prompt(s)
     assert "$7" in checkin_advice(set_amount(s, 7), TODAY).situation
 
 

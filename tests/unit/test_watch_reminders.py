@@ -32,16 +32,14 @@ def test_whatnow_checkin_after_a_seller_action_asks_if_the_seller_answered() -> 
     payload = {"action": "write_seller", "days": 5, "name": "Lamp <3>"}
     message = _render(reminders.KIND_WHATNOW, payload, 7)
     assert message.text == (
-        "⏰ 5 days have passed since my advice about “Lamp &lt;3&gt;”. Did the seller answer?"
+        "⏰ My advice about “Lamp &lt;3&gt;” was 5 days ago. Did the seller answer?"
     )
     assert _intents(message) == [(Go.SELLER_SILENT, 7, None), (Go.WHAT_NOW, 7, None)]
 
 
 def test_whatnow_checkin_without_a_parcel_or_seller_action() -> None:
     message = _render(reminders.KIND_WHATNOW, {"action": "wait", "days": 1, "name": None}, None)
-    assert message.text == (
-        "⏰ 1 day have passed since my advice about your order. Time to look again."
-    )
+    assert message.text == ("⏰ My advice about your order was 1 day ago. Time to look again.")
     assert _intents(message) == [(Go.WHAT_NOW, 0, None)]
     # No parcel, but a seller action: no "silent" button (it needs a parcel to record it on).
     silent = _render(reminders.KIND_WHATNOW, {"action": "write_seller", "days": 5}, None)

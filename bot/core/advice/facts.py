@@ -70,6 +70,8 @@ class Facts:
     dispute_open_days: int | None = None
     seller_response: SellerResponse | None = None
     offer_amount: float | None = None  # the seller's counter-offer (USD)
+    # The buyer said they have photos or screenshots; letters mention files only then.
+    has_evidence: bool | None = None
     order_finished_days_ago: int | None = None
     paid_with_paypal: bool | None = None
     track_number: str | None = None

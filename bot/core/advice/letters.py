@@ -156,12 +156,14 @@ def letter_extend_protection(days: int, track_number: str | None = None) -> str:
     )
 
 
-def letter_escalation(dispute_days: int | None = None) -> str:
-    """For the buyer to add to a refused dispute, asking AliExpress to decide."""
+def letter_escalation(dispute_days: int | None = None, *, attached: bool = False) -> str:
+    """For the buyer to add to a refused dispute, asking AliExpress to decide. ``attached``: the
+    user said they have evidence; only then does the letter mention it (as the dispute text)."""
     open_for = f" The dispute has been open for {_days(dispute_days)}." if dispute_days else ""
+    review = " and the evidence I attached" if attached else ""
     return (
         f"The seller refused my dispute without solving the problem.{open_for} I do not accept"
-        " the refusal and ask AliExpress to review the case and the evidence I attached."
+        f" the refusal and ask AliExpress to review the case{review}."
     )
 
 

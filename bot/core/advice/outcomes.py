@@ -91,16 +91,25 @@ def dispute_offer(c: Ctx) -> Outcome:
 
 
 def dispute_refused(c: Ctx) -> Outcome:
-    return Outcome(
-        Action.DISPUTE_ESCALATE,
-        _("The seller refused your dispute."),
-        _(
+    if c.facts.has_evidence is False:
+        # The buyer said they have no photos or screenshots: do not ask for them again.
+        why = _(
+            "Do not cancel. Reject the seller's answer and ask AliExpress to step in; add the "
+            "English text below. Without agreement AliExpress usually steps in by itself after "
+            "{low}-{high} days."
+        )
+    else:
+        why = _(
             "Do not cancel. Reject the seller's answer and ask AliExpress to step in; add the "
             "English text below and your evidence. Without agreement AliExpress usually steps in "
             "by itself after {low}-{high} days."
-        ).format(low=c.t.escalation_min, high=c.t.escalation_max),
+        )
+    return Outcome(
+        Action.DISPUTE_ESCALATE,
+        _("The seller refused your dispute."),
+        why.format(low=c.t.escalation_min, high=c.t.escalation_max),
         3,
-        letters.letter_escalation(c.facts.dispute_open_days),
+        letters.letter_escalation(c.facts.dispute_open_days, attached=bool(c.facts.has_evidence)),
     )
 
 

@@ -469,5 +469,6 @@ def checkin_advice(state: DisputeState, today: date | None = None) -> Advice:
         seller_response=response,
         offer_amount=state.offer_amount,
         price_usd=order_total(state),
+        has_evidence=state.evidence,
     )
     return advise(asked, today=day)

@@ -38,7 +38,8 @@ _PROMPTS: dict[Step, str] = {
     Step.PICK: N_("Which parcel is the dispute about? Pick it or paste its track number."),
     Step.TIMER_ASK: N_(
         "How long is left on the buyer-protection timer (\u201cRefund if no delivery before\u201d "
-        "on the order page)? You can also type the number of days left."
+        "on the order page)? You can also type it, e.g. \u201c17 days left\u201d or "
+        "\u201cends 25.12\u201d."
     ),
     Step.TIMER: N_(
         "The protection timer is nearly over but the parcel is moving. Asking the seller to "
@@ -60,7 +61,10 @@ _PROMPTS: dict[Step, str] = {
     Step.KEEP_OR_RETURN: N_(
         "Keep the item and ask for a partial refund, or send it back for a full refund?"
     ),
-    Step.AMOUNT: N_("How much should the seller refund? Pick a share or type an amount."),
+    Step.AMOUNT: N_(
+        "How much should the seller refund? Pick a share or type the sum, e.g. \u201c7.5 "
+        "dollars\u201d."
+    ),
     Step.TEXT: N_(
         "📋 The dispute form, field by field (this message stays here while you fill it in):"
     ),
@@ -117,10 +121,10 @@ def prompt(state: DisputeState, has_parcels: bool = True) -> str:
     if step is Step.OFFER:
         total = order_total(state)
         if total is None:
-            return _("How much does the seller offer? Type the amount in USD.")
+            return _("How much does the seller offer? Type the sum, e.g. “7.5 dollars”.")
         return _(
             "How much does the seller offer? Pick a share of the order total ({total}) or type "
-            "the amount in USD."
+            "the sum, e.g. “7.5 dollars”."
         ).format(total=_usd(total))
     if step is Step.OUTCOME:
         advice = checkin_advice(state)

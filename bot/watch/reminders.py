@@ -73,14 +73,21 @@ async def _payload(storage: Storage, reminder: Reminder) -> dict[str, Any] | Non
 def render_whatnow(payload: Mapping[str, Any], parcel_id: int | None, at: Moment) -> Message:
     """The check-in some days after an advice: did the seller answer, or time to look again."""
     pid = parcel_id or 0
-    name = quoted(str(payload["name"])) if payload.get("name") else _("your order")
+    name = quoted(str(payload["name"])) if payload.get("name") else ""
     rows: Rows = []
+    # Without a name the sentence is built around "your order" (Russian declines it: «по вашему
+    # заказу»), not a name slot filled with it.
     if str(payload.get("action") or "") in _WAITS_FOR_SELLER:
-        text = _("⏰ My advice about {name} was {days} ago. Did the seller answer?")
+        if name:
+            text = _("⏰ My advice about {name} was {days} ago. Did the seller answer?")
+        else:
+            text = _("⏰ My advice about your order was {days} ago. Did the seller answer?")
         if parcel_id is not None:
             rows.append([Button(_("🔇 The seller is silent"), Go.SELLER_SILENT, pid)])
-    else:
+    elif name:
         text = _("⏰ My advice about {name} was {days} ago. Time to look again.")
+    else:
+        text = _("⏰ My advice about your order was {days} ago. Time to look again.")
     rows.append([Button(_("🧭 What should I do now?"), Go.WHAT_NOW, pid)])
     in_days = int(payload.get("days") or 0)
     return Message(text.format(days=days(in_days), name=name), rows)

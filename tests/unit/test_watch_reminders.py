@@ -46,6 +46,17 @@ def test_whatnow_checkin_without_a_parcel_or_seller_action() -> None:
     assert _intents(silent) == [(Go.WHAT_NOW, 0, None)]
 
 
+def test_whatnow_checkin_without_a_name_reads_as_russian() -> None:
+    """No name in a slot: the sentence itself names the order, declined («по вашему заказу»)."""
+    with use_language("ru"):
+        wait = registry.render(reminders.KIND_WHATNOW, {"action": "wait", "days": 5}, None, AT)
+        named = registry.render(
+            reminders.KIND_WHATNOW, {"action": "write_seller", "days": 2, "name": "чехол"}, 7, AT
+        )
+    assert wait.text == "⏰ По вашему заказу я советовал 5 дней назад. Пора посмотреть ещё раз."
+    assert named.text == "⏰ «чехол»: я советовал 2 дня назад. Продавец ответил?"
+
+
 def test_dispute_checkin_offers_the_sellers_possible_answers() -> None:
     message = _render(reminders.KIND_DISPUTE, {"name": "Lamp"}, 7)
     assert message.text == "⚖️ Did the seller answer your dispute about “Lamp”?"
